@@ -1,0 +1,18 @@
+// Package routines holds the routines Samordna ships: one YAML document per
+// routine and version, read by package pathway (see pathway.Parse for the
+// format). The documents follow the municipalities' own routines in
+// shared/seeds verbatim where they give text, so that a caseworker sees the
+// wording of their own municipality.
+//
+// Load them with:
+//
+//	reg := pathway.NewRegistry()
+//	err := reg.LoadFS(routines.FS)
+package routines
+
+import "embed"
+
+// FS is the embedded routine documents, at the root of the file system.
+//
+//go:embed *.yaml
+var FS embed.FS

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Runs every test of Samordna: formatting, go vet, all Go tests on SQLite and
+# PostgreSQL, and the browser tests in Chromium with axe-core.
+#
+# It sets up what is missing on a Debian machine: starts PostgreSQL (or
+# installs it from Debian's packages), installs Debian's chromium, and
+# installs axe-core from the npm registry into .cache/npm.
+# At the end it says how many tests ran on each database and in the browser.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+say() { printf '==> %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_ready=""
+apt_install() {
+  if [ -z "$apt_ready" ]; then as_root apt-get update -qq; apt_ready=1; fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+say "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.cache/*'))
+if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; exit 1; fi
+
+say "go vet"
+go vet ./...
+
+# --- PostgreSQL -------------------------------------------------------------
+pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
+if [ -z "${TEST_PG_URL:-}" ]; then
+  if ! command -v pg_isready >/dev/null || ! pg_up; then
+    say "starting PostgreSQL"
+    if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+      say "installing PostgreSQL from Debian's packages"
+      apt_install postgresql postgresql-client
+    fi
+    for v in $(ls /etc/postgresql); do
+      as_root pg_ctlcluster --skip-systemctl-redirect "$v" main start 2>/dev/null || true
+    done
+    for _ in $(seq 60); do pg_up && break; sleep 0.5; done
+    pg_up || { echo "PostgreSQL did not start"; exit 1; }
+  fi
+  # A password for the postgres role makes the TCP login work under the
+  # default scram authentication as well as under trust.
+  as_root su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null 2>&1 || true
+  as_root su postgres -c "psql -q -tc \"SELECT 1 FROM pg_database WHERE datname = 'samordna_test'\"" 2>/dev/null | grep -q 1 ||
+    as_root su postgres -c "createdb samordna_test"
+  export TEST_PG_URL="postgres://postgres:postgres@127.0.0.1:5432/samordna_test?sslmode=disable"
+fi
+say "PostgreSQL: ${TEST_PG_URL%%\?*}" | sed 's/:[^:@/]*@/:***@/'
+
+# --- Chromium and axe-core for the browser tests ----------------------------
+if [ ! -x /usr/bin/chromium ]; then
+  say "installing Debian's chromium"
+  apt_install chromium
+fi
+export SAMORDNA_CHROMIUM=/usr/bin/chromium
+axe="$root/.cache/npm/node_modules/axe-core/axe.min.js"
+if [ ! -f "$axe" ]; then
+  say "installing axe-core from npm"
+  npm install --silent --no-fund --no-audit --prefix "$root/.cache/npm" axe-core@4 >/dev/null
+fi
+export SAMORDNA_AXE="$axe"
+
+# --- Tests ------------------------------------------------------------------
+say "go test (SQLite, PostgreSQL, browser)"
+mkdir -p "$root/.cache"
+out="$root/.cache/test.json"
+set +e
+go test -count=1 -json -timeout 15m ./... > "$out"
+status=$?
+set -e
+go run ./internal/testreport < "$out"
+report=$?
+[ $status -eq 0 ] && [ $report -eq 0 ]

@@ -1,0 +1,24 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+)
+
+// SetMeta stores a key/value pair about the installation (for example that
+// it is a demo database).
+func SetMeta(tx *Tx, key, value string) error {
+	_, err := tx.Exec(`INSERT INTO meta (key, value) VALUES ($1, $2)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	return wrap(err, "set meta")
+}
+
+// Meta returns the value for key, or "" when unset.
+func Meta(tx *Tx, key string) (string, error) {
+	var v string
+	err := tx.QueryRow(`SELECT value FROM meta WHERE key = $1`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, wrap(err, "meta")
+}

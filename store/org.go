@@ -1,0 +1,214 @@
+package store
+
+import (
+	"database/sql"
+	"time"
+
+	"github.com/samordna/samordna"
+)
+
+// This file persists the municipality's organisation: services (tjenester)
+// with their leaders and members, and the standing cross-service teams (TST,
+// OST, ressursgruppe) with their fixed members and submitting services.
+
+// byName returns an ORDER BY expression sorting column by its bytes (code
+// points), the same on both databases whatever PostgreSQL's locale is, so
+// that a LIMIT picks the same rows on SQLite and PostgreSQL. Norwegian
+// alphabetical order (æ, ø, å last) is applied in Go where text is shown.
+func byName(tx *Tx, column string) string {
+	if tx.Dialect() == Postgres {
+		return column + ` COLLATE "C"`
+	}
+	return column
+}
+
+// nullString stores "" as SQL NULL (optional references and dates).
+func nullString(s string) sql.NullString {
+	return sql.NullString{String: s, Valid: s != ""}
+}
+
+// CreateService inserts a service. An empty s.ID is filled with a new id; an
+// empty s.LeaderEmployeeID means no leader. The leader is not made a member:
+// call AddServiceMember for that.
+func CreateService(tx *Tx, s *samordna.Service, now time.Time) error {
+	if s.ID == "" {
+		s.ID = samordna.NewID()
+	}
+	_, err := tx.Exec(`INSERT INTO services (id, municipality_id, name, kind, leader_employee_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`,
+		s.ID, s.MunicipalityID, s.Name, string(s.Kind), nullString(s.LeaderEmployeeID), now)
+	return wrap(err, "create service")
+}
+
+// SetServiceLeader makes employeeID the leader of the service; "" removes
+// the leader. It returns samordna.ErrNotFound when the service does not exist.
+func SetServiceLeader(tx *Tx, serviceID, employeeID string) error {
+	return execOne(tx, "set service leader", `UPDATE services SET leader_employee_id = $1 WHERE id = $2`,
+		nullString(employeeID), serviceID)
+}
+
+// AddServiceMember makes the employee a member of the service (idempotent).
+func AddServiceMember(tx *Tx, serviceID, employeeID string) error {
+	_, err := tx.Exec(`INSERT INTO service_members (service_id, employee_id) VALUES ($1, $2)
+		ON CONFLICT DO NOTHING`, serviceID, employeeID)
+	return wrap(err, "add service member")
+}
+
+const serviceColumns = `id, municipality_id, name, kind, COALESCE(leader_employee_id, '')`
+
+func scanService(row interface{ Scan(...any) error }) (*samordna.Service, error) {
+	var s samordna.Service
+	err := row.Scan(&s.ID, &s.MunicipalityID, &s.Name, &s.Kind, &s.LeaderEmployeeID)
+	return &s, err
+}
+
+// ServiceByID returns the service or samordna.ErrNotFound.
+func ServiceByID(tx *Tx, id string) (*samordna.Service, error) {
+	s, err := scanService(tx.QueryRow(`SELECT `+serviceColumns+` FROM services WHERE id = $1`, id))
+	if err != nil {
+		return nil, wrap(err, "service")
+	}
+	return s, nil
+}
+
+// ListServices returns every service ordered by name (byte order; see byName).
+func ListServices(tx *Tx) ([]*samordna.Service, error) {
+	rows, err := tx.Query(`SELECT ` + serviceColumns + ` FROM services ORDER BY ` + byName(tx, "name") + `, id`)
+	if err != nil {
+		return nil, wrap(err, "list services")
+	}
+	defer rows.Close()
+	var out []*samordna.Service
+	for rows.Next() {
+		s, err := scanService(rows)
+		if err != nil {
+			return nil, wrap(err, "list services")
+		}
+		out = append(out, s)
+	}
+	return out, wrap(rows.Err(), "list services")
+}
+
+// ServiceMemberIDs returns the ids of the service's members, ordered.
+func ServiceMemberIDs(tx *Tx, serviceID string) ([]string, error) {
+	return queryIDs(tx, "service members",
+		`SELECT employee_id FROM service_members WHERE service_id = $1 ORDER BY employee_id`, serviceID)
+}
+
+// CreateTeam inserts a team with its fixed members (employee ids) and
+// submitting services (service ids). An empty t.ID is filled with a new id.
+// Duplicate ids in the lists are stored once.
+func CreateTeam(tx *Tx, t *samordna.Team, now time.Time) error {
+	if t.ID == "" {
+		t.ID = samordna.NewID()
+	}
+	_, err := tx.Exec(`INSERT INTO teams (id, municipality_id, name, kind, purpose, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, t.ID, t.MunicipalityID, t.Name, string(t.Kind), t.Purpose, now)
+	if err != nil {
+		return wrap(err, "create team")
+	}
+	for _, id := range t.MemberIDs {
+		if _, err := tx.Exec(`INSERT INTO team_members (team_id, employee_id) VALUES ($1, $2)
+			ON CONFLICT DO NOTHING`, t.ID, id); err != nil {
+			return wrap(err, "add team member")
+		}
+	}
+	for _, id := range t.SubmitterIDs {
+		if _, err := tx.Exec(`INSERT INTO team_submitters (team_id, service_id) VALUES ($1, $2)
+			ON CONFLICT DO NOTHING`, t.ID, id); err != nil {
+			return wrap(err, "add team submitter")
+		}
+	}
+	return nil
+}
+
+const teamColumns = `t.id, t.municipality_id, t.name, t.kind, t.purpose`
+
+// TeamByID returns the team with its members and submitters, or
+// samordna.ErrNotFound.
+func TeamByID(tx *Tx, id string) (*samordna.Team, error) {
+	var t samordna.Team
+	err := tx.QueryRow(`SELECT `+teamColumns+` FROM teams t WHERE t.id = $1`, id).
+		Scan(&t.ID, &t.MunicipalityID, &t.Name, &t.Kind, &t.Purpose)
+	if err != nil {
+		return nil, wrap(err, "team")
+	}
+	if err := loadTeamDetails(tx, &t); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// ListTeams returns every team ordered by name, with members and submitters.
+func ListTeams(tx *Tx) ([]*samordna.Team, error) {
+	return queryTeams(tx, "list teams", `SELECT `+teamColumns+` FROM teams t ORDER BY `+byName(tx, "t.name")+`, t.id`)
+}
+
+// TeamsOfEmployee returns the teams the employee is a fixed member of,
+// ordered by name, with members and submitters. Teams the employee's service
+// may submit cases to are not included.
+func TeamsOfEmployee(tx *Tx, employeeID string) ([]*samordna.Team, error) {
+	return queryTeams(tx, "teams of employee", `SELECT `+teamColumns+` FROM teams t
+		JOIN team_members m ON m.team_id = t.id
+		WHERE m.employee_id = $1 ORDER BY `+byName(tx, "t.name")+`, t.id`, employeeID)
+}
+
+// queryTeams runs a query selecting teamColumns and loads each team's details.
+func queryTeams(tx *Tx, what, query string, args ...any) ([]*samordna.Team, error) {
+	rows, err := tx.Query(query, args...)
+	if err != nil {
+		return nil, wrap(err, what)
+	}
+	var out []*samordna.Team
+	for rows.Next() {
+		var t samordna.Team
+		if err := rows.Scan(&t.ID, &t.MunicipalityID, &t.Name, &t.Kind, &t.Purpose); err != nil {
+			rows.Close()
+			return nil, wrap(err, what)
+		}
+		out = append(out, &t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, wrap(err, what)
+	}
+	for _, t := range out {
+		if err := loadTeamDetails(tx, t); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// loadTeamDetails fills the team's member and submitter ids (ordered).
+// Rows are read to the end before the next query, as SQLite's single
+// writer connection requires.
+func loadTeamDetails(tx *Tx, t *samordna.Team) error {
+	var err error
+	t.MemberIDs, err = queryIDs(tx, "team members",
+		`SELECT employee_id FROM team_members WHERE team_id = $1 ORDER BY employee_id`, t.ID)
+	if err != nil {
+		return err
+	}
+	t.SubmitterIDs, err = queryIDs(tx, "team submitters",
+		`SELECT service_id FROM team_submitters WHERE team_id = $1 ORDER BY service_id`, t.ID)
+	return err
+}
+
+// queryIDs returns the single text column of every row of the query.
+func queryIDs(tx *Tx, what, query string, args ...any) ([]string, error) {
+	rows, err := tx.Query(query, args...)
+	if err != nil {
+		return nil, wrap(err, what)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, wrap(err, what)
+		}
+		out = append(out, id)
+	}
+	return out, wrap(rows.Err(), what)
+}

@@ -1,0 +1,132 @@
+package store
+
+import (
+	"time"
+
+	"github.com/samordna/samordna"
+)
+
+// Session is a signed-in browser session. Only the hash of its secret id is
+// stored, so a copy of the database cannot be used to take over sessions.
+type Session struct {
+	IDHash     string
+	EmployeeID string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time // absolute end
+	Lang       string
+}
+
+// CreateSession inserts a session.
+func CreateSession(tx *Tx, s *Session) error {
+	_, err := tx.Exec(`INSERT INTO sessions (id_hash, employee_id, created_at, last_seen_at, expires_at, lang)
+		VALUES ($1, $2, $3, $4, $5, $6)`, s.IDHash, s.EmployeeID, s.CreatedAt, s.LastSeenAt, s.ExpiresAt, s.Lang)
+	return wrap(err, "create session")
+}
+
+// SessionByHash returns the session or samordna.ErrNotFound.
+func SessionByHash(tx *Tx, idHash string) (*Session, error) {
+	var s Session
+	err := tx.QueryRow(`SELECT id_hash, employee_id, created_at, last_seen_at, expires_at, lang
+		FROM sessions WHERE id_hash = $1`, idHash).
+		Scan(&s.IDHash, &s.EmployeeID, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt, &s.Lang)
+	if err != nil {
+		return nil, wrap(err, "session")
+	}
+	return &s, nil
+}
+
+// TouchSession records activity on a session.
+func TouchSession(tx *Tx, idHash string, at time.Time) error {
+	_, err := tx.Exec(`UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2`, at, idHash)
+	return wrap(err, "touch session")
+}
+
+// SetSessionLang stores the session's chosen language.
+func SetSessionLang(tx *Tx, idHash, lang string) error {
+	_, err := tx.Exec(`UPDATE sessions SET lang = $1 WHERE id_hash = $2`, lang, idHash)
+	return wrap(err, "session language")
+}
+
+// DeleteSession ends a session on the server.
+func DeleteSession(tx *Tx, idHash string) error {
+	_, err := tx.Exec(`DELETE FROM sessions WHERE id_hash = $1`, idHash)
+	return wrap(err, "delete session")
+}
+
+// DeleteEmployeeSessions ends every session of an employee (on disable or
+// password change).
+func DeleteEmployeeSessions(tx *Tx, employeeID string) error {
+	_, err := tx.Exec(`DELETE FROM sessions WHERE employee_id = $1`, employeeID)
+	return wrap(err, "delete sessions")
+}
+
+// AccessToken is a personal access token for API clients; only its hash is stored.
+type AccessToken struct {
+	ID         string
+	EmployeeID string
+	Name       string
+	TokenHash  string
+	CreatedAt  time.Time
+	RevokedAt  *time.Time
+}
+
+// CreateAccessToken inserts a token.
+func CreateAccessToken(tx *Tx, t *AccessToken) error {
+	_, err := tx.Exec(`INSERT INTO access_tokens (id, employee_id, name, token_hash, created_at)
+		VALUES ($1, $2, $3, $4, $5)`, t.ID, t.EmployeeID, t.Name, t.TokenHash, t.CreatedAt)
+	return wrap(err, "create token")
+}
+
+// AccessTokenByHash returns a token that is not revoked, or samordna.ErrNotFound.
+func AccessTokenByHash(tx *Tx, hash string) (*AccessToken, error) {
+	var t AccessToken
+	err := tx.QueryRow(`SELECT id, employee_id, name, token_hash, created_at FROM access_tokens
+		WHERE token_hash = $1 AND revoked_at IS NULL`, hash).
+		Scan(&t.ID, &t.EmployeeID, &t.Name, &t.TokenHash, &t.CreatedAt)
+	if err != nil {
+		return nil, wrap(err, "token")
+	}
+	return &t, nil
+}
+
+// RevokeAccessToken revokes one token by id, or every token of an employee
+// when id is empty. It returns how many were revoked.
+func RevokeAccessToken(tx *Tx, employeeID, id string, at time.Time) (int64, error) {
+	q := `UPDATE access_tokens SET revoked_at = $1 WHERE employee_id = $2 AND revoked_at IS NULL`
+	args := []any{at, employeeID}
+	if id != "" {
+		q += ` AND id = $3`
+		args = append(args, id)
+	}
+	res, err := tx.Exec(q, args...)
+	if err != nil {
+		return 0, wrap(err, "revoke token")
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
+// RecordLoginFailure notes a failed sign-in for the rate limit.
+func RecordLoginFailure(tx *Tx, username, client string, at time.Time) error {
+	_, err := tx.Exec(`INSERT INTO login_failures (id, username, client, at) VALUES ($1, $2, $3, $4)`,
+		samordna.NewID(), username, client, at)
+	return wrap(err, "login failure")
+}
+
+// CountLoginFailures counts failures since a time for a username and for a
+// client address.
+func CountLoginFailures(tx *Tx, username, client string, since time.Time) (byUser, byClient int, err error) {
+	err = tx.QueryRow(`SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at >= $2`, username, since).Scan(&byUser)
+	if err != nil {
+		return 0, 0, wrap(err, "count login failures")
+	}
+	err = tx.QueryRow(`SELECT COUNT(*) FROM login_failures WHERE client = $1 AND at >= $2`, client, since).Scan(&byClient)
+	return byUser, byClient, wrap(err, "count login failures")
+}
+
+// ClearLoginFailures forgets a username's failures after a successful sign-in.
+func ClearLoginFailures(tx *Tx, username string) error {
+	_, err := tx.Exec(`DELETE FROM login_failures WHERE username = $1`, username)
+	return wrap(err, "clear login failures")
+}

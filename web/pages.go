@@ -1,0 +1,96 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/samordna/samordna"
+	"github.com/samordna/samordna/app"
+	"github.com/samordna/samordna/internal/reqctx"
+)
+
+type loginData struct {
+	Username string
+	Return   string
+}
+
+// loginPage shows the sign-in form; a signed-in user goes to the start page.
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	if _, _, err := s.app.SessionEmployee(r.Context(), s.sessionSecret(r)); err == nil {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	p := s.page(r, "login.title")
+	p.Data = loginData{Return: safeReturn(r.URL.Query().Get("return"))}
+	switch {
+	case r.URL.Query().Get("expired") == "1":
+		p.Flash = "login.expired"
+	case r.URL.Query().Get("bye") == "1":
+		p.Flash = "logout.done"
+	}
+	s.render(w, r, http.StatusOK, "login", p)
+}
+
+// loginSubmit checks the credentials and starts a session with a new id.
+func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		return
+	}
+	username, ret := r.PostForm.Get("username"), safeReturn(r.PostForm.Get("return"))
+	secret, _, err := s.app.Login(r.Context(), reqctx.Actor(r.Context()), username, r.PostForm.Get("password"), s.lang(r))
+	if err != nil {
+		p := s.page(r, "login.title")
+		p.Data = loginData{Username: username, Return: ret}
+		status := samordna.HTTPStatus(err)
+		switch {
+		case errors.Is(err, app.ErrRateLimited):
+			p.Error = "login.rate_limited"
+		case errors.Is(err, app.ErrBadCredentials):
+			p.Error = "login.failed"
+		default:
+			s.serverError(w, r, err)
+			return
+		}
+		s.render(w, r, status, "login", p)
+		return
+	}
+	s.setSessionCookie(w, r, secret)
+	http.Redirect(w, r, ret, http.StatusSeeOther)
+}
+
+// logout ends the session on the server and in the browser.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if err := s.app.Logout(r.Context(), reqctx.Actor(r.Context()), s.sessionSecret(r)); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.clearSessionCookie(w, r)
+	http.Redirect(w, r, "/login?bye=1", http.StatusSeeOther)
+}
+
+// setLanguage stores the chosen language in a cookie (and in the session,
+// when signed in) and goes back to the page.
+func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil || !isLang(r.PostForm.Get("lang")) {
+		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		return
+	}
+	lang := r.PostForm.Get("lang")
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: int((365 * 24 * time.Hour).Seconds()),
+		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
+	if secret := s.sessionSecret(r); secret != "" {
+		if _, _, err := s.app.SessionEmployee(r.Context(), secret); err == nil {
+			_ = s.app.SetSessionLanguage(r.Context(), secret, lang)
+		}
+	}
+	http.Redirect(w, r, safeReturn(r.PostForm.Get("return")), http.StatusSeeOther)
+}
+
+// startPage is "Mine oppgaver / Mine saker".
+func (s *Server) startPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "start", s.page(r, "start.title"))
+}

@@ -1,0 +1,150 @@
+// Package web is Samordna's HTTP server: the server-rendered pages
+// (html/template, forms that work without JavaScript), the JSON API mounted
+// under /api/, the operational endpoints, and the middleware every request
+// passes through (request id, logs and metrics, security headers, CSRF
+// protection, body limits).
+package web
+
+import (
+	"embed"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/samordna/samordna/api"
+	"github.com/samordna/samordna/app"
+)
+
+//go:embed static
+var staticFS embed.FS
+
+// Config holds the server's settings.
+type Config struct {
+	// BaseURL is the public address, e.g. https://samordna.kommune.no. An
+	// https address makes cookies Secure with the __Host- prefix.
+	BaseURL string
+}
+
+// Route is one page or endpoint, listed so that the access matrix test can
+// cover every route.
+type Route struct {
+	Method  string
+	Path    string
+	Public  bool // reachable without signing in
+	Handler http.HandlerFunc
+}
+
+// Server is the whole HTTP surface of Samordna.
+type Server struct {
+	app       *app.App
+	api       *api.API
+	cfg       Config
+	log       *slog.Logger
+	catalog   *Catalog
+	templates templates
+	metrics   *metrics
+	handler   http.Handler
+}
+
+// New builds the server.
+func New(a *app.App, cfg Config) (*Server, error) {
+	cat, err := LoadCatalog()
+	if err != nil {
+		return nil, err
+	}
+	tpl, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{app: a, api: api.New(a), cfg: cfg, log: a.Log, catalog: cat, templates: tpl}
+	s.metrics = newMetrics(a.DB)
+	s.handler = s.middleware(s.routes())
+	return s, nil
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Routes lists every page route (the API lists its own in api.Routes).
+func (s *Server) Routes() []Route {
+	return []Route{
+		{Method: "GET", Path: "/login", Public: true, Handler: s.loginPage},
+		{Method: "POST", Path: "/login", Public: true, Handler: s.loginSubmit},
+		{Method: "POST", Path: "/logout", Handler: s.logout},
+		{Method: "POST", Path: "/lang", Public: true, Handler: s.setLanguage},
+		{Method: "GET", Path: "/{$}", Handler: s.startPage},
+	}
+}
+
+// APIRoutes lists the JSON API's routes.
+func (s *Server) APIRoutes() []api.Route { return s.api.Routes() }
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.Routes() {
+		h := rt.Handler
+		if !rt.Public {
+			h = s.requireSession(h)
+		}
+		mux.Handle(rt.Method+" "+rt.Path, h)
+	}
+	mux.Handle("/api/", s.api.Handler())
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", s.metrics.handler())
+	static, _ := fs.Sub(staticFS, "static")
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+	mux.HandleFunc("/", s.notFound)
+	return mux
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+// readyz answers 200 when the database is reachable, 503 otherwise.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := s.app.DB.Ping(r.Context()); err != nil {
+		s.log.Warn("readyz: database unreachable", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("database unreachable\n"))
+		return
+	}
+	_, _ = w.Write([]byte("ready\n"))
+}
+
+// cacheStatic lets browsers cache our own CSS and JavaScript (they hold no
+// personal data) for an hour.
+func cacheStatic(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		s.api.Handler().ServeHTTP(w, r)
+		return
+	}
+	s.errorPage(w, r, http.StatusNotFound, "error.not_found")
+}
+
+// errorPage renders an error in the user's language.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, msgID string) {
+	p := s.page(r, "error.title")
+	p.Data = struct{ Message string }{msgID}
+	s.render(w, r, status, "error", p)
+}
+
+// serverError logs err (without personal data: only the route) and shows a
+// plain error page.
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("internal error", "route", r.Pattern, "request_id", requestID(r), "err", err)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusInternalServerError)
+	_, _ = w.Write([]byte(s.catalog.T(s.lang(r), "error.internal", nil) + "\n"))
+}
