@@ -22,9 +22,15 @@ const MaxBodyBytes = 1 << 20
 
 // Route is one endpoint of the API.
 type Route struct {
-	Method  string
-	Path    string // ServeMux pattern path, e.g. /api/v1/cases/{id}
-	Public  bool   // true only for routes that need no token
+	Method string
+	Path   string // ServeMux pattern path, e.g. /api/v1/cases/{id}
+	Public bool   // true only for routes that need no token
+	// Access declares who may call the route, for the access matrix test:
+	// "authenticated" (any signed-in employee), "role:<role>", or
+	// "<object>:<access.Action>" where the path's {id} names the object
+	// (e.g. "case:read", "consent:manage_consent"). A route without it
+	// fails the matrix test.
+	Access  string
 	Handler http.HandlerFunc
 }
 
@@ -36,11 +42,11 @@ type API struct {
 // New returns the API for a.
 func New(a *app.App) *API { return &API{app: a} }
 
-// Routes lists every endpoint.
+// Routes lists every endpoint. Each feature file contributes its own list.
 func (h *API) Routes() []Route {
-	return []Route{
-		{Method: "GET", Path: "/api/v1/me", Handler: h.me},
-	}
+	var routes []Route
+	routes = append(routes, h.meRoutes()...)
+	return routes
 }
 
 // Handler returns the API's handler with every route registered.

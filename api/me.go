@@ -6,6 +6,12 @@ import (
 	"github.com/samordna/samordna/internal/reqctx"
 )
 
+func (h *API) meRoutes() []Route {
+	return []Route{
+		{Method: "GET", Path: "/api/v1/me", Access: "authenticated", Handler: h.me},
+	}
+}
+
 // meResponse is GET /api/v1/me.
 type meResponse struct {
 	Username string        `json:"username"`

@@ -190,6 +190,15 @@ func TestAddWorkingDays(t *testing.T) {
 	}
 }
 
+// TestAddWorkingDaysZero: n = 0 returns the very same instant, even in the
+// hour that occurs twice when summer time ends.
+func TestAddWorkingDaysZero(t *testing.T) {
+	first := time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC) // 02:30 CEST, the first 02:30
+	if got := pathway.AddWorkingDays(first, 0); !got.Equal(first) {
+		t.Errorf("AddWorkingDays(%v, 0) = %v", first, got)
+	}
+}
+
 func TestAddWorkingDaysProperties(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		start := drawTime(t)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -237,7 +238,7 @@ func (p *parser) fields(n *yaml.Node, what string, allowed ...string) (map[strin
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		switch {
-		case !contains(allowed, k.Value):
+		case !slices.Contains(allowed, k.Value):
 			p.errorf(k.Line, "unknown field %q in %s (allowed: %s)", k.Value, what, strings.Join(allowed, ", "))
 		case out[k.Value] != nil:
 			p.errorf(k.Line, "field %q given twice in %s", k.Value, what)
@@ -246,15 +247,6 @@ func (p *parser) fields(n *yaml.Node, what string, allowed ...string) (map[strin
 		}
 	}
 	return out, true
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // isNull reports whether n is an empty value ("key:" with nothing after).
@@ -466,7 +458,7 @@ func (p *parser) step(n *yaml.Node, declared map[Situation]int) (Step, []link, b
 		switch {
 		case !Offer(o).Valid():
 			p.errorf(offerNodes[i].Line, "unknown offer %q (known: %s)", o, joinValues(Offers()))
-		case contains(offers[:i], o):
+		case slices.Contains(offers[:i], o):
 			p.errorf(offerNodes[i].Line, "offer %q given twice", o)
 		default:
 			s.Offers = append(s.Offers, Offer(o))
@@ -495,7 +487,7 @@ func (p *parser) stepSituations(n *yaml.Node, declared map[Situation]int) []Situ
 			p.errorf(nodes[i].Line, "unknown situation %q (known: %s)", name, joinValues(Situations()))
 		case declared != nil && declared[sit] == 0:
 			p.errorf(nodes[i].Line, "situation %q is not in the routine's situations list", name)
-		case contains(names[:i], name):
+		case slices.Contains(names[:i], name):
 			p.errorf(nodes[i].Line, "situation %q given twice", name)
 		default:
 			out = append(out, sit)

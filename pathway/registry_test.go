@@ -3,6 +3,7 @@ package pathway_test
 import (
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -12,11 +13,9 @@ import (
 
 // routineDoc returns a one-step routine with the given id, version and action.
 func routineDoc(id string, version int, action string) string {
-	return "id: " + id + "\nversion: " + itoa(version) + "\nname: Test\nmunicipality: Testkommune\nsteps:\n" +
+	return "id: " + id + "\nversion: " + strconv.Itoa(version) + "\nname: Test\nmunicipality: Testkommune\nsteps:\n" +
 		"  - id: a\n    situation: acute\n    action: " + action + "\n    responsible: discoverer\n    deadline: immediately\n"
 }
-
-func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+n))) }
 
 func TestRegistryKeepsOldVersions(t *testing.T) {
 	reg := pathway.NewRegistry()
@@ -86,7 +85,7 @@ func TestRegistryAll(t *testing.T) {
 	}
 	var got []string
 	for _, r := range reg.All() {
-		got = append(got, r.ID+"@"+itoa(r.Version))
+		got = append(got, r.ID+"@"+strconv.Itoa(r.Version))
 	}
 	if want := []string{"a-rutine@1", "b-rutine@3"}; !slices.Equal(got, want) {
 		t.Errorf("All = %v, want %v", got, want)

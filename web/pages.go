@@ -10,6 +10,16 @@ import (
 	"github.com/samordna/samordna/internal/reqctx"
 )
 
+func (s *Server) shellRoutes() []Route {
+	return []Route{
+		{Method: "GET", Path: "/login", Public: true, Access: "public", Handler: s.loginPage},
+		{Method: "POST", Path: "/login", Public: true, Access: "public", Handler: s.loginSubmit},
+		{Method: "POST", Path: "/logout", Access: "authenticated", Handler: s.logout},
+		{Method: "POST", Path: "/lang", Public: true, Access: "public", Handler: s.setLanguage},
+		{Method: "GET", Path: "/{$}", Access: "authenticated", Handler: s.startPage},
+	}
+}
+
 type loginData struct {
 	Username string
 	Return   string

@@ -29,9 +29,13 @@ type Config struct {
 // Route is one page or endpoint, listed so that the access matrix test can
 // cover every route.
 type Route struct {
-	Method  string
-	Path    string
-	Public  bool // reachable without signing in
+	Method string
+	Path   string
+	Public bool // reachable without signing in
+	// Access declares who may use the route, for the access matrix test;
+	// the same vocabulary as api.Route.Access ("public", "authenticated",
+	// "role:<role>", "case:read", ...).
+	Access  string
 	Handler http.HandlerFunc
 }
 
@@ -67,14 +71,11 @@ func New(a *app.App, cfg Config) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // Routes lists every page route (the API lists its own in api.Routes).
+// Each feature file contributes its own list.
 func (s *Server) Routes() []Route {
-	return []Route{
-		{Method: "GET", Path: "/login", Public: true, Handler: s.loginPage},
-		{Method: "POST", Path: "/login", Public: true, Handler: s.loginSubmit},
-		{Method: "POST", Path: "/logout", Handler: s.logout},
-		{Method: "POST", Path: "/lang", Public: true, Handler: s.setLanguage},
-		{Method: "GET", Path: "/{$}", Handler: s.startPage},
-	}
+	var routes []Route
+	routes = append(routes, s.shellRoutes()...)
+	return routes
 }
 
 // APIRoutes lists the JSON API's routes.

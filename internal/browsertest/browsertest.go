@@ -2,9 +2,8 @@
 // (through chromedp) and checks every page it visits with axe-core, so that
 // each page's browser test is a few lines:
 //
-//	site := browsertest.StartSite(t, func(a *app.App) (http.Handler, error) {
-//		return web.New(a, web.Config{})
-//	})
+//	site := browsertest.StartSite(t, dbtest.Open(t, store.SQLite), nil,
+//		func(a *app.App) (http.Handler, error) { return web.New(a, web.Config{}) })
 //	ctx := browsertest.New(t)
 //	browsertest.Login(t, ctx, site.URL, site.Username, site.Password)
 //	browsertest.CheckAxe(t, ctx, "start page")
@@ -77,35 +76,32 @@ func requireFiles(t testing.TB) {
 }
 
 var (
-	axeOnce sync.Once
-	axeJS   string
-	axeErr  error
+	axeMu    sync.Mutex
+	axeCache = map[string]string{} // path → script
 )
 
-// axeSource returns the axe-core script, read once.
+// axeSource returns the axe-core script named by SAMORDNA_AXE (read once
+// per path), or fails the test.
 func axeSource(t testing.TB) string {
 	t.Helper()
-	axeOnce.Do(func() {
-		p := os.Getenv(EnvAxe)
-		if p == "" {
-			axeErr = fmt.Errorf("%s is not set: point it at axe.min.js (scripts/test.sh installs axe-core with npm into .cache/npm)", EnvAxe)
-			return
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			axeErr = fmt.Errorf("read axe-core from %s=%s: %w (scripts/test.sh installs it)", EnvAxe, p, err)
-			return
-		}
-		if !strings.Contains(string(b), "axe") {
-			axeErr = fmt.Errorf("%s=%s does not look like axe-core", EnvAxe, p)
-			return
-		}
-		axeJS = string(b)
-	})
-	if axeErr != nil {
-		t.Fatalf("browser test: %v", axeErr)
+	p := os.Getenv(EnvAxe)
+	if p == "" {
+		t.Fatalf("browser test: %s is not set: point it at axe.min.js (scripts/test.sh installs axe-core with npm into .cache/npm)", EnvAxe)
 	}
-	return axeJS
+	axeMu.Lock()
+	defer axeMu.Unlock()
+	if src, ok := axeCache[p]; ok {
+		return src
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatalf("browser test: read axe-core from %s=%s: %v (scripts/test.sh installs it)", EnvAxe, p, err)
+	}
+	if !strings.Contains(string(b), "axe") {
+		t.Fatalf("browser test: %s=%s does not look like axe-core", EnvAxe, p)
+	}
+	axeCache[p] = string(b)
+	return axeCache[p]
 }
 
 // New starts a fresh headless Chromium for the test (its own profile, so no
@@ -141,19 +137,7 @@ func New(t testing.TB) context.Context {
 		removeAllRetry(profile)
 	})
 
-	// The first run starts the browser and binds it to ctx, so it cannot
-	// have a timeout of its own: watch it from here instead.
-	done := make(chan error, 1)
-	go func() { done <- chromedp.Do(ctx) }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("browser test: start Chromium %s: %v", ChromiumPath(), err)
-		}
-	case <-time.After(StartTimeout):
-		cancelCtx()
-		t.Fatalf("browser test: Chromium %s did not start within %s", ChromiumPath(), StartTimeout)
-	}
+	firstRun(t, ctx, cancelCtx, "start Chromium")
 	setAcceptLanguage(t, ctx)
 	return ctx
 }
@@ -164,9 +148,27 @@ func NewTab(t testing.TB, ctx context.Context) context.Context {
 	t.Helper()
 	tab, cancel := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
-	Do(t, tab, "open a new tab")
+	firstRun(t, tab, cancel, "open a new tab")
 	setAcceptLanguage(t, tab)
 	return tab
+}
+
+// firstRun opens the browser or tab of ctx. The first run binds the
+// browser or tab to the context it is given, so it cannot have a timeout
+// of its own: it is watched from here instead, and cancel stops it.
+func firstRun(t testing.TB, ctx context.Context, cancel context.CancelFunc, what string) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- chromedp.Do(ctx) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("browser test: %s (Chromium %s): %v", what, ChromiumPath(), err)
+		}
+	case <-time.After(StartTimeout):
+		cancel()
+		t.Fatalf("browser test: %s (Chromium %s): no answer within %s", what, ChromiumPath(), StartTimeout)
+	}
 }
 
 // setAcceptLanguage makes the tab ask for AcceptLanguage, whatever the
@@ -288,6 +290,48 @@ func Visible(t testing.TB, ctx context.Context, selector string) bool {
 		const s = getComputedStyle(el);
 		return s.display !== 'none' && s.visibility !== 'hidden' && el.getClientRects().length > 0;
 	})()`, selector))
+}
+
+// ContrastRatio returns the WCAG contrast ratio between the text colour of
+// the first element matching selector and the first opaque background
+// behind it. axe leaves some form controls (a select's own text) out of its
+// colour-contrast rule; this covers them.
+func ContrastRatio(t testing.TB, ctx context.Context, selector string) float64 {
+	t.Helper()
+	return Eval[float64](t, ctx, fmt.Sprintf(`(() => {
+		const el = document.querySelector(%q);
+		if (!el) return -1;
+		const parse = c => {
+			const p = (c.match(/rgba?\(([^)]+)\)/) || [, '0 0 0 0'])[1].split(/[\s,\/]+/).filter(Boolean).map(Number);
+			return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1};
+		};
+		let bg = {r: 255, g: 255, b: 255, a: 1};
+		for (let n = el; n; n = n.parentElement) {
+			const c = parse(getComputedStyle(n).backgroundColor);
+			if (c.a > 0) { bg = c; break; }
+		}
+		const fg = parse(getComputedStyle(el).color);
+		const lum = c => {
+			const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+			return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
+		};
+		const a = lum(fg), b = lum(bg);
+		return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+	})()`, selector))
+}
+
+// RequireContrast fails the test when the text of the element matching
+// selector has less than 4.5:1 contrast (WCAG 1.4.3), or is missing.
+func RequireContrast(t testing.TB, ctx context.Context, selectors ...string) {
+	t.Helper()
+	for _, sel := range selectors {
+		switch r := ContrastRatio(t, ctx, sel); {
+		case r < 0:
+			t.Errorf("contrast: no element %s on the page", sel)
+		case r < 4.5:
+			t.Errorf("contrast: %s has text contrast %.2f:1, want at least 4.5:1", sel, r)
+		}
+	}
 }
 
 // Login signs in through the login form like a user: it opens /login,
