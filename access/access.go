@@ -36,8 +36,8 @@ const (
 	ManageConsent Action = "manage_consent" // record or withdraw consent, attach the signed form
 	Block         Action = "block"          // bar or lift the bar on named employees
 	ViewAccessLog Action = "view_access_log"
-	Decide        Action = "decide"       // the coordinating unit's decision on an application
-	BreakGlass    Action = "break_glass"  // open the case in an emergency, with a reason
+	Decide        Action = "decide"      // the coordinating unit's decision on an application
+	BreakGlass    Action = "break_glass" // open the case in an emergency, with a reason
 )
 
 // Subject is the employee asking.

@@ -3,6 +3,8 @@ package app_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -105,8 +107,12 @@ func TestSeedDemoOrganisation(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			checkLeaders(t, tx, byID, byUser)
-			checkTeams(t, tx, byID)
+			if err := checkLeaders(t, tx, byID, byUser); err != nil {
+				return err
+			}
+			if err := checkTeams(t, tx, byID); err != nil {
+				return err
+			}
 			emergency := false
 			for _, e := range byID {
 				emergency = emergency || e.HasRole(samordna.RoleEmergencyAccess)
@@ -133,8 +139,9 @@ func demoEmployees(tx *store.Tx) (map[string]*samordna.Employee, map[string]*sam
 }
 
 // checkLeaders checks that nils.leder leads ola.laerer's school and that
-// every service has a leader who is also a member.
-func checkLeaders(t *testing.T, tx *store.Tx, byID, byUser map[string]*samordna.Employee) {
+// every service has a leader who is also a member. It reports failures with
+// t.Errorf, never t.Fatal: a Goexit inside a transaction would leave it open.
+func checkLeaders(t *testing.T, tx *store.Tx, byID, byUser map[string]*samordna.Employee) error {
 	t.Helper()
 	ola, nils := byUser["ola.laerer"], byUser["nils.leder"]
 	if len(ola.Services) != 1 || ola.Services[0].LeaderEmployeeID != nils.ID {
@@ -142,7 +149,7 @@ func checkLeaders(t *testing.T, tx *store.Tx, byID, byUser map[string]*samordna.
 	}
 	services, err := store.ListServices(tx)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	kinds := map[samordna.ServiceKind]int{}
 	for _, s := range services {
@@ -155,14 +162,16 @@ func checkLeaders(t *testing.T, tx *store.Tx, byID, byUser map[string]*samordna.
 	if kinds[samordna.ServiceKindergarten] != 2 || kinds[samordna.ServiceSchool] != 3 || len(services) != 12 {
 		t.Errorf("service kinds = %v (%d services)", kinds, len(services))
 	}
+	return nil
 }
 
-// checkTeams checks the teams of seed 002 and 003.
-func checkTeams(t *testing.T, tx *store.Tx, byID map[string]*samordna.Employee) {
+// checkTeams checks the teams of seed 002 and 003 (t.Errorf only, as
+// checkLeaders).
+func checkTeams(t *testing.T, tx *store.Tx, byID map[string]*samordna.Employee) error {
 	t.Helper()
 	teams, err := store.ListTeams(tx)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	want := map[string]struct {
 		kind       samordna.TeamKind
@@ -191,7 +200,7 @@ func checkTeams(t *testing.T, tx *store.Tx, byID map[string]*samordna.Employee) 
 		for _, id := range team.SubmitterIDs {
 			s, err := store.ServiceByID(tx, id)
 			if err != nil {
-				t.Fatal(err)
+				return err
 			}
 			submitters = append(submitters, s.Name)
 		}
@@ -203,6 +212,7 @@ func checkTeams(t *testing.T, tx *store.Tx, byID map[string]*samordna.Employee) 
 				submitters, w.kind, w.members, w.submitters)
 		}
 	}
+	return nil
 }
 
 func TestSeedDemoPersonsAreSynthetic(t *testing.T) {
@@ -230,7 +240,7 @@ func TestSeedDemoPersonsAreSynthetic(t *testing.T) {
 				t.Errorf("id kinds = %v, want one D-nummer", kinds)
 			}
 			if len(expected) != 1 || expected[0].DueDate != "2026-07-02" {
-				t.Fatalf("expected children = %+v, want one due 2026-07-02", expected)
+				return fmt.Errorf("expected children = %+v, want one due 2026-07-02", expected)
 			}
 			rels, err := store.RelationsOf(tx, expected[0].ID)
 			if !slices.ContainsFunc(rels, func(r samordna.Relation) bool { return r.Kind == samordna.RelationExpecting }) {
@@ -383,7 +393,7 @@ func TestSeedDemoOnlyIntoEmptyDatabase(t *testing.T) {
 		before := counts(t, db)
 		_, err := a.SeedDemo(ctx, demoPassword)
 		wantCode(t, err, samordna.KindConflict, "database_not_empty")
-		if after := counts(t, db); !mapsEqual(before, after) {
+		if after := counts(t, db); !maps.Equal(before, after) {
 			t.Errorf("a refused second seeding changed the database:\n%v\n%v", before, after)
 		}
 	})
@@ -479,16 +489,4 @@ func TestOrgUseCases(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-}
-
-func mapsEqual(a, b map[string]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 
 	"github.com/pressly/goose/v3"
@@ -18,7 +19,7 @@ var migrations embed.FS
 // Migrate brings the schema up to date. On PostgreSQL it takes an advisory
 // lock, so several processes starting at once migrate only once.
 func (db *DB) Migrate(ctx context.Context) error {
-	provider, err := db.migrator()
+	provider, err := db.migrator(ctx)
 	if err != nil {
 		return err
 	}
@@ -30,14 +31,14 @@ func (db *DB) Migrate(ctx context.Context) error {
 
 // SchemaVersion returns the current migration version.
 func (db *DB) SchemaVersion(ctx context.Context) (int64, error) {
-	provider, err := db.migrator()
+	provider, err := db.migrator(ctx)
 	if err != nil {
 		return 0, err
 	}
 	return provider.GetDBVersion(ctx)
 }
 
-func (db *DB) migrator() (*goose.Provider, error) {
+func (db *DB) migrator(ctx context.Context) (*goose.Provider, error) {
 	dir, err := fs.Sub(migrations, "migrations/"+string(db.dialect))
 	if err != nil {
 		return nil, err
@@ -46,7 +47,15 @@ func (db *DB) migrator() (*goose.Provider, error) {
 	dialect := goose.DialectSQLite3
 	if db.dialect == Postgres {
 		dialect = goose.DialectPostgres
-		locker, err := lock.NewPostgresSessionLocker()
+		// The advisory lock is per schema: processes sharing one schema
+		// migrate one at a time, while separate schemas (tests) never wait.
+		var schema string
+		if err := db.write.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+			return nil, err
+		}
+		h := fnv.New64a()
+		h.Write([]byte("samordna-migrate:" + schema))
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(int64(h.Sum64() >> 1)))
 		if err != nil {
 			return nil, err
 		}

@@ -122,7 +122,6 @@ func TestSessionCookieOverTLS(t *testing.T) {
 func TestSessionCookieWithHTTPSBaseURL(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db, withConfig(web.Config{BaseURL: "https://samordna.testvik.kommune.no"}))
-		e.tls = true // the cookie name the server uses
 		r := e.tryLogin(testUsername, testPassword)
 		checkSessionCookie(t, r.cookie("__Host-samordna_session"), r.header.Values("Set-Cookie"), "__Host-samordna_session", true)
 	})
