@@ -227,7 +227,7 @@ func (a *App) CreateToken(ctx context.Context, actor *samordna.Actor, username, 
 	err := a.DB.Write(ctx, func(tx *store.Tx) error {
 		emp, _, err := store.EmployeeByUsername(tx, username)
 		if err != nil {
-			return samordna.Errorf(samordna.KindInvalid, "unknown_user", "no user %q", username)
+			return samordna.Errorf(samordna.KindInvalid, "unknown_user", "no such user")
 		}
 		t := &store.AccessToken{ID: samordna.NewID(), EmployeeID: emp.ID, Name: name,
 			TokenHash: hashSecret(token), CreatedAt: a.now()}
@@ -246,13 +246,13 @@ func (a *App) RevokeToken(ctx context.Context, actor *samordna.Actor, username, 
 	err := a.DB.Write(ctx, func(tx *store.Tx) error {
 		emp, _, err := store.EmployeeByUsername(tx, username)
 		if err != nil {
-			return samordna.Errorf(samordna.KindInvalid, "unknown_user", "no user %q", username)
+			return samordna.Errorf(samordna.KindInvalid, "unknown_user", "no such user")
 		}
 		id := ""
 		if token != "" {
 			t, err := store.AccessTokenByHash(tx, hashSecret(token))
 			if err != nil || t.EmployeeID != emp.ID {
-				return samordna.Errorf(samordna.KindInvalid, "unknown_token", "no such active token for %q", username)
+				return samordna.Errorf(samordna.KindInvalid, "unknown_token", "no such active token for that user")
 			}
 			id = t.ID
 		}

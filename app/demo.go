@@ -205,6 +205,7 @@ var demoServices = []demoService{
 	{"ke", "Koordinerende enhet", samordna.ServiceCoordinatingUnit},
 }
 
+// seedServices creates demoServices, without leaders (the users come next).
 func (s *demoSeeder) seedServices() error {
 	for _, d := range demoServices {
 		svc, err := s.a.createService(s.tx, seedActor, NewService{Name: d.name, Kind: d.kind})
@@ -276,6 +277,7 @@ var demoEmployees = []demoEmployee{
 	{"tor.rusleder", "Tor Hovland", "Leder, psykisk helse og rus", "leader of Psykisk helse og rus", rLeader, nil, "rus"},
 }
 
+// seedUsers creates demoEmployees, all with the one password hash.
 func (s *demoSeeder) seedUsers() error {
 	for _, d := range demoEmployees {
 		if err := s.seedUser(d); err != nil {
@@ -344,6 +346,7 @@ var demoTeams = []demoTeam{
 	{"Ressursgruppe rus", samordna.TeamResourceGroup, purposeRus, []string{"ingrid.hs", "per.bv", "siv.rus"}, nil},
 }
 
+// seedTeams creates demoTeams.
 func (s *demoSeeder) seedTeams() error {
 	for _, d := range demoTeams {
 		in := NewTeam{Name: d.name, Kind: d.kind, Purpose: d.purpose}
@@ -426,6 +429,8 @@ func demoIDNumber(birth time.Time, seq int, dnr bool) string {
 	return samordna.SyntheticIDNumber(birth, seq)
 }
 
+// seedPersons registers demoPersons, each with its own sequence number, and
+// refuses (as a guard) any number that is not synthetic.
 func (s *demoSeeder) seedPersons() error {
 	for i, d := range demoPersons {
 		birth := time.Date(s.ref.Year()-d.age, d.month, d.day, 0, 0, 0, 0, time.UTC)
@@ -459,6 +464,7 @@ var demoFamilies = []demoFamily{
 	{parents: []string{"linn", "erik"}, children: []string{"jakob"}},
 }
 
+// seedFamilies records demoFamilies' relations and the expected child.
 func (s *demoSeeder) seedFamilies() error {
 	for _, f := range demoFamilies {
 		for _, c := range f.children {

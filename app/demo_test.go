@@ -91,6 +91,7 @@ func TestSeedDemoUsers(t *testing.T) {
 	})
 }
 
+// serviceNames returns the names of the employee's services.
 func serviceNames(e *samordna.Employee) []string {
 	var out []string
 	for _, s := range e.Services {
@@ -320,6 +321,7 @@ func TestSeedDemoFamilies(t *testing.T) {
 	})
 }
 
+// sameIDs reports whether a and b hold the same ids in any order.
 func sameIDs(a, b []string) bool {
 	a, b = slices.Clone(a), slices.Clone(b)
 	slices.Sort(a)

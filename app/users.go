@@ -119,7 +119,7 @@ func (a *App) changeUser(ctx context.Context, actor *samordna.Actor, username, a
 	return a.DB.Write(ctx, func(tx *store.Tx) error {
 		e, _, err := store.EmployeeByUsername(tx, strings.ToLower(username))
 		if err != nil {
-			return samordna.Errorf(samordna.KindInvalid, "unknown_user", "no user %q", username)
+			return samordna.Errorf(samordna.KindInvalid, "unknown_user", "no such user")
 		}
 		if err := change(tx, e); err != nil {
 			return err

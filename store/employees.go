@@ -35,7 +35,7 @@ func CreateEmployee(tx *Tx, e *samordna.Employee, passwordHash string, now time.
 		e.ID, e.MunicipalityID, e.Username, e.Name, e.Title, e.Email, passwordHash, e.Disabled, now)
 	if err != nil {
 		if isUniqueViolation(err) {
-			return samordna.Errorf(samordna.KindConflict, "username_taken", "the username %q is taken", e.Username)
+			return samordna.Errorf(samordna.KindConflict, "username_taken", "the username is taken")
 		}
 		return wrap(err, "create employee")
 	}

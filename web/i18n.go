@@ -3,6 +3,7 @@ package web
 import (
 	"embed"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -16,6 +17,10 @@ var Languages = []string{"nb", "nn", "en"}
 // DefaultLang is used when nothing else is chosen.
 const DefaultLang = "nb"
 
+// localeFS holds the catalogs: one file per feature and language, named
+// <feature>.<lang>.yaml, so features add their texts without touching each
+// other's files.
+//
 //go:embed locales/*.yaml
 var localeFS embed.FS
 
@@ -31,8 +36,14 @@ func LoadCatalog() (*Catalog, error) {
 	b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
 	c := &Catalog{bundle: b, localizers: map[string]*i18n.Localizer{}}
 	for _, lang := range Languages {
-		if _, err := b.LoadMessageFileFS(localeFS, "locales/"+lang+".yaml"); err != nil {
-			return nil, fmt.Errorf("load catalog %s: %w", lang, err)
+		files, err := fs.Glob(localeFS, "locales/*."+lang+".yaml")
+		if err != nil || len(files) == 0 {
+			return nil, fmt.Errorf("no catalog for %s", lang)
+		}
+		for _, f := range files {
+			if _, err := b.LoadMessageFileFS(localeFS, f); err != nil {
+				return nil, fmt.Errorf("load catalog %s: %w", f, err)
+			}
 		}
 		c.localizers[lang] = i18n.NewLocalizer(b, lang)
 	}

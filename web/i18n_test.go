@@ -16,24 +16,36 @@ import (
 	"github.com/samordna/samordna/web"
 )
 
-// loadCatalogFile reads one catalog as id → text.
+// loadCatalogFile reads every catalog file of a language
+// (locales/<feature>.<lang>.yaml) as id → text; an id defined in two
+// files is an error.
 func loadCatalogFile(t *testing.T, lang string) map[string]string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("locales", lang+".yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := yaml.Unmarshal(b, &m); err != nil {
-		t.Fatalf("%s.yaml: %v", lang, err)
+	files, err := filepath.Glob(filepath.Join("locales", "*."+lang+".yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no catalog files for %s", lang)
 	}
 	out := map[string]string{}
-	for k, v := range m {
-		s, ok := v.(string)
-		if !ok {
-			t.Errorf("%s.yaml: %s is a %T, want a plain string", lang, k, v)
+	from := map[string]string{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
 		}
-		out[k] = s
+		var m map[string]any
+		if err := yaml.Unmarshal(b, &m); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for k, v := range m {
+			s, ok := v.(string)
+			if !ok {
+				t.Errorf("%s: %s is a %T, want a plain string", f, k, v)
+			}
+			if prev, dup := from[k]; dup {
+				t.Errorf("%s is defined in both %s and %s", k, prev, f)
+			}
+			out[k], from[k] = s, f
+		}
 	}
 	return out
 }

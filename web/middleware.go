@@ -27,7 +27,7 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 func (s *Server) middleware(h http.Handler) http.Handler {
 	csrf := http.NewCrossOriginProtection()
 	h = csrf.Handler(h)
-	h = rejectIDNumbersInURL(h)
+	h = s.rejectIDNumbersInURL(h)
 	h = securityHeaders(h)
 	h = s.observe(h)
 	h = s.recoverPanics(h)
@@ -74,10 +74,14 @@ func securityHeaders(next http.Handler) http.Handler {
 // rejectIDNumbersInURL refuses a request with a fødselsnummer or D-nummer in
 // its path or query: personal data must not end up in URLs, logs or
 // browser history.
-func rejectIDNumbersInURL(next http.Handler) http.Handler {
+func (s *Server) rejectIDNumbersInURL(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		target := r.URL.EscapedPath() + "?" + r.URL.RawQuery
 		if len(samordna.FindIDNumbers(strings.NewReplacer("%20", " ", "+", " ").Replace(target))) > 0 {
+			if !strings.HasPrefix(r.URL.Path, "/api/") {
+				s.errorPage(w, r, http.StatusBadRequest, "error.id_in_url")
+				return
+			}
 			err := samordna.Errorf(samordna.KindInvalid, "identifying_data_in_url",
 				"a fødselsnummer or D-nummer must not be sent in the URL")
 			api.WriteError(w, err)

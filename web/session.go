@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/samordna/samordna"
 	"github.com/samordna/samordna/internal/reqctx"
 )
 
@@ -57,6 +58,10 @@ func (s *Server) requireSession(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		secret := s.sessionSecret(r)
 		emp, _, err := s.app.SessionEmployee(r.Context(), secret)
+		if err != nil && samordna.ErrorKind(err) != samordna.KindUnauthenticated {
+			s.serverError(w, r, err) // e.g. the database is down: keep the session
+			return
+		}
 		if err != nil {
 			if secret != "" {
 				s.clearSessionCookie(w, r)
