@@ -145,27 +145,32 @@ func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
 	return db.run(ctx, db.read, true, fn)
 }
 
-func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx) error) (err error) {
+func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx) error) error {
 	opts := &sql.TxOptions{ReadOnly: readOnly && db.dialect == Postgres}
 	sqlTx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	tx := &Tx{ctx: ctx, tx: sqlTx, dialect: db.dialect}
+	committed := false
 	defer func() {
-		if err != nil {
+		// Roll back on every way out but a commit: an error, a panic, or
+		// runtime.Goexit (t.Fatal in a test), which would otherwise leave
+		// the transaction open and its locks held.
+		if !committed {
 			_ = sqlTx.Rollback()
 		}
 	}()
-	if err = fn(tx); err != nil {
+	if err := fn(tx); err != nil {
 		return err
 	}
 	if !readOnly && db.beforeCommit != nil {
-		if err = db.beforeCommit(tx); err != nil {
+		if err := db.beforeCommit(tx); err != nil {
 			return err
 		}
 	}
-	if err = sqlTx.Commit(); err != nil {
+	committed = true
+	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
