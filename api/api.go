@@ -30,7 +30,9 @@ type Route struct {
 	// "<object>:<access.Action>" where the path's {id} names the object
 	// (e.g. "case:read", "consent:manage_consent"). A route without it
 	// fails the matrix test.
-	Access  string
+	Access string
+	// Summary describes the endpoint in the OpenAPI document.
+	Summary string
 	Handler http.HandlerFunc
 }
 
@@ -59,6 +61,7 @@ func (h *API) Handler() http.Handler {
 		}
 		mux.Handle(r.Method+" "+r.Path, handler)
 	}
+	mux.HandleFunc("GET /api/openapi.json", h.openAPI)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, samordna.ErrNotFound)
 	})
