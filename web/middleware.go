@@ -79,6 +79,8 @@ func (s *Server) rejectIDNumbersInURL(next http.Handler) http.Handler {
 		target := r.URL.EscapedPath() + "?" + r.URL.RawQuery
 		if len(samordna.FindIDNumbers(strings.NewReplacer("%20", " ", "+", " ").Replace(target))) > 0 {
 			if !strings.HasPrefix(r.URL.Path, "/api/") {
+				// The page must not echo the path (it holds the number).
+				r.URL.Path, r.URL.RawQuery = "/", ""
 				s.errorPage(w, r, http.StatusBadRequest, "error.id_in_url")
 				return
 			}
