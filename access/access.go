@@ -140,3 +140,10 @@ func Can(s Subject, a Action, f Facts) bool {
 func isUnit(s Subject, f Facts) bool {
 	return f.HasApplication && s.Has(samordna.RoleCoordinatingUnit)
 }
+
+// CanReviewEmergency reports whether the subject may review an emergency
+// access (mark it reviewed, with a note): a service leader who leads the
+// access's reviewing service, and never for their own access.
+func CanReviewEmergency(s Subject, leadsReviewService, own bool) bool {
+	return s.Has(samordna.RoleServiceLeader) && !s.Has(samordna.RoleAdmin) && leadsReviewService && !own
+}

@@ -48,6 +48,10 @@ func New(a *app.App) *API { return &API{app: a} }
 func (h *API) Routes() []Route {
 	var routes []Route
 	routes = append(routes, h.meRoutes()...)
+	routes = append(routes, h.spineRoutes()...)
+	routes = append(routes, h.routineRoutes()...)
+	routes = append(routes, h.planRoutes()...)
+	routes = append(routes, h.coordinationRoutes()...)
 	return routes
 }
 

@@ -20,6 +20,7 @@ type App struct {
 	// AllowSynthetic accepts synthetic test fødselsnumre (month + 80); only
 	// in demo and test mode.
 	AllowSynthetic bool
+	routines       routineBook // the routine registry; see routines.go
 }
 
 // New returns an App. A nil clock means the system clock.

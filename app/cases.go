@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/samordna/samordna"
 	"github.com/samordna/samordna/access"
@@ -10,15 +11,37 @@ import (
 
 // CaseView is a case as its reader sees it.
 type CaseView struct {
-	Case        *samordna.Case
-	Subject     *samordna.Person // nil when anonymous
-	Coordinator *CoordinatorView // nil when none is appointed
-	Consents    []*samordna.Consent
-	Events      []samordna.CaseEvent
-	Links       []store.CaseLink // only links to cases the reader may also read
-	Reason      access.Reason    // why the reader may see it
+	Case              *samordna.Case
+	Subject           *samordna.Person // nil when anonymous
+	RegisteredBy      CaseEmployeeRef  // the employee who registered the case
+	RegisteredService string           // the name of the registering service, "" when none
+	Coordinator       *CoordinatorView // nil when none is appointed
+	Tasks             []CaseTask       // see caseTasks
+	Consents          []*samordna.Consent
+	Events            []samordna.CaseEvent
+	Links             []store.CaseLink           // only links to cases the reader may also read
+	Blocks            []*store.Block             // only when the reader may block (CanBlock)
+	Forms             []*store.ConsentForm       // without data; only when CanManageConsent
+	People            map[string]CaseEmployeeRef // employee id → who, for the timeline
+	Reason            access.Reason              // why the reader may see it
 	// What the reader may do here (the pages show or hide actions by it).
-	CanManageConsent, CanBlock, CanViewAccessLog, CanDecide bool
+	CanManageConsent, CanBlock, CanViewAccessLog, CanDecide, CanWrite bool
+}
+
+// CaseEmployeeRef names an employee for display.
+type CaseEmployeeRef struct {
+	ID       string
+	Username string
+	Name     string
+}
+
+// CaseTask is one task of a case as the case view shows it.
+type CaseTask struct {
+	ID          string
+	Title       string
+	DueAt       *time.Time
+	Status      string
+	Responsible string // username
 }
 
 // CoordinatorView is the case's current coordinator.
@@ -47,18 +70,32 @@ func (a *App) GetCase(ctx context.Context, actor *samordna.Actor, caseID string)
 
 func (a *App) caseView(tx *store.Tx, actor *samordna.Actor, g *caseGrant) (*CaseView, error) {
 	s := access.SubjectOf(actor.Employee)
-	v := &CaseView{Case: g.Case, Reason: g.Reason,
+	v := &CaseView{Case: g.Case, Reason: g.Reason, People: map[string]CaseEmployeeRef{},
 		CanManageConsent: access.Can(s, access.ManageConsent, g.Facts),
 		CanBlock:         access.Can(s, access.Block, g.Facts),
 		CanViewAccessLog: access.Can(s, access.ViewAccessLog, g.Facts),
-		CanDecide:        access.Can(s, access.Decide, g.Facts)}
+		CanDecide:        access.Can(s, access.Decide, g.Facts),
+		CanWrite:         access.Can(s, access.Write, g.Facts)}
 	var err error
 	if g.Case.SubjectPersonID != "" {
 		if v.Subject, err = store.PersonByID(tx, g.Case.SubjectPersonID); err != nil {
 			return nil, err
 		}
 	}
+	if v.RegisteredBy, err = v.person(tx, g.Case.RegisteredBy); err != nil {
+		return nil, err
+	}
+	if g.Case.RegisteredServiceID != "" {
+		svc, err := store.ServiceByID(tx, g.Case.RegisteredServiceID)
+		if err != nil {
+			return nil, err
+		}
+		v.RegisteredService = svc.Name
+	}
 	if v.Coordinator, err = currentCoordinator(tx, g.Case.ID); err != nil {
+		return nil, err
+	}
+	if v.Tasks, err = caseTasks(tx, g.Case.ID); err != nil {
 		return nil, err
 	}
 	if v.Consents, err = caseConsents(tx, g.Case.ID, a.now()); err != nil {
@@ -67,20 +104,70 @@ func (a *App) caseView(tx *store.Tx, actor *samordna.Actor, g *caseGrant) (*Case
 	if v.Events, err = store.CaseEvents(tx, g.Case.ID); err != nil {
 		return nil, err
 	}
-	links, err := store.LinkedCases(tx, g.Case.ID)
+	for _, ev := range v.Events {
+		if _, err := v.person(tx, ev.ActorID); err != nil {
+			return nil, err
+		}
+	}
+	if v.Links, err = a.readableLinks(tx, s, g.Case.ID); err != nil {
+		return nil, err
+	}
+	if v.CanBlock {
+		if v.Blocks, err = store.BlocksOfCase(tx, g.Case.ID); err != nil {
+			return nil, err
+		}
+	}
+	if v.CanManageConsent {
+		if v.Forms, err = store.ConsentFormsOfCase(tx, g.Case.ID); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// person returns (and remembers in v.People) who the employee id is; an
+// unknown or empty id gives an empty CaseEmployeeRef.
+func (v *CaseView) person(tx *store.Tx, id string) (CaseEmployeeRef, error) {
+	if ref, ok := v.People[id]; ok || id == "" {
+		return ref, nil
+	}
+	e, err := store.EmployeeByID(tx, id)
+	if samordna.ErrorKind(err) == samordna.KindNotFound {
+		return CaseEmployeeRef{}, nil
+	}
+	if err != nil {
+		return CaseEmployeeRef{}, err
+	}
+	v.People[id] = CaseEmployeeRef{ID: e.ID, Username: e.Username, Name: e.Name}
+	return v.People[id], nil
+}
+
+// readableLinks returns the case's links to cases the subject may read as
+// well; links to any other case are left out, as if they did not exist.
+func (a *App) readableLinks(tx *store.Tx, s access.Subject, caseID string) ([]store.CaseLink, error) {
+	links, err := store.LinkedCases(tx, caseID)
 	if err != nil {
 		return nil, err
 	}
+	var out []store.CaseLink
 	for _, l := range links {
 		f, ok, err := store.CaseFacts(tx, l.CaseID, s, a.now())
 		if err != nil {
 			return nil, err
 		}
 		if ok && access.Can(s, access.Read, f) {
-			v.Links = append(v.Links, l)
+			out = append(out, l)
 		}
 	}
-	return v, nil
+	return out, nil
+}
+
+// caseTasks returns the tasks of a case for the case view and GET
+// /api/v1/cases/{id}: open ones first by due date, then the done ones (see
+// tasks.go; Responsible is the routine's role for the step, e.g.
+// "discoverer" or "child_welfare").
+func caseTasks(tx *store.Tx, caseID string) ([]CaseTask, error) {
+	return caseTaskRows(tx, caseID)
 }
 
 // currentCoordinator returns the case's coordinator, or nil.
@@ -92,18 +179,46 @@ func currentCoordinator(tx *store.Tx, caseID string) (*CoordinatorView, error) {
 	return &CoordinatorView{EmployeeID: k.EmployeeID, Username: k.Username, Name: k.Name, Kind: k.Kind, Status: k.Status}, nil
 }
 
+// CaseList is one page of the cases a reader may see.
+type CaseList struct {
+	Items []CaseSummary
+	Next  string // cursor for the next page, "" at the end
+}
+
+// CaseSummary is a case in a list: the case and its subject (nil when
+// anonymous). Lists never carry the fødselsnummer to the client; the API
+// and the pages leave it out.
+type CaseSummary struct {
+	Case    *samordna.Case
+	Subject *samordna.Person
+}
+
 // ListCases returns the cases the actor may read, most recently changed
-// first. The list is filtered in SQL by the same policy as GetCase. The
-// listing itself is audited (one row, no case ids).
-func (a *App) ListCases(ctx context.Context, actor *samordna.Actor, cursor string, limit int) (*store.CasePage, error) {
-	var page *store.CasePage
+// first, limit at a time (at most 100) after cursor. The list is filtered
+// in SQL by the same policy as GetCase. The listing itself is audited (one
+// row, no case ids). Any signed-in employee may call it; the administrator
+// always gets an empty list. Errors: bad_cursor (400).
+func (a *App) ListCases(ctx context.Context, actor *samordna.Actor, cursor string, limit int) (*CaseList, error) {
+	if actor == nil || actor.Employee == nil {
+		return nil, samordna.ErrNotFound
+	}
+	var out *CaseList
 	err := a.DB.Write(ctx, func(tx *store.Tx) error {
-		var err error
-		page, err = store.ListReadableCases(tx, access.SubjectOf(actor.Employee), a.now(), cursor, limit)
+		page, err := store.ListReadableCases(tx, access.SubjectOf(actor.Employee), a.now(), cursor, limit)
 		if err != nil {
 			return err
 		}
+		out = &CaseList{Next: page.Next, Items: []CaseSummary{}}
+		for _, c := range page.Cases {
+			item := CaseSummary{Case: c}
+			if c.SubjectPersonID != "" {
+				if item.Subject, err = store.PersonByID(tx, c.SubjectPersonID); err != nil {
+					return err
+				}
+			}
+			out.Items = append(out.Items, item)
+		}
 		return a.audit(tx, actor, samordna.AuditEvent{ObjectType: "case", Action: "list"})
 	})
-	return page, err
+	return out, err
 }

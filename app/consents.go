@@ -26,11 +26,14 @@ type NewConsent struct {
 // unit (access.ManageConsent). Errors: not_found, given_by_required,
 // purposes_required, invalid_purpose, invalid_relation, invalid_date.
 func (a *App) RecordConsent(ctx context.Context, actor *samordna.Actor, caseID string, in NewConsent) (*samordna.Consent, error) {
-	c, err := a.validateConsent(in)
-	if err != nil {
-		return nil, err
-	}
-	err = a.withCase(ctx, actor, caseID, access.ManageConsent, "record_consent", func(tx *store.Tx, g *caseGrant) error {
+	var c *samordna.Consent
+	// Authorize first: a caller without access gets not_found whatever the
+	// body says, exactly as for a case that does not exist.
+	err := a.withCase(ctx, actor, caseID, access.ManageConsent, "record_consent", func(tx *store.Tx, g *caseGrant) error {
+		var err error
+		if c, err = a.validateConsent(in); err != nil {
+			return err
+		}
 		if c.FormID != "" {
 			if err := formBelongsTo(tx, c.FormID, g.Case.ID); err != nil {
 				return err

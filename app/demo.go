@@ -89,6 +89,15 @@ func (a *App) SeedDemo(ctx context.Context, password string) (*DemoInfo, error) 
 		if err := s.seed(); err != nil {
 			return err
 		}
+		if err := a.seedDemoConcerns(s); err != nil {
+			return err
+		}
+		if err := a.seedDemoCoordination(s); err != nil {
+			return err
+		}
+		if err := a.seedDemoPlans(s); err != nil {
+			return err
+		}
 		info.Users = s.users
 		return nil
 	})

@@ -137,18 +137,25 @@ func joinPurposes(ps []samordna.ConsentPurpose) string {
 
 // ConsentVersion is one stored version of a consent.
 type ConsentVersion struct {
-	Version   int
-	Status    string
-	Purposes  string
-	ChangedBy string
-	ChangedAt time.Time
-	Change    string
+	Version           int
+	Status            string
+	Purposes          string // comma-separated, canonical order
+	GivenByName       string
+	GivenByRelation   string
+	ValidUntil        *time.Time
+	FormID            string
+	ChangedBy         string // employee id
+	ChangedByUsername string // "" when the employee is unknown
+	ChangedAt         time.Time
+	Change            string // "recorded", "withdrawn", "form_attached"
 }
 
 // ConsentVersions returns every version of a consent, oldest first.
 func ConsentVersions(tx *Tx, consentID string) ([]ConsentVersion, error) {
-	rows, err := tx.Query(`SELECT version, status, purposes, changed_by, changed_at, change
-		FROM consent_versions WHERE consent_id = $1 ORDER BY version`, consentID)
+	rows, err := tx.Query(`SELECT v.version, v.status, v.purposes, v.given_by_name, v.given_by_relation, v.valid_until,
+		COALESCE(v.form_id, ''), v.changed_by, COALESCE(e.username, ''), v.changed_at, v.change
+		FROM consent_versions v LEFT JOIN employees e ON e.id = v.changed_by
+		WHERE v.consent_id = $1 ORDER BY v.version`, consentID)
 	if err != nil {
 		return nil, wrap(err, "consent versions")
 	}
@@ -156,7 +163,8 @@ func ConsentVersions(tx *Tx, consentID string) ([]ConsentVersion, error) {
 	var out []ConsentVersion
 	for rows.Next() {
 		var v ConsentVersion
-		if err := rows.Scan(&v.Version, &v.Status, &v.Purposes, &v.ChangedBy, &v.ChangedAt, &v.Change); err != nil {
+		if err := rows.Scan(&v.Version, &v.Status, &v.Purposes, &v.GivenByName, &v.GivenByRelation, &v.ValidUntil,
+			&v.FormID, &v.ChangedBy, &v.ChangedByUsername, &v.ChangedAt, &v.Change); err != nil {
 			return nil, wrap(err, "consent versions")
 		}
 		out = append(out, v)

@@ -100,7 +100,30 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, safeReturn(r.PostForm.Get("return")), http.StatusSeeOther)
 }
 
+// startData is what the start page shows. Each feature fills its own
+// fields.
+type startData struct {
+	Cases         []spineCaseRow // the first cases the employee may read (cases.go)
+	MoreCases     bool
+	Tasks         *startTasks // "Mine oppgaver": overdue, then due this week, by case (tasks.go)
+	MayBreakGlass bool        // show the link to emergency access
+	IsLeader      bool        // show the link to the emergency access reviews
+}
+
 // startPage is "Mine oppgaver / Mine saker".
 func (s *Server) startPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "start", s.page(r, "start.title"))
+	p := s.page(r, "start.title")
+	d := &startData{MayBreakGlass: app.MayBreakGlass(reqctx.Actor(r.Context())),
+		IsLeader: p.User != nil && p.User.HasRole(samordna.RoleServiceLeader)}
+	var err error
+	if d.Cases, d.MoreCases, err = s.startCases(r); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if d.Tasks, err = s.myStartTasks(r, p.Lang); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p.Data = d
+	s.render(w, r, http.StatusOK, "start", p)
 }

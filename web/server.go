@@ -75,6 +75,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 func (s *Server) Routes() []Route {
 	var routes []Route
 	routes = append(routes, s.shellRoutes()...)
+	routes = append(routes, s.caseRoutes()...)
+	routes = append(routes, s.routineRoutes()...)
+	routes = append(routes, s.coordinationRoutes()...)
+	routes = append(routes, s.planRoutes()...)
 	return routes
 }
 

@@ -74,6 +74,7 @@ Commands:
   user      manage users: create, list, disable, enable, set-password, grant-role
   token     manage personal access tokens for the API: create, revoke
   audit     check the audit trail: verify
+  routine   manage the routines: upload, list, default
 
 Every command takes --db (env SAMORDNA_DB): a SQLite file path (default
 samordna.db) or a postgres:// URL. Run "samordna <command> --help" for more.
@@ -99,6 +100,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runToken(ctx, rest)
 	case "audit":
 		return m.runAudit(ctx, rest)
+	case "routine":
+		return m.runRoutine(ctx, rest)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(m.Stdout, mainUsage)
 		return nil

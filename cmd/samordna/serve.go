@@ -91,6 +91,9 @@ func (m *Main) logger(level string) *slog.Logger {
 // serve listens and serves until ctx ends, then shuts down gracefully.
 // announce, if set, prints something once the server listens.
 func (m *Main) serve(ctx context.Context, a *app.App, f serveFlags, announce func(url string)) error {
+	if err := a.LoadRoutines(ctx); err != nil { // a broken routine stops the start, naming file and line
+		return err
+	}
 	srv, err := web.New(a, web.Config{BaseURL: *f.baseURL})
 	if err != nil {
 		return err
@@ -109,6 +112,7 @@ func (m *Main) serve(ctx context.Context, a *app.App, f serveFlags, announce fun
 	if m.Ready != nil {
 		m.Ready(ln.Addr().String())
 	}
+	defer a.StartSweeper(ctx, time.Minute)() // deadline escalation every minute; stops on shutdown
 	return runServer(ctx, newHTTPServer(srv), ln)
 }
 

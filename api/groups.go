@@ -1,0 +1,250 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/samordna/samordna"
+	"github.com/samordna/samordna/app"
+	"github.com/samordna/samordna/internal/reqctx"
+	"github.com/samordna/samordna/store"
+)
+
+func (h *API) groupRoutes() []Route {
+	return []Route{
+		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group", Access: "case:write", Handler: h.createGroup,
+			Summary: "Set up the responsibility group (the coordinator or the coordinating unit): {\"members\": [{\"username\", \"role\"?} or {\"name\", \"relation\"}]}; 422 coordinator_required, consent_required; \"warnings\" above eight members."},
+		{Method: "GET", Path: "/api/v1/cases/{id}/responsibility-group", Access: "case:read", Handler: h.getGroup,
+			Summary: "The case's open responsibility group: members, meetings, next chair and minute-taker, matters not for the group."},
+		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group/members", Access: "case:write", Handler: h.addGroupMembers,
+			Summary: "Add members: {\"members\": [...]} (the coordinator or the coordinating unit)."},
+		{Method: "DELETE", Path: "/api/v1/cases/{id}/responsibility-group/members/{member}", Access: "case:write", Handler: h.removeGroupMember,
+			Summary: "Remove a member (not the coordinator)."},
+		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group/close", Access: "case:write", Handler: h.closeGroup,
+			Summary: "Close the group, reported to the coordinating unit: {\"reason\"}."},
+		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group/evaluation", Access: "case:write", Handler: h.evaluateGroup,
+			Summary: "The annual evaluation: {\"continue\": bool, \"note\"}; not continued closes the group."},
+		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group/escalations", Access: "case:write", Handler: h.raiseToLeaders,
+			Summary: "Raise a matter the group cannot handle to the leaders: {\"category\", \"matter\"}; the coordinator gets the task."},
+		{Method: "GET", Path: "/api/v1/cases/{id}/consent-form.pdf", Access: "case:manage_consent", Handler: h.consentFormPDF,
+			Summary: "The printable consent form for a responsibility group (seed 004's four statements)."},
+	}
+}
+
+type memberRequest struct {
+	Username string `json:"username"`
+	Role     string `json:"role"`
+	Name     string `json:"name"`
+	Relation string `json:"relation"`
+}
+
+type membersRequest struct {
+	Members []memberRequest `json:"members"`
+}
+
+func (in membersRequest) members() []app.NewGroupMember {
+	var out []app.NewGroupMember
+	for _, m := range in.Members {
+		out = append(out, app.NewGroupMember{Username: m.Username, Role: m.Role, Name: m.Name, Relation: m.Relation})
+	}
+	return out
+}
+
+type memberJSON struct {
+	ID       string `json:"id"`
+	Username string `json:"username,omitempty"`
+	Name     string `json:"name"`
+	Relation string `json:"relation"`
+	Role     string `json:"role,omitempty"`
+	Service  string `json:"service,omitempty"`
+}
+
+type groupJSON struct {
+	ID              string           `json:"id"`
+	CaseID          string           `json:"case_id"`
+	CreatedAt       string           `json:"created_at"`
+	EvaluatedAt     *string          `json:"evaluated_at"`
+	Coordinator     *assignmentJSON  `json:"coordinator"`
+	Members         []memberJSON     `json:"members"`
+	Meetings        []meetingItem    `json:"meetings"`
+	NextChair       string           `json:"next_chair,omitempty"`        // member id
+	NextMinuteTaker string           `json:"next_minute_taker,omitempty"` // member id
+	NotForGroup     []string         `json:"not_for_group"`
+	Reviews         []reviewJSON     `json:"composition_reviews"`
+	Escalations     []escalationJSON `json:"escalations"`
+	Warnings        []warningJSON    `json:"warnings"`
+}
+
+type reviewJSON struct {
+	Kind   string `json:"kind"`
+	On     string `json:"on"`
+	Review string `json:"review_by"`
+}
+
+type escalationJSON struct {
+	ID       string `json:"id"`
+	Category string `json:"category"`
+	Matter   string `json:"matter"`
+	RaisedAt string `json:"raised_at"`
+	RaisedBy string `json:"raised_by"`
+}
+
+type meetingItem struct {
+	ID       string `json:"id"`
+	Number   int    `json:"number"`
+	StartsAt string `json:"starts_at"`
+	Place    string `json:"place"`
+	Status   string `json:"status"`
+}
+
+func membersToJSON(ms []*store.Member) []memberJSON {
+	out := []memberJSON{}
+	for _, m := range ms {
+		out = append(out, memberJSON{ID: m.ID, Username: m.Username, Name: m.Name, Relation: m.Relation, Role: m.Role,
+			Service: m.Service})
+	}
+	return out
+}
+
+func groupToJSON(v *app.GroupView) groupJSON {
+	g := v.Group
+	out := groupJSON{ID: g.ID, CaseID: g.CaseID, CreatedAt: timeJSON(g.CreatedAt), EvaluatedAt: optTime(g.EvaluatedAt),
+		Coordinator: assignmentToJSON(v.Coordinator), Members: membersToJSON(v.Members), Meetings: []meetingItem{},
+		NextChair: v.NextChair, NextMinuteTaker: v.NextMinuteTaker, NotForGroup: app.NotForGroup,
+		Reviews: []reviewJSON{}, Escalations: []escalationJSON{}, Warnings: warningsJSON(v.Warnings)}
+	for _, m := range v.Meetings {
+		out.Meetings = append(out.Meetings, meetingItem{ID: m.ID, Number: m.Number, StartsAt: timeJSON(m.StartsAt),
+			Place: m.Place, Status: m.Status})
+	}
+	for _, r := range v.Reviews {
+		out.Reviews = append(out.Reviews, reviewJSON{Kind: r.Kind, On: r.At.Format("2006-01-02"),
+			Review: r.ReviewBy(time.Time{}).Format("2006-01-02")})
+	}
+	for _, e := range v.Escalations {
+		out.Escalations = append(out.Escalations, escalationJSON{ID: e.ID, Category: e.Category, Matter: e.Matter,
+			RaisedAt: timeJSON(e.RaisedAt), RaisedBy: e.RaiserNam})
+	}
+	return out
+}
+
+// createGroup answers 201 with the group and its "warnings".
+func (h *API) createGroup(w http.ResponseWriter, r *http.Request) {
+	var in membersRequest
+	if err := Decode(w, r, &in); err != nil {
+		WriteError(w, err)
+		return
+	}
+	v, err := h.app.CreateGroup(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), in.members())
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	WriteJSON(w, http.StatusCreated, groupToJSON(v))
+}
+
+// getGroup answers the open group, or 404 when the case has none.
+func (h *API) getGroup(w http.ResponseWriter, r *http.Request) {
+	v, err := h.app.GetGroup(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"))
+	if err == nil && v.Group == nil {
+		err = samordna.Errorf(samordna.KindNotFound, "not_found", "the case has no open responsibility group")
+	}
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, groupToJSON(v))
+}
+
+func (h *API) addGroupMembers(w http.ResponseWriter, r *http.Request) {
+	var in membersRequest
+	if err := Decode(w, r, &in); err != nil {
+		WriteError(w, err)
+		return
+	}
+	v, err := h.app.AddGroupMembers(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), in.members())
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, groupToJSON(v))
+}
+
+func (h *API) removeGroupMember(w http.ResponseWriter, r *http.Request) {
+	if err := h.app.RemoveGroupMember(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), r.PathValue("member")); err != nil {
+		WriteError(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (h *API) closeGroup(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := Decode(w, r, &in); err != nil {
+		WriteError(w, err)
+		return
+	}
+	if err := h.app.CloseGroup(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), in.Reason); err != nil {
+		WriteError(w, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"status": "closed"})
+}
+
+func (h *API) evaluateGroup(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Continue bool   `json:"continue"`
+		Note     string `json:"note"`
+	}
+	if err := Decode(w, r, &in); err != nil {
+		WriteError(w, err)
+		return
+	}
+	err := h.app.EvaluateGroup(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"),
+		app.Evaluation{Continue: in.Continue, Note: in.Note})
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	status := "open"
+	if !in.Continue {
+		status = "closed"
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"status": status})
+}
+
+func (h *API) raiseToLeaders(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Category string `json:"category"`
+		Matter   string `json:"matter"`
+	}
+	if err := Decode(w, r, &in); err != nil {
+		WriteError(w, err)
+		return
+	}
+	e, err := h.app.RaiseToLeaders(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), in.Category, in.Matter)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	WriteJSON(w, http.StatusCreated, escalationJSON{ID: e.ID, Category: e.Category, Matter: e.Matter,
+		RaisedAt: timeJSON(e.RaisedAt)})
+}
+
+func (h *API) consentFormPDF(w http.ResponseWriter, r *http.Request) {
+	b, err := h.app.ConsentFormPDF(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"))
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	writeCoordPDF(w, "samtykkeerklaering-ansvarsgruppe.pdf", b)
+}
+
+// writeCoordPDF sends a PDF for download.
+func writeCoordPDF(w http.ResponseWriter, filename string, b []byte) {
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b)
+}

@@ -1,0 +1,102 @@
+package app_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/samordna/samordna/app"
+	"github.com/samordna/samordna/internal/dbtest"
+	"github.com/samordna/samordna/pathway"
+	"github.com/samordna/samordna/store"
+)
+
+// Ulstein rows 1 and 2: the discoverer consults the resource group; the
+// member who gave the advice gets row 2 within two weeks. Openly, with
+// consent, the case is submitted to the group and its members may read it;
+// anonymously it is not.
+func TestConsultationWithResourceGroup(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		now := at(2026, 3, 2, 10, 0)
+		w := newWorld(t, db, now)
+		ctx := context.Background()
+		c := w.concern("ola", named(pathway.SituationUnclearConcern, "ulstein-rus-sped-smabarn"))
+		in := app.NewConsultation{With: app.ConsultResourceGroup, Mode: app.ConsultAnonymous, Adviser: "ingrid",
+			Summary: "Drøftet bekymring for rus hos foreldre.", Advice: "Snakk med foreldrene, meld om det blir verre."}
+		k, started, err := w.app.RecordConsultation(ctx, w.as("ola"), c.Case.ID, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k.AdviserName != "Ingrid Helsesykepleier" || k.TeamID != w.teams["rg"].ID || k.RecordedBy != w.id("ola") {
+			t.Errorf("consultation = %+v", k)
+		}
+		if len(started) != 1 || started[0].StepID != "row-02" || started[0].EmployeeID != w.id("ingrid") ||
+			!started[0].DueAt.Equal(now.AddDate(0, 0, 14)) {
+			t.Fatalf("started = %+v", started)
+		}
+		if w.openTasks(c.Case.ID)["row-01"] != nil {
+			t.Error("row 1 is still open")
+		}
+		// Anonymously: ingrid has the task but may not read the case.
+		if _, err := w.app.GetCase(ctx, w.as("ingrid"), c.Case.ID); err == nil {
+			t.Error("an anonymous consultation gave the resource group the named case")
+		}
+		if mine, _ := w.app.ListTasks(ctx, w.as("ingrid"), app.TaskQuery{AssignedToMe: true}); len(mine.Tasks) != 1 {
+			t.Errorf("ingrid's tasks: %d", len(mine.Tasks))
+		}
+		// Openly needs consent; with it the group's members read the case.
+		in.Mode = app.ConsultOpen
+		_, _, err = w.app.RecordConsultation(ctx, w.as("ola"), c.Case.ID, in)
+		wantErrCode(t, err, "consent_required")
+		in.ConsentGiven = true
+		if _, _, err := w.app.RecordConsultation(ctx, w.as("ola"), c.Case.ID, in); err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range []string{"ingrid", "siv", "per"} {
+			if _, err := w.app.GetCase(ctx, w.as(u), c.Case.ID); err != nil {
+				t.Errorf("%s (resource group) cannot read the case: %v", u, err)
+			}
+		}
+		list, err := w.app.Consultations(ctx, w.as("ola"), c.Case.ID)
+		if err != nil || len(list) != 2 || list[0].Advice == "" {
+			t.Errorf("consultations = %v, %v", list, err)
+		}
+		// Someone without access records nothing.
+		_, _, err = w.app.RecordConsultation(ctx, w.as("lise"), c.Case.ID, in)
+		wantErrCode(t, err, "not_found")
+	})
+}
+
+// Lillehammer: a consultation with a colleague or leader completes the
+// first step and starts the conversation with the user. On an anonymous
+// case the consultation is anonymous and identifies nobody either.
+func TestConsultationLillehammerAndAnonymous(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db, at(2026, 3, 2, 10, 0))
+		ctx := context.Background()
+		c := w.concern("ola", named(pathway.SituationUnclearConcern, ""))
+		_, started, err := w.app.RecordConsultation(ctx, w.as("ola"), c.Case.ID, app.NewConsultation{
+			With: app.ConsultLeader, Mode: app.ConsultAnonymous, Adviser: "nils", Advice: "Ta en samtale med foreldrene."})
+		if err != nil || len(started) != 1 || started[0].StepID != "conversation" {
+			t.Fatalf("started %+v, %v", started, err)
+		}
+		anon := w.concern("ola", app.NewConcern{Situation: pathway.SituationUnclearConcern, Anonymous: true,
+			Description: "En elev virker redd."})
+		base := app.NewConsultation{With: app.ConsultTeam, Mode: app.ConsultAnonymous, TeamID: w.teams["tst"].ID,
+			Advice: "Følg med, drøft igjen om to uker."}
+		bad := base
+		bad.Summary = "Gjelder " + childFNR
+		_, _, err = w.app.RecordConsultation(ctx, w.as("ola"), anon.Case.ID, bad)
+		wantErrCode(t, err, "identifying_data")
+		open := base
+		open.Mode, open.ConsentGiven = app.ConsultOpen, true
+		_, _, err = w.app.RecordConsultation(ctx, w.as("ola"), anon.Case.ID, open)
+		wantErrCode(t, err, "anonymous_case_open")
+		if _, _, err := w.app.RecordConsultation(ctx, w.as("ola"), anon.Case.ID, base); err != nil {
+			t.Fatal(err)
+		}
+		// The anonymous case was submitted to the TST: its members read it (there is nobody to identify).
+		if _, err := w.app.GetCase(ctx, w.as("per"), anon.Case.ID); err != nil {
+			t.Errorf("TST member: %v", err)
+		}
+	})
+}

@@ -1,0 +1,179 @@
+package store
+
+import (
+	"database/sql"
+	"time"
+)
+
+// This file persists coordinator assignments: the appointment, the
+// coordinator's acceptance, and a handover that waits on the current
+// assignment until the new coordinator accepts it.
+
+// Coordinator statuses and kinds.
+const (
+	CoordinatorAppointed = "appointed" // waiting for the coordinator to accept
+	CoordinatorAccepted  = "accepted"
+	CoordinatorEnded     = "ended"
+
+	KindCoordinator      = "coordinator"
+	KindChildCoordinator = "child_coordinator"
+)
+
+// Assignment is one coordinator assignment of a case, with the names of
+// the coordinator and of a pending handover's recipient.
+type Assignment struct {
+	ID           string
+	CaseID       string
+	EmployeeID   string
+	Username     string
+	Name         string
+	Kind         string
+	Status       string
+	AppointedBy  string
+	AppointedAt  time.Time
+	AcceptedAt   *time.Time
+	EndedAt      *time.Time
+	EndReason    string
+	HandoverTo   string // employee id of the pending handover, or ""
+	HandoverName string
+	HandoverUser string
+	HandoverBy   string
+	HandoverAt   *time.Time
+}
+
+// AppointCoordinator inserts an assignment.
+func AppointCoordinator(tx *Tx, k *Assignment) error {
+	_, err := tx.Exec(`INSERT INTO case_coordinators (id, case_id, employee_id, kind, status, appointed_by,
+		appointed_at, accepted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		k.ID, k.CaseID, k.EmployeeID, k.Kind, k.Status, k.AppointedBy, k.AppointedAt, k.AcceptedAt)
+	return wrap(err, "appoint coordinator")
+}
+
+const assignmentSelect = `SELECT k.id, k.case_id, k.employee_id, e.username, e.name, k.kind, k.status,
+	k.appointed_by, k.appointed_at, k.accepted_at, k.ended_at, k.end_reason, COALESCE(k.handover_to, ''),
+	COALESCE(h.name, ''), COALESCE(h.username, ''), COALESCE(k.handover_by, ''), k.handover_at
+	FROM case_coordinators k JOIN employees e ON e.id = k.employee_id
+	LEFT JOIN employees h ON h.id = k.handover_to`
+
+func scanAssignment(row interface{ Scan(...any) error }) (*Assignment, error) {
+	var k Assignment
+	err := row.Scan(&k.ID, &k.CaseID, &k.EmployeeID, &k.Username, &k.Name, &k.Kind, &k.Status, &k.AppointedBy,
+		&k.AppointedAt, &k.AcceptedAt, &k.EndedAt, &k.EndReason, &k.HandoverTo, &k.HandoverName, &k.HandoverUser,
+		&k.HandoverBy, &k.HandoverAt)
+	return &k, err
+}
+
+// CurrentAssignment returns the case's current assignment, or nil.
+func CurrentAssignment(tx *Tx, caseID string) (*Assignment, error) {
+	k, err := scanAssignment(tx.QueryRow(assignmentSelect+` WHERE k.case_id = $1 AND k.ended_at IS NULL
+		ORDER BY k.appointed_at DESC, k.id LIMIT 1`, caseID))
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, wrap(err, "current coordinator")
+	}
+	return k, nil
+}
+
+// AssignmentsOfCase returns every assignment of the case, oldest first.
+func AssignmentsOfCase(tx *Tx, caseID string) ([]*Assignment, error) {
+	return queryAssignments(tx, assignmentSelect+` WHERE k.case_id = $1 ORDER BY k.appointed_at, k.id`, caseID)
+}
+
+// AssignmentsOfEmployee returns the current assignments the employee holds
+// or is offered in a pending handover, newest first.
+func AssignmentsOfEmployee(tx *Tx, employeeID string) ([]*Assignment, error) {
+	return queryAssignments(tx, assignmentSelect+` WHERE k.ended_at IS NULL AND (k.employee_id = $1 OR k.handover_to = $1)
+		ORDER BY k.appointed_at DESC, k.id LIMIT 200`, employeeID)
+}
+
+func queryAssignments(tx *Tx, q string, args ...any) ([]*Assignment, error) {
+	rows, err := tx.Query(q, args...)
+	if err != nil {
+		return nil, wrap(err, "coordinators")
+	}
+	defer rows.Close()
+	var out []*Assignment
+	for rows.Next() {
+		k, err := scanAssignment(rows)
+		if err != nil {
+			return nil, wrap(err, "coordinators")
+		}
+		out = append(out, k)
+	}
+	return out, wrap(rows.Err(), "coordinators")
+}
+
+// AcceptAssignment marks an appointed assignment accepted.
+func AcceptAssignment(tx *Tx, id string, at time.Time) error {
+	return execOne(tx, "accept coordinator", `UPDATE case_coordinators SET status = 'accepted', accepted_at = $1
+		WHERE id = $2 AND status = 'appointed' AND ended_at IS NULL`, at, id)
+}
+
+// RequestHandover offers the current assignment to another employee; the
+// assignment stays as it is until the recipient accepts. A new request
+// replaces a pending one.
+func RequestHandover(tx *Tx, id, toEmployeeID, by string, at time.Time) error {
+	return execOne(tx, "request handover", `UPDATE case_coordinators SET handover_to = $1, handover_by = $2,
+		handover_at = $3 WHERE id = $4 AND ended_at IS NULL`, toEmployeeID, by, at, id)
+}
+
+// CancelHandover withdraws a pending handover.
+func CancelHandover(tx *Tx, id string) error {
+	return execOne(tx, "cancel handover", `UPDATE case_coordinators SET handover_to = NULL, handover_by = NULL,
+		handover_at = NULL WHERE id = $1 AND ended_at IS NULL`, id)
+}
+
+// EndAssignment ends an assignment with a reason ("handed_over", ...).
+func EndAssignment(tx *Tx, id string, at time.Time, reason string) error {
+	return execOne(tx, "end coordinator", `UPDATE case_coordinators SET status = 'ended', ended_at = $1,
+		end_reason = $2 WHERE id = $3 AND ended_at IS NULL`, at, reason, id)
+}
+
+// Caseload is one coordinator's number of current cases.
+type Caseload struct {
+	EmployeeID string
+	Username   string
+	Name       string
+	Service    string // the first service the employee belongs to, by name
+	Cases      int    // current assignments
+	Pending    int    // of which not yet accepted
+}
+
+// CoordinatorCaseloads returns every employee of the municipality who is a
+// current coordinator, with their caseload, most cases first.
+func CoordinatorCaseloads(tx *Tx, municipalityID string) ([]Caseload, error) {
+	rows, err := tx.Query(`SELECT e.id, e.username, e.name,
+		COALESCE((SELECT MIN(s.name) FROM services s JOIN service_members m ON m.service_id = s.id
+		          WHERE m.employee_id = e.id), ''),
+		COUNT(*), SUM(CASE WHEN k.status = 'appointed' THEN 1 ELSE 0 END)
+		FROM case_coordinators k JOIN employees e ON e.id = k.employee_id
+		WHERE k.ended_at IS NULL AND e.municipality_id = $1
+		GROUP BY e.id, e.username, e.name
+		ORDER BY COUNT(*) DESC, e.username`, municipalityID)
+	if err != nil {
+		return nil, wrap(err, "caseloads")
+	}
+	defer rows.Close()
+	var out []Caseload
+	for rows.Next() {
+		var c Caseload
+		if err := rows.Scan(&c.EmployeeID, &c.Username, &c.Name, &c.Service, &c.Cases, &c.Pending); err != nil {
+			return nil, wrap(err, "caseloads")
+		}
+		out = append(out, c)
+	}
+	return out, wrap(rows.Err(), "caseloads")
+}
+
+// CoordinatorsInYear counts the municipality's coordinator assignments in
+// force at some time in [from, to): the persons who had a coordinator, and
+// the distinct employees who served as one.
+func CoordinatorsInYear(tx *Tx, municipalityID string, from, to time.Time) (cases, employees int, err error) {
+	err = tx.QueryRow(`SELECT COUNT(DISTINCT k.case_id), COUNT(DISTINCT k.employee_id)
+		FROM case_coordinators k JOIN cases c ON c.id = k.case_id
+		WHERE c.municipality_id = $1 AND k.appointed_at < $3 AND (k.ended_at IS NULL OR k.ended_at >= $2)`,
+		municipalityID, from, to).Scan(&cases, &employees)
+	return cases, employees, wrap(err, "coordinators in year")
+}

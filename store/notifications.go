@@ -1,0 +1,183 @@
+package store
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/samordna/samordna"
+)
+
+// This file persists in-app notifications, the outbox of messages (e-mail)
+// to send later, and deviations (avvik). A notification names what
+// happened and what it refers to (a task, a report, a case), never the
+// content, so that neither the list nor an e-mail can leak personal data.
+
+// Notification is one notice for one employee.
+type Notification struct {
+	ID         string
+	EmployeeID string
+	Kind       string // e.g. task_overdue, report_unacknowledged
+	CaseID     string
+	TaskID     string
+	ReportID   string
+	CreatedAt  time.Time
+	ReadAt     *time.Time
+	// Filled by NotificationsOf, for display: the task's title (routine
+	// text, no personal data).
+	TaskTitle string
+}
+
+// CreateNotification inserts a notification and its outbox row (an e-mail
+// to send later) in the caller's transaction.
+func CreateNotification(tx *Tx, n *Notification) error {
+	if n.ID == "" {
+		n.ID = samordna.NewID()
+	}
+	_, err := tx.Exec(`INSERT INTO notifications (id, employee_id, kind, case_id, task_id, report_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, n.ID, n.EmployeeID, n.Kind, nullable(n.CaseID), nullable(n.TaskID),
+		nullable(n.ReportID), n.CreatedAt)
+	if err != nil {
+		return wrap(err, "create notification")
+	}
+	_, err = tx.Exec(`INSERT INTO outbox (id, kind, recipient_id, topic, notification_id, created_at)
+		VALUES ($1, 'email', $2, $3, $4, $5)`, samordna.NewID(), n.EmployeeID, n.Kind, n.ID, n.CreatedAt)
+	return wrap(err, "create outbox row")
+}
+
+// NotificationsOf returns the employee's notifications, unread first, then
+// newest first (at most limit, at most 200).
+func NotificationsOf(tx *Tx, employeeID string, unreadOnly bool, limit int) ([]*Notification, error) {
+	if limit <= 0 || limit > 200 {
+		limit = 200
+	}
+	q := `SELECT n.id, n.employee_id, n.kind, COALESCE(n.case_id, ''), COALESCE(n.task_id, ''),
+		COALESCE(n.report_id, ''), n.created_at, n.read_at, COALESCE(t.title, '')
+		FROM notifications n LEFT JOIN tasks t ON t.id = n.task_id WHERE n.employee_id = $1`
+	if unreadOnly {
+		q += ` AND n.read_at IS NULL`
+	}
+	q += ` ORDER BY CASE WHEN n.read_at IS NULL THEN 0 ELSE 1 END, n.created_at DESC, n.id LIMIT ` + strconv.Itoa(limit)
+	rows, err := tx.Query(q, employeeID)
+	if err != nil {
+		return nil, wrap(err, "notifications")
+	}
+	defer rows.Close()
+	var out []*Notification
+	for rows.Next() {
+		var n Notification
+		if err := rows.Scan(&n.ID, &n.EmployeeID, &n.Kind, &n.CaseID, &n.TaskID, &n.ReportID, &n.CreatedAt, &n.ReadAt,
+			&n.TaskTitle); err != nil {
+			return nil, wrap(err, "notifications")
+		}
+		out = append(out, &n)
+	}
+	return out, wrap(rows.Err(), "notifications")
+}
+
+// CountUnreadNotifications returns how many unread notifications the
+// employee has.
+func CountUnreadNotifications(tx *Tx, employeeID string) (int, error) {
+	var n int
+	err := tx.QueryRow(`SELECT COUNT(*) FROM notifications WHERE employee_id = $1 AND read_at IS NULL`, employeeID).Scan(&n)
+	return n, wrap(err, "count notifications")
+}
+
+// MarkNotificationRead marks the employee's own notification read; another
+// employee's (or a missing) one gives samordna.ErrNotFound.
+func MarkNotificationRead(tx *Tx, id, employeeID string, at time.Time) error {
+	res, err := tx.Exec(`UPDATE notifications SET read_at = COALESCE(read_at, $1) WHERE id = $2 AND employee_id = $3`,
+		at, id, employeeID)
+	if err != nil {
+		return wrap(err, "mark notification read")
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return samordna.ErrNotFound
+	}
+	return nil
+}
+
+// OutboxMessage is one message waiting to be sent.
+type OutboxMessage struct {
+	ID             string
+	Kind           string // "email"
+	RecipientID    string
+	Topic          string // the notification kind
+	NotificationID string
+	CreatedAt      time.Time
+	Attempts       int
+}
+
+// ClaimOutbox claims up to limit unsent messages for a deliverer: rows not
+// claimed, or claimed before staleBefore (a deliverer that died), each
+// claimed by a conditional UPDATE so that several servers never send one
+// twice.
+func ClaimOutbox(tx *Tx, now, staleBefore time.Time, limit int) ([]*OutboxMessage, error) {
+	ids, err := queryIDs(tx, "outbox", `SELECT id FROM outbox WHERE sent_at IS NULL
+		AND (claimed_at IS NULL OR claimed_at < $1) ORDER BY created_at, id LIMIT `+strconv.Itoa(limit), staleBefore)
+	if err != nil {
+		return nil, err
+	}
+	var out []*OutboxMessage
+	for _, id := range ids {
+		res, err := tx.Exec(`UPDATE outbox SET claimed_at = $1, attempts = attempts + 1
+			WHERE id = $2 AND sent_at IS NULL AND (claimed_at IS NULL OR claimed_at < $3)`, now, id, staleBefore)
+		if err != nil {
+			return nil, wrap(err, "claim outbox")
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			continue
+		}
+		var m OutboxMessage
+		if err := tx.QueryRow(`SELECT id, kind, COALESCE(recipient_id, ''), topic, notification_id, created_at, attempts
+			FROM outbox WHERE id = $1`, id).Scan(&m.ID, &m.Kind, &m.RecipientID, &m.Topic, &m.NotificationID,
+			&m.CreatedAt, &m.Attempts); err != nil {
+			return nil, wrap(err, "claim outbox")
+		}
+		out = append(out, &m)
+	}
+	return out, nil
+}
+
+// MarkOutboxSent records that a claimed message was delivered.
+func MarkOutboxSent(tx *Tx, id string, at time.Time) error {
+	return execOne(tx, "outbox sent", `UPDATE outbox SET sent_at = $1 WHERE id = $2`, at, id)
+}
+
+// Deviation is a deadline or plan not followed (avvik).
+type Deviation struct {
+	ID             string
+	CaseID         string
+	TaskID         string
+	Kind           string // e.g. plan_deadline_missed
+	DetectedAt     time.Time
+	RevisionTaskID string
+}
+
+// CreateDeviation inserts a deviation.
+func CreateDeviation(tx *Tx, d *Deviation) error {
+	if d.ID == "" {
+		d.ID = samordna.NewID()
+	}
+	_, err := tx.Exec(`INSERT INTO deviations (id, case_id, task_id, kind, detected_at, revision_task_id)
+		VALUES ($1, $2, $3, $4, $5, $6)`, d.ID, d.CaseID, d.TaskID, d.Kind, d.DetectedAt, d.RevisionTaskID)
+	return wrap(err, "create deviation")
+}
+
+// DeviationsOfCase returns the case's deviations, oldest first.
+func DeviationsOfCase(tx *Tx, caseID string) ([]*Deviation, error) {
+	rows, err := tx.Query(`SELECT id, case_id, task_id, kind, detected_at, revision_task_id FROM deviations
+		WHERE case_id = $1 ORDER BY detected_at, id`, caseID)
+	if err != nil {
+		return nil, wrap(err, "deviations")
+	}
+	defer rows.Close()
+	var out []*Deviation
+	for rows.Next() {
+		var d Deviation
+		if err := rows.Scan(&d.ID, &d.CaseID, &d.TaskID, &d.Kind, &d.DetectedAt, &d.RevisionTaskID); err != nil {
+			return nil, wrap(err, "deviations")
+		}
+		out = append(out, &d)
+	}
+	return out, wrap(rows.Err(), "deviations")
+}

@@ -1,0 +1,393 @@
+package store
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/samordna/samordna"
+	"github.com/samordna/samordna/access"
+)
+
+// This file persists tasks: a routine step (or a plan's measure) to be done
+// for one case, by an employee, a role, a team, a service or the case's
+// responsibility group, with its due date and what came of it.
+
+// Task kinds.
+const (
+	TaskKindStep    = "step"    // a step of the case's routine
+	TaskKindMeasure = "measure" // a measure of a plan, with the plan's own deadline
+)
+
+// Task statuses.
+const (
+	TaskOpen = "open"
+	TaskDone = "done"
+)
+
+// Assignee kinds: who must carry out a task.
+const (
+	AssignEmployee = "employee" // one named employee
+	AssignRole     = "role"     // anyone in the municipality holding a role
+	AssignTeam     = "team"     // any member of a team
+	AssignService  = "service"  // any member of a service
+	AssignGroup    = "group"    // the case's coordinator or a member of its open responsibility group
+)
+
+// Task is one row of the tasks table.
+type Task struct {
+	ID             string
+	CaseID         string
+	MunicipalityID string
+	Kind           string
+	RoutineID      string
+	RoutineVersion int
+	StepID         string
+	PlanID         string
+	Title          string
+	Responsible    string // pathway.Responsible
+	AssigneeKind   string
+	EmployeeID     string // AssignEmployee
+	Role           string // AssignRole
+	TeamID         string // AssignTeam
+	ServiceID      string // AssignService
+	Status         string
+	StartedAt      time.Time
+	DueAt          *time.Time // nil: the step has no deadline of its own (per_plan)
+	OverdueAfter   *time.Time
+	CompletedAt    *time.Time
+	CompletedBy    string
+	Outcome        string
+	EscalatedAt    *time.Time
+	PreviousTaskID string // the task whose completion started this one
+	CreatedAt      time.Time
+
+	// Filled by the queries, for display: who the assignee is (the
+	// employee's, team's or service's name; the employee's username).
+	AssigneeName     string
+	AssigneeUsername string
+}
+
+// Overdue reports whether the open task is past its overdue time at now.
+func (t *Task) Overdue(now time.Time) bool {
+	return t.Status == TaskOpen && t.OverdueAfter != nil && now.After(*t.OverdueAfter)
+}
+
+// CreateTask inserts a task.
+func CreateTask(tx *Tx, t *Task) error {
+	if t.ID == "" {
+		t.ID = samordna.NewID()
+	}
+	_, err := tx.Exec(`INSERT INTO tasks (id, case_id, municipality_id, kind, routine_id, routine_version, step_id,
+		plan_id, title, responsible, assignee_kind, assignee_employee_id, assignee_role, assignee_team_id,
+		assignee_service_id, status, started_at, due_at, overdue_after, previous_task_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
+		t.ID, t.CaseID, t.MunicipalityID, t.Kind, t.RoutineID, t.RoutineVersion, t.StepID, t.PlanID, t.Title,
+		t.Responsible, t.AssigneeKind, nullable(t.EmployeeID), t.Role, nullable(t.TeamID), nullable(t.ServiceID),
+		t.Status, t.StartedAt, t.DueAt, t.OverdueAfter, t.PreviousTaskID, t.CreatedAt)
+	return wrap(err, "create task")
+}
+
+const taskColumns = `t.id, t.case_id, t.municipality_id, t.kind, t.routine_id, t.routine_version, t.step_id,
+	t.plan_id, t.title, t.responsible, t.assignee_kind, COALESCE(t.assignee_employee_id, ''), t.assignee_role,
+	COALESCE(t.assignee_team_id, ''), COALESCE(t.assignee_service_id, ''), t.status, t.started_at, t.due_at,
+	t.overdue_after, t.completed_at, COALESCE(t.completed_by, ''), t.outcome, t.escalated_at, t.previous_task_id,
+	t.created_at,
+	COALESCE((SELECT e.name FROM employees e WHERE e.id = t.assignee_employee_id),
+	         (SELECT tm.name FROM teams tm WHERE tm.id = t.assignee_team_id),
+	         (SELECT s.name FROM services s WHERE s.id = t.assignee_service_id), ''),
+	COALESCE((SELECT e.username FROM employees e WHERE e.id = t.assignee_employee_id), '')`
+
+func scanTask(row interface{ Scan(...any) error }) (*Task, error) {
+	var t Task
+	err := row.Scan(&t.ID, &t.CaseID, &t.MunicipalityID, &t.Kind, &t.RoutineID, &t.RoutineVersion, &t.StepID,
+		&t.PlanID, &t.Title, &t.Responsible, &t.AssigneeKind, &t.EmployeeID, &t.Role, &t.TeamID, &t.ServiceID,
+		&t.Status, &t.StartedAt, &t.DueAt, &t.OverdueAfter, &t.CompletedAt, &t.CompletedBy, &t.Outcome,
+		&t.EscalatedAt, &t.PreviousTaskID, &t.CreatedAt, &t.AssigneeName, &t.AssigneeUsername)
+	return &t, err
+}
+
+// TaskByID returns the task or samordna.ErrNotFound. It does not check
+// access.
+func TaskByID(tx *Tx, id string) (*Task, error) {
+	t, err := scanTask(tx.QueryRow(`SELECT `+taskColumns+` FROM tasks t WHERE t.id = $1`, id))
+	if err != nil {
+		return nil, wrap(err, "task")
+	}
+	return t, nil
+}
+
+// TasksOfCase returns the case's tasks: open ones first by due date, then
+// the done ones, newest first (at most 500).
+func TasksOfCase(tx *Tx, caseID string) ([]*Task, error) {
+	return queryTasks(tx, "tasks of case", `SELECT `+taskColumns+` FROM tasks t WHERE t.case_id = $1
+		ORDER BY CASE WHEN t.status = 'open' THEN 0 ELSE 1 END,
+		         CASE WHEN t.status = 'open' AND t.due_at IS NULL THEN 1 ELSE 0 END, t.due_at, t.completed_at DESC, t.id
+		LIMIT 500`, caseID)
+}
+
+// OpenTaskForStep reports whether the case has an open task for the step.
+func OpenTaskForStep(tx *Tx, caseID, stepID string) (bool, error) {
+	var n int
+	err := tx.QueryRow(`SELECT COUNT(*) FROM tasks WHERE case_id = $1 AND step_id = $2 AND status = 'open'`,
+		caseID, stepID).Scan(&n)
+	return n > 0, wrap(err, "open task for step")
+}
+
+// CompleteTask marks an open task done. It returns a conflict when the task
+// is no longer open (someone else completed it first).
+func CompleteTask(tx *Tx, id, by, outcome string, at time.Time) error {
+	res, err := tx.Exec(`UPDATE tasks SET status = 'done', completed_at = $1, completed_by = $2, outcome = $3
+		WHERE id = $4 AND status = 'open'`, at, nullable(by), outcome, id)
+	if err != nil {
+		return wrap(err, "complete task")
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return samordna.Errorf(samordna.KindConflict, "task_closed", "the task is already done")
+	}
+	return nil
+}
+
+// ClaimTaskEscalation marks an open, overdue task as escalated at now if
+// nobody has yet. claimed is false when another process got there first
+// (or the task was completed meanwhile), so each task escalates once even
+// with several servers sweeping.
+func ClaimTaskEscalation(tx *Tx, id string, now time.Time) (claimed bool, err error) {
+	res, err := tx.Exec(`UPDATE tasks SET escalated_at = $1
+		WHERE id = $2 AND escalated_at IS NULL AND status = 'open' AND overdue_after < $1`, now, id)
+	if err != nil {
+		return false, wrap(err, "claim task escalation")
+	}
+	n, err := res.RowsAffected()
+	return n == 1, wrap(err, "claim task escalation")
+}
+
+// OverdueUnescalatedTaskIDs returns up to limit open tasks past their
+// overdue time at now that have not been escalated, oldest first.
+func OverdueUnescalatedTaskIDs(tx *Tx, now time.Time, limit int) ([]string, error) {
+	return queryIDs(tx, "overdue tasks", `SELECT id FROM tasks
+		WHERE status = 'open' AND escalated_at IS NULL AND overdue_after < $1
+		ORDER BY overdue_after, id LIMIT `+strconv.Itoa(limit), now)
+}
+
+// TaskFilter selects tasks for ListTasks.
+type TaskFilter struct {
+	AssignedToMe bool      // only tasks the subject is an assignee of
+	Overdue      bool      // only open tasks past their overdue time
+	Status       string    // "open", "done" or "" for both
+	CaseID       string    // only this case's tasks
+	DueBefore    time.Time // only tasks due before this (zero: no limit)
+	Cursor       string
+	Limit        int // at most 100
+}
+
+// TaskPage is one page of tasks.
+type TaskPage struct {
+	Tasks []*Task
+	Next  string
+}
+
+// ListTasks returns the tasks the subject may see at now: those on a case
+// the subject may read (the same SQL filter as the case list) and those the
+// subject is an assignee of; never on a case the subject is barred from.
+// Overdue first, then by due date (no due date last).
+func ListTasks(tx *Tx, s access.Subject, now time.Time, f TaskFilter) (*TaskPage, error) {
+	if f.Limit <= 0 || f.Limit > 100 {
+		f.Limit = 100
+	}
+	if s.Has(samordna.RoleAdmin) {
+		return &TaskPage{}, nil
+	}
+	offset, err := decodeOffset(f.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	args := []any{s.EmployeeID, s.MunicipalityID, now}
+	mine := AssignedToSQL(s, "t", "$1")
+	where := []string{`t.municipality_id = $2`,
+		`NOT EXISTS (SELECT 1 FROM case_blocks b WHERE b.case_id = t.case_id AND b.employee_id = $1 AND b.lifted_at IS NULL)`}
+	if f.AssignedToMe {
+		where = append(where, mine)
+	} else {
+		readable, rargs := access.ReadableCasesSQL(s, now, len(args)+1)
+		args = append(args, rargs...)
+		where = append(where, `(`+mine+` OR t.case_id IN (`+readable+`))`)
+	}
+	if f.Overdue {
+		where = append(where, `t.status = 'open' AND t.overdue_after < $3`)
+	}
+	if f.Status != "" {
+		args = append(args, f.Status)
+		where = append(where, fmt.Sprintf(`t.status = $%d`, len(args)))
+	}
+	if f.CaseID != "" {
+		args = append(args, f.CaseID)
+		where = append(where, fmt.Sprintf(`t.case_id = $%d`, len(args)))
+	}
+	if !f.DueBefore.IsZero() {
+		args = append(args, f.DueBefore)
+		where = append(where, fmt.Sprintf(`t.due_at < $%d`, len(args)))
+	}
+	q := `SELECT ` + taskColumns + ` FROM tasks t WHERE ` + strings.Join(where, " AND ") + `
+		ORDER BY CASE WHEN t.status = 'open' THEN 0 ELSE 1 END,
+		         CASE WHEN t.status = 'open' AND t.overdue_after < $3 THEN 0 ELSE 1 END,
+		         CASE WHEN t.due_at IS NULL THEN 1 ELSE 0 END, t.due_at, t.id
+		LIMIT ` + strconv.Itoa(f.Limit+1) + ` OFFSET ` + strconv.Itoa(offset)
+	tasks, err := queryTasks(tx, "list tasks", q, args...)
+	if err != nil {
+		return nil, err
+	}
+	page := &TaskPage{Tasks: tasks}
+	if len(tasks) > f.Limit {
+		page.Tasks = tasks[:f.Limit]
+		page.Next = encodeOffset(offset + f.Limit)
+	}
+	return page, nil
+}
+
+// AssignedToSQL is the condition that the subject (whose employee id is the
+// parameter emp) is an assignee of task alias t: the named employee, a
+// holder of the task's role, a member of its team or service, or the
+// case's coordinator or a member of its open responsibility group.
+func AssignedToSQL(s access.Subject, t, emp string) string {
+	var roles []string
+	for _, r := range []samordna.Role{samordna.RoleChildWelfare, samordna.RoleCoordinatingUnit} {
+		if s.Has(r) {
+			roles = append(roles, `'`+string(r)+`'`)
+		}
+	}
+	conds := []string{
+		t + `.assignee_kind = 'employee' AND ` + t + `.assignee_employee_id = ` + emp,
+		t + `.assignee_kind = 'team' AND EXISTS (SELECT 1 FROM team_members tm
+			WHERE tm.team_id = ` + t + `.assignee_team_id AND tm.employee_id = ` + emp + `)`,
+		t + `.assignee_kind = 'service' AND EXISTS (SELECT 1 FROM service_members sm
+			WHERE sm.service_id = ` + t + `.assignee_service_id AND sm.employee_id = ` + emp + `)`,
+		t + `.assignee_kind = 'group' AND (EXISTS (SELECT 1 FROM case_coordinators k
+			WHERE k.case_id = ` + t + `.case_id AND k.employee_id = ` + emp + ` AND k.ended_at IS NULL)
+			OR EXISTS (SELECT 1 FROM responsibility_groups g JOIN group_members gm ON gm.group_id = g.id
+			WHERE g.case_id = ` + t + `.case_id AND g.closed_at IS NULL AND gm.employee_id = ` + emp + `
+			  AND gm.removed_at IS NULL))`,
+	}
+	if len(roles) > 0 {
+		conds = append(conds, t+`.assignee_kind = 'role' AND `+t+`.assignee_role IN (`+strings.Join(roles, ", ")+`)`)
+	}
+	return `((` + strings.Join(conds, `) OR (`) + `))`
+}
+
+// IsAssignee reports whether the employee is an assignee of the task (see
+// AssignedToSQL).
+func IsAssignee(tx *Tx, taskID string, s access.Subject) (bool, error) {
+	var n int
+	err := tx.QueryRow(`SELECT COUNT(*) FROM tasks t WHERE t.id = $2 AND t.municipality_id = $3 AND `+
+		AssignedToSQL(s, "t", "$1"), s.EmployeeID, taskID, s.MunicipalityID).Scan(&n)
+	return n > 0, wrap(err, "is assignee")
+}
+
+// TaskAssigneeIDs returns the employees who are assignees of the task: the
+// named employee, the role holders of the municipality, the team's or
+// service's members, or the case's coordinator and group members.
+func TaskAssigneeIDs(tx *Tx, t *Task) ([]string, error) {
+	switch t.AssigneeKind {
+	case AssignEmployee:
+		return []string{t.EmployeeID}, nil
+	case AssignRole:
+		return queryIDs(tx, "role holders", `SELECT e.id FROM employees e JOIN employee_roles r ON r.employee_id = e.id
+			WHERE e.municipality_id = $1 AND r.role = $2 AND NOT e.disabled ORDER BY e.id`, t.MunicipalityID, t.Role)
+	case AssignTeam:
+		return queryIDs(tx, "team members", `SELECT employee_id FROM team_members WHERE team_id = $1 ORDER BY employee_id`,
+			t.TeamID)
+	case AssignService:
+		return queryIDs(tx, "service members", `SELECT employee_id FROM service_members WHERE service_id = $1
+			ORDER BY employee_id`, t.ServiceID)
+	case AssignGroup:
+		return queryIDs(tx, "group", `SELECT employee_id FROM case_coordinators WHERE case_id = $1 AND ended_at IS NULL
+			UNION SELECT gm.employee_id FROM responsibility_groups g JOIN group_members gm ON gm.group_id = g.id
+			WHERE g.case_id = $1 AND g.closed_at IS NULL AND gm.removed_at IS NULL AND gm.employee_id IS NOT NULL`, t.CaseID)
+	}
+	return nil, nil
+}
+
+// LeadersOf returns the leaders of the services the employees are members
+// of (each once, never one of the employees themselves).
+func LeadersOf(tx *Tx, employeeIDs []string) ([]string, error) {
+	seen := map[string]bool{}
+	for _, id := range employeeIDs {
+		seen[id] = true
+	}
+	var out []string
+	for _, id := range employeeIDs {
+		leaders, err := queryIDs(tx, "leaders", `SELECT DISTINCT s.leader_employee_id FROM services s
+			JOIN service_members m ON m.service_id = s.id
+			WHERE m.employee_id = $1 AND s.leader_employee_id IS NOT NULL ORDER BY s.leader_employee_id`, id)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range leaders {
+			if !seen[l] {
+				seen[l] = true
+				out = append(out, l)
+			}
+		}
+	}
+	return out, nil
+}
+
+// queryTasks runs a query selecting taskColumns.
+func queryTasks(tx *Tx, what, q string, args ...any) ([]*Task, error) {
+	rows, err := tx.Query(q, args...)
+	if err != nil {
+		return nil, wrap(err, what)
+	}
+	defer rows.Close()
+	var out []*Task
+	for rows.Next() {
+		t, err := scanTask(rows)
+		if err != nil {
+			return nil, wrap(err, what)
+		}
+		out = append(out, t)
+	}
+	return out, wrap(rows.Err(), what)
+}
+
+// encodeOffset and decodeOffset make an opaque cursor of a list offset.
+func encodeOffset(n int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(n)))
+}
+
+func decodeOffset(s string) (int, error) {
+	if s == "" {
+		return 0, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	rest, ok := strings.CutPrefix(string(b), "o:")
+	n, err2 := strconv.Atoi(rest)
+	if err != nil || !ok || err2 != nil || n < 0 || n > 100000 {
+		return 0, samordna.Errorf(samordna.KindInvalid, "bad_cursor", "the cursor is not valid")
+	}
+	return n, nil
+}
+
+// TaskCancelled is the status of a task that is no longer needed (for
+// example a plan's measure that was removed).
+const TaskCancelled = "cancelled"
+
+// CancelTask marks an open task cancelled; a task that is not open is left
+// as it is.
+func CancelTask(tx *Tx, id, by string, at time.Time) error {
+	_, err := tx.Exec(`UPDATE tasks SET status = 'cancelled', completed_at = $1, completed_by = $2
+		WHERE id = $3 AND status = 'open'`, at, nullable(by), id)
+	return wrap(err, "cancel task")
+}
+
+// RescheduleTask changes an open task's title, assignee employee (when
+// employeeID is not "") and deadlines, and clears its escalation so that a
+// new deadline can escalate again.
+func RescheduleTask(tx *Tx, id, title, employeeID string, due, overdueAfter *time.Time) error {
+	_, err := tx.Exec(`UPDATE tasks SET title = $1, due_at = $2, overdue_after = $3, escalated_at = NULL,
+		assignee_employee_id = COALESCE($4, assignee_employee_id)
+		WHERE id = $5 AND status = 'open'`, title, due, overdueAfter, nullable(employeeID), id)
+	return wrap(err, "reschedule task")
+}

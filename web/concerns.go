@@ -1,0 +1,296 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/samordna/samordna"
+	"github.com/samordna/samordna/app"
+	"github.com/samordna/samordna/internal/reqctx"
+	"github.com/samordna/samordna/pathway"
+	"github.com/samordna/samordna/store"
+)
+
+// This file holds the concern form (a new concern or inquiry starts the
+// routine) and the routine view of a case: what to do now, what comes
+// next, who is responsible, the deadlines and the references, with the
+// forms for the offered actions (consultation, report, completing a task).
+
+func (s *Server) concernRoutes() []Route {
+	return []Route{
+		{Method: "GET", Path: "/concerns/new", Access: "authenticated", Handler: s.concernForm},
+		{Method: "POST", Path: "/concerns", Access: "authenticated", Handler: s.concernSubmit},
+		{Method: "GET", Path: "/cases/{id}/routine", Access: "case:read", Handler: s.caseRoutinePage},
+		{Method: "POST", Path: "/cases/{id}/consultations", Access: "case:write", Handler: s.consultationSubmit},
+		{Method: "POST", Path: "/cases/{id}/child-welfare-reports", Access: "case:write", Handler: s.childWelfareReportSubmit},
+		{Method: "POST", Path: "/cases/{id}/duty-to-inform", Access: "case:write", Handler: s.dutyToInformSubmit},
+	}
+}
+
+// concernInput is the concern form's fields, to fill the form again.
+type concernInput struct {
+	Situation, Anonymous, FNR, Name, DueDate, MotherFNR, MotherName, Description, Routine, Follows string
+}
+
+type concernFormData struct {
+	In         concernInput
+	Error      string // message id of the error, shown in the form's own summary
+	Situations []situationView
+	Routines   []routineOption
+	// ErrorField names the field an error is about, to link the summary to it.
+	ErrorField string
+	// IdentifyingAt describes where identifying data was found ("" for none).
+	IdentifyingAt string
+}
+
+type routineOption struct {
+	ID, Name string
+}
+
+// concernForm shows the form for a new concern.
+func (s *Server) concernForm(w http.ResponseWriter, r *http.Request) {
+	in := concernInput{Anonymous: "no", Follows: r.URL.Query().Get("follows")}
+	if in.Follows != "" {
+		in.Anonymous = "no"
+	}
+	s.renderConcernForm(w, r, s.page(r, "routine.concern.title"), http.StatusOK, &concernFormData{In: in})
+}
+
+func (s *Server) renderConcernForm(w http.ResponseWriter, r *http.Request, p *Page, status int, d *concernFormData) {
+	p.Title = "routine.concern.title"
+	d.Error, p.Error = p.Error, "" // the form's summary links the error to its field
+	for _, sit := range pathway.Situations() {
+		d.Situations = append(d.Situations, situationView{ID: string(sit), Label: s.routineLabel(p.Lang, "situation", string(sit)),
+			Wording: s.catalog.T(p.Lang, "routine.situation_hint."+string(sit), nil)})
+	}
+	all, err := s.app.ListRoutines(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, rt := range all {
+		d.Routines = append(d.Routines, routineOption{ID: rt.ID, Name: rt.Name})
+	}
+	p.Data = d
+	s.render(w, r, status, "routine_concern_new", p)
+}
+
+// concernSubmit registers the concern and shows the case's routine.
+func (s *Server) concernSubmit(w http.ResponseWriter, r *http.Request) {
+	if err := routineForm(w, r); err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		return
+	}
+	f := r.PostForm
+	in := concernInput{Situation: f.Get("situation"), Anonymous: f.Get("anonymous"), FNR: f.Get("fnr"), Name: f.Get("name"),
+		DueDate: f.Get("expected_due_date"), MotherFNR: f.Get("mother_fnr"), MotherName: f.Get("mother_name"),
+		Description: f.Get("description"), Routine: f.Get("routine"), Follows: f.Get("follows")}
+	nc := app.NewConcern{Situation: pathway.Situation(in.Situation), Anonymous: in.Anonymous == "yes",
+		Description: in.Description, Routine: in.Routine, Follows: in.Follows}
+	if strings.TrimSpace(in.FNR+in.Name+in.DueDate+in.MotherFNR+in.MotherName) != "" {
+		nc.Subject = &app.ConcernSubject{IDNumber: in.FNR, Name: in.Name, ExpectedDueDate: in.DueDate,
+			MotherIDNumber: in.MotherFNR, MotherName: in.MotherName}
+	}
+	c, err := s.app.RegisterConcern(r.Context(), reqctx.Actor(r.Context()), nc)
+	if err != nil {
+		if samordna.ErrorKind(err) == samordna.KindNotFound {
+			s.errorPage(w, r, http.StatusNotFound, "error.not_found")
+			return
+		}
+		s.routineFail(w, r, err, func(p *Page, status int) {
+			d := &concernFormData{In: in, ErrorField: concernErrorField(err)}
+			var idErr *app.IdentifyingDataError
+			if errors.As(err, &idErr) {
+				d.IdentifyingAt = s.catalog.T(p.Lang, "routine.concern.identifying_at",
+					map[string]any{"Start": idErr.Start + 1, "End": idErr.End})
+			}
+			s.renderConcernForm(w, r, p, status, d)
+		})
+		return
+	}
+	routineRedirect(w, r, casePathRoutine(c.Case.ID), "registered", "")
+}
+
+// concernErrorField names the form field an error is about.
+func concernErrorField(err error) string {
+	switch samordna.ErrorCode(err) {
+	case "invalid_situation":
+		return "situation-unclear_concern"
+	case "description_required", "description_too_long", "identifying_data":
+		return "description"
+	case "subject_required", "invalid_id_number", "name_required", "person_exists", "person_elsewhere":
+		return "fnr"
+	case "subject_not_allowed", "invalid_follows":
+		return "anonymous-yes"
+	case "due_date_required", "invalid_due_date", "due_date_out_of_range", "id_number_or_due_date":
+		return "expected_due_date"
+	case "mother_required", "mother_only_for_expected":
+		return "mother_fnr"
+	case "unknown_routine", "situation_not_in_routine", "no_routine":
+		return "routine"
+	}
+	return ""
+}
+
+// casePathRoutine is the routine view of a case.
+func casePathRoutine(caseID string) string { return "/cases/" + caseID + "/routine" }
+
+// caseRoutineData is the routine view of a case.
+type caseRoutineData struct {
+	V             *app.ConcernCase
+	Heading       string
+	Routine       *routineData
+	Situation     string
+	Now, Done     []*taskRow
+	Next          []stepView
+	Consultations []consultationRow
+	Reports       []reportRow
+	CanReport     bool // a named case the reader may write to
+	CanConsult    bool
+	OffersReport  bool // an open task offers the report to child welfare
+	OffersInform  bool // an open task offers the duty to inform
+	Teams         []routineOption
+	Consult       consultInput
+	Report        reportInput
+	WithOptions   []offerView
+}
+
+type consultInput struct{ With, Mode, Consent, TeamID, Adviser, AdviserName, Summary, Advice string }
+
+type reportInput struct{ Kind, Description, Acute string }
+
+type consultationRow struct {
+	With, Mode, Adviser, Summary, Advice, HeldAt string
+}
+
+// caseRoutinePage shows the routine view of a case.
+func (s *Server) caseRoutinePage(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "routine.case.title")
+	s.routineFlash(r, p)
+	s.renderCaseRoutine(w, r, p, http.StatusOK, nil)
+}
+
+func (s *Server) renderCaseRoutine(w http.ResponseWriter, r *http.Request, p *Page, status int, fill func(*caseRoutineData)) {
+	p.Title = "routine.case.title"
+	v, err := s.app.CaseRoutine(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"))
+	if err != nil {
+		s.routineFail(w, r, err, nil)
+		return
+	}
+	d := &caseRoutineData{V: v, Situation: s.routineLabel(p.Lang, "situation", v.Case.Situation),
+		CanReport: v.CanWrite && !v.Case.Anonymous, CanConsult: v.CanWrite,
+		Consult: consultInput{With: app.ConsultColleague, Mode: app.ConsultAnonymous}}
+	d.Heading = s.catalog.T(p.Lang, "routine.case.anonymous", nil)
+	if v.Subject != nil {
+		d.Heading = subjectName(p, s, v.Subject)
+	}
+	if v.Routine != nil {
+		rd := s.routineData(p.Lang, v.Routine)
+		d.Routine = &rd
+	}
+	for _, t := range v.Tasks {
+		row := s.taskRow(p.Lang, t)
+		if t.Status == store.TaskOpen {
+			d.Now = append(d.Now, row)
+			for _, o := range t.Offers {
+				d.OffersReport = d.OffersReport || o == pathway.OfferChildWelfareReport
+				d.OffersInform = d.OffersInform || o == pathway.OfferDutyToInform
+			}
+		} else {
+			d.Done = append(d.Done, row)
+		}
+	}
+	for _, st := range v.Next {
+		d.Next = append(d.Next, s.stepView(p.Lang, st))
+	}
+	for _, k := range v.Consultations {
+		d.Consultations = append(d.Consultations, consultationRow{With: s.routineLabel(p.Lang, "with", k.WithKind),
+			Mode: s.routineLabel(p.Lang, "mode", k.Mode), Adviser: k.AdviserName, Summary: k.Summary, Advice: k.Advice,
+			HeldAt: routineTime(k.HeldAt)})
+	}
+	for _, rp := range v.Reports {
+		d.Reports = append(d.Reports, s.reportRow(p.Lang, rp))
+	}
+	for _, t := range v.Teams {
+		d.Teams = append(d.Teams, routineOption{ID: t.ID, Name: t.Name})
+	}
+	for _, with := range []string{app.ConsultColleague, app.ConsultLeader, app.ConsultResourceGroup, app.ConsultTeam} {
+		d.WithOptions = append(d.WithOptions, offerView{ID: with, Label: s.routineLabel(p.Lang, "with", with)})
+	}
+	if fill != nil {
+		fill(d)
+	}
+	p.Data = d
+	s.render(w, r, status, "routine_case", p)
+}
+
+// subjectName names whom a case is about, an expected child by its due date.
+func subjectName(p *Page, s *Server, person *samordna.Person) string {
+	if person.Expected() && person.Name == "" {
+		return s.catalog.T(p.Lang, "routine.case.expected", map[string]any{"Due": person.DueDate})
+	}
+	return person.Name
+}
+
+// consultationSubmit records a consultation from the routine view.
+func (s *Server) consultationSubmit(w http.ResponseWriter, r *http.Request) {
+	if err := routineForm(w, r); err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		return
+	}
+	f := r.PostForm
+	in := consultInput{With: f.Get("with"), Mode: f.Get("mode"), Consent: f.Get("consent_given"), TeamID: f.Get("team_id"),
+		Adviser: f.Get("adviser"), AdviserName: f.Get("adviser_name"), Summary: f.Get("summary"), Advice: f.Get("advice")}
+	nc := app.NewConsultation{With: in.With, Mode: in.Mode, ConsentGiven: in.Consent == "yes", TeamID: in.TeamID,
+		Adviser: strings.ToLower(strings.TrimSpace(in.Adviser)), AdviserName: in.AdviserName, Summary: in.Summary,
+		Advice: in.Advice}
+	if in.With != app.ConsultTeam && in.With != app.ConsultResourceGroup {
+		nc.TeamID = ""
+	}
+	_, _, err := s.app.RecordConsultation(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), nc)
+	if err != nil {
+		s.routineFail(w, r, err, func(p *Page, status int) {
+			s.renderCaseRoutine(w, r, p, status, func(d *caseRoutineData) { d.Consult = in })
+		})
+		return
+	}
+	routineRedirect(w, r, casePathRoutine(r.PathValue("id")), "consulted", "consultations")
+}
+
+func (s *Server) childWelfareReportSubmit(w http.ResponseWriter, r *http.Request) {
+	s.reportSubmit(w, r, app.ReportChildWelfare)
+}
+
+func (s *Server) dutyToInformSubmit(w http.ResponseWriter, r *http.Request) {
+	s.reportSubmit(w, r, app.ReportDutyToInform)
+}
+
+// reportSubmit sends a report from the routine view and shows it.
+func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request, kind string) {
+	if err := routineForm(w, r); err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		return
+	}
+	in := reportInput{Kind: kind, Description: r.PostForm.Get("description"), Acute: r.PostForm.Get("acute")}
+	v, err := s.app.SendReport(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"),
+		app.NewReport{Kind: kind, Description: in.Description, Acute: in.Acute == "yes"})
+	if err != nil {
+		s.routineFail(w, r, err, func(p *Page, status int) {
+			s.renderCaseRoutine(w, r, p, status, func(d *caseRoutineData) { d.Report = in })
+		})
+		return
+	}
+	routineRedirect(w, r, "/reports/"+v.ID, "sent", "")
+}
+
+// routineDate formats a date-only value for people (YYYY-MM-DD stays as
+// is when it does not parse).
+func routineDate(d string) string {
+	t, err := time.Parse(time.DateOnly, d)
+	if err != nil {
+		return d
+	}
+	return t.Format("02.01.2006")
+}

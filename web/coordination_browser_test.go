@@ -1,0 +1,233 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/samordna/samordna"
+	"github.com/samordna/samordna/app"
+	"github.com/samordna/samordna/internal/browsertest"
+	"github.com/samordna/samordna/internal/dbtest"
+	"github.com/samordna/samordna/pathway"
+	"github.com/samordna/samordna/store"
+	"github.com/samordna/samordna/web"
+)
+
+// coordBrowserPassword is the password of the employees the coordination
+// browser test adds.
+const coordBrowserPassword = "riktig-hest-batteri-stift"
+
+// coordSite is a running server with a case that has applied to the
+// coordinating unit (the site's own user, kari.nordmann) and wishes Ingrid
+// as coordinator.
+type coordSite struct {
+	*browsertest.Site
+	clock  *testClock
+	caseID string
+	appID  string
+	actors map[string]*samordna.Actor
+}
+
+func startCoordSite(t *testing.T) *coordSite {
+	t.Helper()
+	clock := newTestClock()
+	site := browsertest.StartSite(t, dbtest.Open(t, store.SQLite), clock, func(a *app.App) (http.Handler, error) {
+		return web.New(a, web.Config{})
+	})
+	cs := &coordSite{Site: site, clock: clock, actors: map[string]*samordna.Actor{}}
+	ctx := context.Background()
+	a := site.App
+	for _, u := range []struct{ username, name string }{{"ola.laerer", "Ola Brekke"}, {"ingrid.hs", "Ingrid Moe"},
+		{"anne.ppt", "Anne Lunde"}} {
+		e, err := a.CreateUser(ctx, &samordna.Actor{}, app.NewUser{Username: u.username, Name: u.name,
+			Email: u.username + "@test.invalid", Password: coordBrowserPassword, Roles: []samordna.Role{samordna.RoleEmployee}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs.actors[u.username] = &samordna.Actor{Employee: e}
+	}
+	cs.actors["kari"] = &samordna.Actor{Employee: site.Employee}
+	cs.caseID = samordna.NewID()
+	err := site.DB.Write(ctx, func(tx *store.Tx) error {
+		p := &samordna.Person{MunicipalityID: site.Employee.MunicipalityID, Name: "Åse Ødegård", BirthDate: "2016-05-10"}
+		if err := store.CreatePerson(tx, p, clock.Now()); err != nil {
+			return err
+		}
+		return store.CreateCase(tx, &samordna.Case{ID: cs.caseID, MunicipalityID: p.MunicipalityID, SubjectPersonID: p.ID,
+			Origin: samordna.OriginConcern, Status: samordna.CaseOpen, Title: "Bekymring",
+			RegisteredBy: cs.actors["ola.laerer"].Employee.ID, CreatedAt: clock.Now()})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ap, err := a.SubmitApplication(ctx, cs.actors["ola.laerer"], cs.caseID, app.NewApplication{Coordinator: true,
+		IndividualPlan: true, WishedCoordinator: "ingrid.hs"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs.appID = ap.ID
+	return cs
+}
+
+// submit clicks a form's submit button and waits for the next page.
+func submit(t *testing.T, ctx context.Context, what, selector string) int64 {
+	t.Helper()
+	return browsertest.Navigation(t, ctx, what, chromedp.Click(chromedp.CSS(selector)))
+}
+
+// The coordinating unit's, the coordinator's, the group's and a meeting's
+// pages in Chromium, each checked with axe: the unit decides, the
+// coordinator accepts, sets up the group, plans a meeting and writes the
+// minutes, which are refused until complete and then locked.
+func TestBrowserCoordination(t *testing.T) {
+	cs := startCoordSite(t)
+	unit := browsertest.New(t)
+	browsertest.Login(t, unit, cs.URL, cs.Username, cs.Password)
+
+	// The inbox shows the wish prominently.
+	browsertest.Open(t, unit, cs.URL+"/coordination")
+	browsertest.RequireText(t, unit, "Innboks for koordinerende enhet", "Åse Ødegård", "Ingrid Moe")
+	if !browsertest.Visible(t, unit, "strong.wish") {
+		t.Error("the wished coordinator is not emphasised in the inbox")
+	}
+	browsertest.CheckAxe(t, unit, "coordinating unit inbox")
+	submit(t, unit, "open the application", `a[href="/applications/`+cs.appID+`"]`)
+	browsertest.RequireText(t, unit, "Brukerens ønske om koordinator", "Fatt vedtak")
+	browsertest.CheckAxe(t, unit, "application with the decision form")
+	browsertest.Screenshot(t, unit, "coord-application")
+	// A refusal without a reason is refused, on the page.
+	browsertest.Do(t, unit, "choose refused", chromedp.Click(chromedp.ID("outcome-refused")))
+	if status := submit(t, unit, "decide without reason", `form[action$="/decision"] button[type="submit"]`); status != 422 {
+		t.Errorf("refusal without reason: status %d, want 422", status)
+	}
+	browsertest.RequireText(t, unit, "Skriv en begrunnelse.")
+	browsertest.CheckAxe(t, unit, "decision form with an error")
+	browsertest.Do(t, unit, "choose granted", chromedp.Click(chromedp.ID("outcome-granted")))
+	if v := browsertest.Eval[string](t, unit, `document.getElementById('coordinator').value`); v != "ingrid.hs" {
+		t.Errorf("the coordinator field holds %q, want the wish", v)
+	}
+	submit(t, unit, "decide", `form[action$="/decision"] button[type="submit"]`)
+	browsertest.RequireText(t, unit, "Vedtaket er fattet.", "Innvilget")
+
+	// The overview counts the coordinator.
+	browsertest.Open(t, unit, cs.URL+"/coordinating-unit")
+	browsertest.RequireText(t, unit, "Oversikt for koordinerende enhet", "Koordinatorer og antall saker", "Ingrid Moe")
+	browsertest.CheckAxe(t, unit, "coordinating unit overview")
+	browsertest.Screenshot(t, unit, "coord-overview")
+
+	// The coordinator accepts.
+	coord := browsertest.NewTab(t, unit)
+	browsertest.Login(t, coord, cs.URL, "ingrid.hs", coordBrowserPassword)
+	browsertest.Open(t, coord, cs.URL+"/coordinator")
+	browsertest.RequireText(t, coord, "Mine saker som koordinator", "Åse Ødegård", "Oppnevnt, ikke godtatt")
+	browsertest.CheckAxe(t, coord, "coordinator page")
+	submit(t, coord, "accept the role", `form[action$="/coordinator/accept"] button`)
+	browsertest.RequireText(t, coord, "Du har godtatt koordinatorrollen.")
+
+	// Without consent the group cannot be set up.
+	groupURL := cs.URL + "/cases/" + cs.caseID + "/group"
+	browsertest.Open(t, coord, groupURL)
+	browsertest.RequireText(t, coord, "Opprett ansvarsgruppe", "Mangler:")
+	browsertest.CheckAxe(t, coord, "group page before the group")
+	browsertest.Do(t, coord, "fill in members",
+		chromedp.SendKeys(chromedp.ID("username-1"), "anne.ppt"),
+		chromedp.SendKeys(chromedp.ID("role-1"), "PP-rådgiver"),
+		chromedp.SendKeys(chromedp.ID("name-1"), "Åse Ødegård"))
+	if status := submit(t, coord, "create without consent", `form[action$="/group"] button[type="submit"]`); status != 422 {
+		t.Errorf("group without consent: status %d", status)
+	}
+	browsertest.RequireText(t, coord, "Det finnes ikke noe gyldig skriftlig samtykke")
+
+	// The consent form page, then consent recorded.
+	browsertest.Open(t, coord, cs.URL+"/cases/"+cs.caseID+"/consent-form")
+	browsertest.RequireText(t, coord, "Gjelder ansvarsgruppe for: Åse Ødegård", app.ConsentStatements[2],
+		"Skriv ut samtykkeerklæringen (PDF)")
+	browsertest.CheckAxe(t, coord, "consent form page")
+	_, err := cs.App.RecordConsent(context.Background(), cs.actors["ingrid.hs"], cs.caseID, app.NewConsent{
+		GivenBy: "Mor", GivenByRelation: "guardian", Purposes: []samordna.ConsentPurpose{samordna.PurposeResponsibilityGroup,
+			samordna.PurposeShareWithMembers, samordna.PurposeRegisterWithUnit}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Open(t, coord, groupURL)
+	browsertest.Do(t, coord, "fill in members",
+		chromedp.SendKeys(chromedp.ID("username-1"), "anne.ppt"),
+		chromedp.SendKeys(chromedp.ID("role-1"), "PP-rådgiver"),
+		chromedp.SendKeys(chromedp.ID("name-1"), "Åse Ødegård"))
+	submit(t, coord, "create the group", `form[action$="/group"] button[type="submit"]`)
+	browsertest.RequireText(t, coord, "Ansvarsgruppa er opprettet.", "Anne Lunde", "PP-rådgiver",
+		"Saker som ikke behandles i ansvarsgruppa")
+	browsertest.CheckAxe(t, coord, "group page with members")
+	browsertest.Screenshot(t, coord, "coord-group")
+
+	// Plan a meeting three weeks ahead.
+	day := cs.clock.Now().AddDate(0, 0, 21).In(pathway.Oslo()).Format("2006-01-02")
+	browsertest.Do(t, coord, "fill in the meeting",
+		chromedp.SetValue(chromedp.ID("meeting-date"), day),
+		chromedp.SetValue(chromedp.ID("meeting-time"), "10:00"),
+		chromedp.SendKeys(chromedp.ID("meeting-place"), "Rådhuset, møterom 2"),
+		chromedp.SendKeys(chromedp.ID("meeting-agenda"), "Skolehverdagen"))
+	submit(t, coord, "plan the meeting", `form[action$="/meetings"] button[type="submit"]`)
+	browsertest.RequireText(t, coord, "Møtet er planlagt.", "Gjennomgang av kommunens retningslinjer", "Skolehverdagen",
+		"Kari Nordmann", "første del av møtet")
+	browsertest.CheckAxe(t, coord, "meeting page")
+	meetingPath := browsertest.Path(t, coord)
+
+	// After the meeting: finalising half-written minutes names what is missing.
+	cs.clock.Advance(22 * 24 * time.Hour)
+	browsertest.Login(t, coord, cs.URL, "ingrid.hs", coordBrowserPassword) // the session expired meanwhile
+	browsertest.Open(t, coord, cs.URL+meetingPath)
+	browsertest.Do(t, coord, "write part of the minutes",
+		chromedp.SendKeys(chromedp.ID("person-account"), "Åse forteller at skolen går bedre."))
+	if status := submit(t, coord, "finalise too early", `button[value="finalise"]`); status != 422 {
+		t.Errorf("incomplete minutes: status %d", status)
+	}
+	browsertest.RequireText(t, coord, "Dette mangler før referatet kan ferdigstilles", "Hvem er til stede, og hvem har forfall",
+		"Viktigste konklusjoner")
+	browsertest.CheckAxe(t, coord, "minutes with missing parts")
+	browsertest.Screenshot(t, coord, "coord-minutes-missing")
+
+	// Fill in the rest and finalise.
+	ids := browsertest.Eval[[]string](t, coord,
+		`[...document.querySelectorAll('input[type=radio][value=yes][name^="present-"]')].map(e => e.id)`)
+	var steps []chromedp.Action[chromedp.Void]
+	for _, id := range ids {
+		steps = append(steps, chromedp.Click(chromedp.ID(id)))
+	}
+	steps = append(steps,
+		chromedp.SendKeys(chromedp.ID("item-0"), "Retningslinjene ble gjennomgått."),
+		chromedp.SendKeys(chromedp.ID("item-1"), "Skolen melder om god utvikling."),
+		chromedp.SendKeys(chromedp.ID("measure-text-0"), "Søke om assistent"),
+		chromedp.SendKeys(chromedp.ID("measure-resp-0"), "anne.ppt"),
+		chromedp.SetValue(chromedp.ID("measure-due-0"), cs.clock.Now().AddDate(0, 1, 0).Format("2006-01-02")),
+		chromedp.SendKeys(chromedp.ID("conclusions"), "Tiltakene videreføres."),
+		chromedp.SetValue(chromedp.ID("next-date"), cs.clock.Now().AddDate(0, 5, 0).Format("2006-01-02")),
+		chromedp.SetValue(chromedp.ID("next-time"), "10:00"))
+	browsertest.Do(t, coord, "complete the minutes", steps...)
+	submit(t, coord, "finalise", `button[value="finalise"]`)
+	browsertest.RequireText(t, coord, "Referatet er ferdigstilt, låst og sendt til mottakerne.", "Referatet er ferdigstilt og låst.",
+		"Søke om assistent", "Last ned referatet (PDF)")
+	if browsertest.Visible(t, coord, `form[action$="/minutes"]`) {
+		t.Error("finalised minutes still show the form")
+	}
+	browsertest.CheckAxe(t, coord, "finalised minutes")
+	browsertest.Screenshot(t, coord, "coord-minutes-final")
+	if !strings.Contains(browsertest.BodyText(t, coord), "Kontrollsum (SHA-256)") {
+		t.Error("the checksum is not shown")
+	}
+
+	// The group page lists both meetings; in English too.
+	browsertest.Open(t, coord, groupURL)
+	browsertest.RequireText(t, coord, "Møte nr. 1", "Møte nr. 2")
+	chooseLanguage(t, coord, "en")
+	browsertest.RequireText(t, coord, "Responsibility group for Åse Ødegård", "Matters the responsibility group does not handle")
+	browsertest.CheckAxe(t, coord, "group page in English")
+	chooseLanguage(t, coord, "nn")
+	browsertest.RequireText(t, coord, "Saker som ikkje blir handsama i ansvarsgruppa")
+	browsertest.CheckAxe(t, coord, "group page in nynorsk")
+}

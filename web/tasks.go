@@ -1,0 +1,275 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/samordna/samordna"
+	"github.com/samordna/samordna/app"
+	"github.com/samordna/samordna/internal/reqctx"
+	"github.com/samordna/samordna/pathway"
+	"github.com/samordna/samordna/store"
+)
+
+// This file holds the tasks: "Mine oppgaver" on the start page (overdue
+// first, then due this week, grouped by case), the page of all the
+// employee's tasks, completing a task, and the notifications.
+
+func (s *Server) taskRoutes() []Route {
+	return []Route{
+		{Method: "GET", Path: "/tasks", Access: "authenticated", Handler: s.tasksPage},
+		{Method: "POST", Path: "/tasks/{id}/complete", Access: "task:complete", Handler: s.completeTaskSubmit},
+		{Method: "GET", Path: "/notifications", Access: "authenticated", Handler: s.notificationsPage},
+		{Method: "POST", Path: "/notifications/{id}/read", Access: "notification:own", Handler: s.readNotificationSubmit},
+	}
+}
+
+// taskRow is a task as the pages show it.
+type taskRow struct {
+	ID, CaseID, Title, Responsible, ResponsibleText, Assignee, Due, Deadline, DeadlineText string
+	Status, Outcome, CompletedAt                                                           string
+	ActionLines, References                                                                []string
+	Offers                                                                                 []offerView
+	Outcomes                                                                               []offerView
+	Overdue, CanComplete, Open                                                             bool
+	CaseLabel                                                                              string
+	CaseReadable                                                                           bool
+}
+
+type offerView struct{ ID, Label, Href string }
+
+// offerHref is where the page for an offered action is: on the routine view
+// for consultations and reports, elsewhere for the other features.
+func offerHref(caseID string, o pathway.Offer) string {
+	c := "/cases/" + caseID
+	switch o {
+	case pathway.OfferConsultation:
+		return c + "/routine#consultation"
+	case pathway.OfferChildWelfareReport:
+		return c + "/routine#child_welfare_report"
+	case pathway.OfferDutyToInform:
+		return c + "/routine#duty_to_inform"
+	case pathway.OfferConsent:
+		return c + "#consents"
+	case pathway.OfferApplication:
+		return c + "/application"
+	case pathway.OfferResponsibilityGroup:
+		return c + "/group"
+	case pathway.OfferActionPlan:
+		return c + "/plans"
+	}
+	return c
+}
+
+// taskRow describes a task in the reader's language.
+func (s *Server) taskRow(lang string, t *app.TaskView) *taskRow {
+	row := &taskRow{ID: t.ID, CaseID: t.CaseID, Title: t.Title, Responsible: s.routineLabel(lang, "responsible", t.Responsible),
+		Assignee: s.assigneeLabel(lang, t), Due: routineTimePtr(t.DueAt), Status: s.routineLabel(lang, "task_status", t.Status),
+		Outcome: s.routineLabel(lang, "outcome", t.Outcome), CompletedAt: routineTimePtr(t.CompletedAt),
+		Overdue: t.Overdue, CanComplete: t.CanComplete, Open: t.Status == store.TaskOpen, CaseReadable: t.CaseReadable}
+	if t.Step != nil {
+		row.ActionLines = strings.Split(t.Step.Action, "\n")
+		row.References, row.ResponsibleText = t.Step.References, t.Step.ResponsibleText
+		row.Deadline, row.DeadlineText = s.deadlineLabel(lang, *t.Step), t.Step.DeadlineText
+	}
+	if row.Due == "" && t.Step != nil && t.Step.Deadline.Kind == pathway.DeadlinePerPlan {
+		row.Due = s.catalog.T(lang, "routine.deadline.per_plan", nil)
+	}
+	for _, o := range t.Offers {
+		row.Offers = append(row.Offers, offerView{ID: string(o), Label: s.routineLabel(lang, "offer", string(o)),
+			Href: offerHref(t.CaseID, o)})
+	}
+	for _, o := range t.Outcomes {
+		row.Outcomes = append(row.Outcomes, offerView{ID: o, Label: s.routineLabel(lang, "outcome", o)})
+	}
+	sit := s.routineLabel(lang, "situation", t.CaseSituation)
+	switch {
+	case t.CaseSubject != "":
+		row.CaseLabel = t.CaseSubject
+	case t.CaseAnonymous:
+		row.CaseLabel = s.catalog.T(lang, "routine.case.anonymous_label", map[string]any{"Situation": sit})
+	default:
+		row.CaseLabel = s.catalog.T(lang, "routine.case.other_label", map[string]any{"Situation": sit})
+	}
+	return row
+}
+
+// assigneeLabel says who must do the task.
+func (s *Server) assigneeLabel(lang string, t *app.TaskView) string {
+	switch t.AssigneeKind {
+	case store.AssignRole:
+		return s.routineLabel(lang, "role", t.Role)
+	case store.AssignGroup:
+		return s.catalog.T(lang, "routine.assignee.group", nil)
+	}
+	return t.AssigneeName
+}
+
+// taskGroup is the tasks of one case.
+type taskGroup struct {
+	CaseID, Label string
+	Readable      bool
+	Tasks         []*taskRow
+}
+
+// groupByCase groups rows by case, keeping the order of first appearance.
+func groupByCase(rows []*taskRow) []*taskGroup {
+	var out []*taskGroup
+	byCase := map[string]*taskGroup{}
+	for _, r := range rows {
+		g, ok := byCase[r.CaseID]
+		if !ok {
+			g = &taskGroup{CaseID: r.CaseID, Label: r.CaseLabel, Readable: r.CaseReadable}
+			byCase[r.CaseID] = g
+			out = append(out, g)
+		}
+		g.Tasks = append(g.Tasks, r)
+	}
+	return out
+}
+
+// startTasks is the start page's "Mine oppgaver": overdue tasks, then those
+// due this week, each grouped by case.
+type startTasks struct {
+	Overdue, ThisWeek []*taskGroup
+	Unread            int
+	IsAdmin           bool
+}
+
+// endOfWeek is the start of next Monday in Oslo.
+func endOfWeek(now time.Time) time.Time {
+	t := now.In(pathway.Oslo())
+	days := (8 - int(t.Weekday())) % 7
+	if days == 0 {
+		days = 7
+	}
+	y, m, d := t.AddDate(0, 0, days).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, pathway.Oslo())
+}
+
+// myStartTasks reads the start page's tasks for the signed-in employee.
+func (s *Server) myStartTasks(r *http.Request, lang string) (*startTasks, error) {
+	actor := reqctx.Actor(r.Context())
+	out := &startTasks{IsAdmin: actor.Employee != nil && actor.Employee.HasRole(samordna.RoleAdmin)}
+	list, err := s.app.ListTasks(r.Context(), actor, app.TaskQuery{AssignedToMe: true, Status: store.TaskOpen,
+		DueBefore: endOfWeek(s.app.Clock.Now()), Limit: 100})
+	if err != nil {
+		return nil, err
+	}
+	var overdue, week []*taskRow
+	for _, t := range list.Tasks {
+		if t.Overdue {
+			overdue = append(overdue, s.taskRow(lang, t))
+		} else {
+			week = append(week, s.taskRow(lang, t))
+		}
+	}
+	out.Overdue, out.ThisWeek = groupByCase(overdue), groupByCase(week)
+	if out.Unread, err = s.app.UnreadNotifications(r.Context(), actor); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+type tasksPageData struct {
+	Groups []*taskGroup
+	Filter string // "open", "overdue", "done"
+	Next   string
+}
+
+// tasksPage lists all the employee's own tasks: ?show=open (default),
+// overdue or done.
+func (s *Server) tasksPage(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "routine.tasks.title")
+	s.routineFlash(r, p)
+	q := app.TaskQuery{AssignedToMe: true, Status: store.TaskOpen, Cursor: r.URL.Query().Get("cursor"), Limit: 100}
+	d := &tasksPageData{Filter: r.URL.Query().Get("show")}
+	switch d.Filter {
+	case "overdue":
+		q.Overdue = true
+	case "done":
+		q.Status = store.TaskDone
+	default:
+		d.Filter = "open"
+	}
+	list, err := s.app.ListTasks(r.Context(), reqctx.Actor(r.Context()), q)
+	if err != nil {
+		s.routineFail(w, r, err, nil)
+		return
+	}
+	var rows []*taskRow
+	for _, t := range list.Tasks {
+		rows = append(rows, s.taskRow(p.Lang, t))
+	}
+	d.Groups, d.Next = groupByCase(rows), list.Next
+	p.Data = d
+	s.render(w, r, http.StatusOK, "routine_tasks", p)
+}
+
+// completeTaskSubmit completes a task and goes back where the form was
+// (the routine view of the case by default).
+func (s *Server) completeTaskSubmit(w http.ResponseWriter, r *http.Request) {
+	if err := routineForm(w, r); err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		return
+	}
+	_, _, err := s.app.CompleteTask(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), r.PostForm.Get("outcome"))
+	back := safeReturn(r.PostForm.Get("return"))
+	if err != nil {
+		if samordna.ErrorKind(err) == samordna.KindNotFound || samordna.ErrorKind(err) == samordna.KindInternal {
+			s.routineFail(w, r, err, nil)
+			return
+		}
+		http.Redirect(w, r, back+routineQuerySep(back)+"error="+samordna.ErrorCode(err), http.StatusSeeOther)
+		return
+	}
+	routineRedirect(w, r, back+routineQuerySep(back)+"done=task_completed", "", "")
+}
+
+// routineQuerySep is "?" or "&" to add a query parameter to path.
+func routineQuerySep(path string) string {
+	if strings.Contains(path, "?") {
+		return "&"
+	}
+	return "?"
+}
+
+type notificationRow struct {
+	ID, Text, At, Link string
+	Unread             bool
+}
+
+// notificationsPage lists the employee's notifications.
+func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "routine.notifications.title")
+	s.routineFlash(r, p)
+	ns, err := s.app.Notifications(r.Context(), reqctx.Actor(r.Context()), false)
+	if err != nil {
+		s.routineFail(w, r, err, nil)
+		return
+	}
+	var rows []notificationRow
+	for _, n := range ns {
+		row := notificationRow{ID: n.ID, At: routineTime(n.CreatedAt), Unread: n.ReadAt == nil,
+			Text: s.catalog.T(p.Lang, "routine.notice."+n.Kind, map[string]any{"Task": n.TaskTitle})}
+		switch {
+		case n.ReportID != "":
+			row.Link = "/reports/" + n.ReportID
+		case n.TaskID != "":
+			row.Link = "/tasks?show=overdue"
+		}
+		rows = append(rows, row)
+	}
+	p.Data = rows
+	s.render(w, r, http.StatusOK, "routine_notifications", p)
+}
+
+// readNotificationSubmit marks a notification read.
+func (s *Server) readNotificationSubmit(w http.ResponseWriter, r *http.Request) {
+	if err := s.app.MarkNotificationRead(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id")); err != nil {
+		s.routineFail(w, r, err, nil)
+		return
+	}
+	routineRedirect(w, r, "/notifications", "read", "")
+}
