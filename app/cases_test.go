@@ -40,14 +40,15 @@ var spineStart = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 // holds emergency access), PPT, the mental health and substance service,
 // an administrator and a second municipality.
 type spineWorld struct {
-	t     *testing.T
-	db    *store.DB
-	a     *app.App
-	clock *spineClock
-	muni  string
-	other string                        // a second municipality's id
-	emp   map[string]*samordna.Employee // by username, with roles and services
-	svc   map[string]string             // service key → id
+	t       *testing.T
+	db      *store.DB
+	a       *app.App
+	clock   *spineClock
+	muni    string
+	other   string                        // a second municipality's id
+	emp     map[string]*samordna.Employee // by username, with roles and services
+	svc     map[string]string             // service key → id
+	persons int                           // persons made so far, for their numbers
 }
 
 type spineEmployee struct {
@@ -179,8 +180,9 @@ func (w *spineWorld) namedCase(username string) (string, *samordna.Person) {
 	w.t.Helper()
 	var id string
 	p := &samordna.Person{MunicipalityID: w.muni, Name: "Emma Hansen", BirthDate: "2015-02-20",
-		IDNumber: samordna.SyntheticIDNumber(time.Date(2015, 2, 20, 0, 0, 0, 0, time.UTC), len(w.emp)+int(w.clock.Now().UnixNano()%900)),
+		IDNumber: samordna.SyntheticIDNumber(time.Date(2015, 2, 20, 0, 0, 0, 0, time.UTC), w.persons),
 		IDKind:   samordna.IDKindFNR, Synthetic: true}
+	w.persons++
 	w.write(func(tx *store.Tx) error {
 		if err := store.CreatePerson(tx, p, w.clock.Now()); err != nil {
 			return err

@@ -202,7 +202,7 @@ func (d *planDemo) emma() error {
 	caseID, err := d.newCase(demoCase{person: "emma", registeredBy: "ola.laerer", coordinator: "ingrid.hs", days: 130,
 		guardian: "kristin", members: []string{"ola.laerer", "anne.ppt"},
 		purposes: []samordna.ConsentPurpose{samordna.PurposeIndividualPlan, samordna.PurposeResponsibilityGroup,
-			samordna.PurposeShareWithMembers, samordna.PurposeRegisterWithUnit}})
+			samordna.PurposeShareWithMembers}})
 	if err != nil {
 		return err
 	}
@@ -280,13 +280,13 @@ func (d *planDemo) sofie() error {
 
 // Hodan's new action plan.
 func (d *planDemo) hodan() error {
-	caseID, err := d.newCase(demoCase{person: "hodan", registeredBy: "lise.barnehage", coordinator: "anne.ppt", days: 25,
-		guardian: "amina", members: []string{"lise.barnehage", "ingrid.hs"},
+	caseID, err := d.newCase(demoCase{person: "hodan", registeredBy: "lise.barnehage", coordinator: "lise.barnehage", days: 25,
+		guardian: "amina", members: []string{"anne.ppt", "ingrid.hs"},
 		purposes: []samordna.ConsentPurpose{samordna.PurposeResponsibilityGroup, samordna.PurposeShareWithMembers}})
 	if err != nil {
 		return err
 	}
-	_, err = d.plan("anne.ppt", caseID, 10, PlanInput{Kind: PlanAction,
+	_, err = d.plan("lise.barnehage", caseID, 10, PlanInput{Kind: PlanAction,
 		WhatMatters: "Vi vil at Hodan skal lære norsk og trives i barnehagen.",
 		Goals:       []GoalInput{{Text: "Hodan leker med de andre barna", Term: "short"}},
 		Measures: []MeasureInput{
@@ -297,7 +297,7 @@ func (d *planDemo) hodan() error {
 
 // Lukas's relay log, handed over and waiting for the new holder.
 func (d *planDemo) lukas() error {
-	caseID, err := d.newCase(demoCase{person: "lukas", registeredBy: "silje.laerer", coordinator: "anne.ppt", days: 50,
+	caseID, err := d.newCase(demoCase{person: "lukas", registeredBy: "silje.laerer", coordinator: "silje.laerer", days: 50,
 		guardian: "marte", members: []string{"silje.laerer", "ingrid.hs"},
 		purposes: []samordna.ConsentPurpose{samordna.PurposeResponsibilityGroup, samordna.PurposeShareWithMembers}})
 	if err != nil {

@@ -511,8 +511,13 @@ func buildGoals(cur *store.PlanContent, in []GoalInput) ([]store.PlanGoal, error
 	}
 	out := make([]store.PlanGoal, 0, len(in))
 	seen := map[string]bool{}
+	named := namedIDs(len(in), func(i int) string { return in[i].ID })
 	for i, gi := range in {
 		goal := store.PlanGoal{ID: gi.ID, Term: gi.Term}
+		if goal.ID == "" && cur != nil {
+			goal.ID = sameText(len(cur.Goals), func(j int) (string, string) { return cur.Goals[j].ID, cur.Goals[j].Text },
+				gi.Text, named, seen)
+		}
 		if goal.ID == "" {
 			goal.ID = samordna.NewID()
 		} else if cur == nil || findGoal(cur.Goals, goal.ID) < 0 || seen[goal.ID] {
@@ -533,6 +538,33 @@ func buildGoals(cur *store.PlanContent, in []GoalInput) ([]store.PlanGoal, error
 		out = append(out, goal)
 	}
 	return out, nil
+}
+
+// namedIDs returns the ids the input names explicitly.
+func namedIDs(n int, id func(i int) string) map[string]bool {
+	out := map[string]bool{}
+	for i := range n {
+		if x := id(i); x != "" {
+			out[x] = true
+		}
+	}
+	return out
+}
+
+// sameText returns the id of the first current item (of n, given by item)
+// with the same text that the input neither names nor has matched yet, or
+// "". An input item without an id but with the very text of a current one
+// is that one: a client that sends the content back without ids keeps the
+// items (and the measures their tasks).
+func sameText(n int, item func(j int) (id, text string), text string, named, seen map[string]bool) string {
+	text = strings.TrimSpace(text)
+	for j := range n {
+		id, t := item(j)
+		if t == text && !named[id] && !seen[id] {
+			return id
+		}
+	}
+	return ""
 }
 
 func findGoal(goals []store.PlanGoal, id string) int {
@@ -560,8 +592,13 @@ func (a *App) buildMeasures(tx *store.Tx, g *caseGrant, p *store.Plan, cur *stor
 	}
 	out := make([]store.PlanMeasure, 0, len(in))
 	seen := map[string]bool{}
+	named := namedIDs(len(in), func(i int) string { return in[i].ID })
 	for i, mi := range in {
 		var prev *store.PlanMeasure
+		if mi.ID == "" && cur != nil {
+			mi.ID = sameText(len(cur.Measures), func(j int) (string, string) { return cur.Measures[j].ID, cur.Measures[j].Text },
+				mi.Text, named, seen)
+		}
 		if mi.ID != "" {
 			j := -1
 			if cur != nil {

@@ -418,3 +418,44 @@ func TestPlanAccess(t *testing.T) {
 		}
 	})
 }
+
+// A client that sends the plan back without ids keeps its goals and
+// measures (matched by their text): the measures keep their tasks, and the
+// diff shows only what changed.
+func TestUpdateWithoutIDsKeepsMeasures(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newPlanWorld(t, db)
+		w.readyForIndividualPlan()
+		coord := planActor(w.coord)
+		v1, err := w.a.CreatePlan(ctx, coord, w.caseID, ipInput())
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := ipInput()
+		in.Kind = ""
+		in.Measures[0].Due = "2026-04-30"
+		v2, err := w.a.UpdatePlan(ctx, coord, v1.Plan.ID, v1.ETag, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range v1.Content.Measures {
+			if v2.Content.Measures[i].ID != v1.Content.Measures[i].ID || v2.Content.Measures[i].TaskID != v1.Content.Measures[i].TaskID {
+				t.Errorf("measure %d lost its identity or task", i)
+			}
+		}
+		if v2.Content.Goals[0].ID != v1.Content.Goals[0].ID {
+			t.Error("the goal lost its identity")
+		}
+		d, err := w.a.DiffPlanVersions(ctx, coord, v1.Plan.ID, 1, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Measures.Added)+len(d.Measures.Removed) != 0 || len(d.Measures.Changed) != 1 || !d.Goals.Empty() {
+			t.Errorf("diff: %+v / %+v", d.Measures, d.Goals)
+		}
+		if task := w.task(v1.Content.Measures[0].TaskID); task.Status != store.TaskOpen {
+			t.Errorf("the kept measure's task is %s", task.Status)
+		}
+	})
+}

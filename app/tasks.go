@@ -112,7 +112,11 @@ func (a *App) startSteps(tx *store.Tx, c *samordna.Case, r *pathway.Routine, ste
 		if err := store.CreateTask(tx, t); err != nil {
 			return nil, err
 		}
-		out = append(out, t)
+		created, err := store.TaskByID(tx, t.ID) // with the assignee's name
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, created)
 	}
 	return out, nil
 }

@@ -209,3 +209,49 @@ func TestStrictInput(t *testing.T) {
 		}
 	})
 }
+
+// Over HTTP: a group member reads the case while the consent to share
+// holds; the member's very next request after the withdrawal is a 404.
+func TestWithdrawalEndsAccessOnTheNextRequest(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		var caseID string
+		err := db.Write(context.Background(), func(tx *store.Tx) (err error) {
+			if caseID, err = matrixtest.NewCase(tx, w.muni, w.emp["ola.laerer"].ID, "", fixedNow); err != nil {
+				return err
+			}
+			return matrixtest.AddGroupMember(tx, caseID, w.emp["anne.ppt"].ID, w.emp["ola.laerer"].ID, fixedNow, false, false)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := "/api/v1/cases/" + caseID
+		if a := w.send("anne.ppt", "GET", path, "", nil); a.status != http.StatusNotFound {
+			t.Fatalf("member before consent: %d", a.status)
+		}
+		a := w.send("ola.laerer", "POST", path+"/consents", "application/json",
+			[]byte(`{"given_by": "Kristin Hansen", "given_by_relation": "guardian", "purposes": ["share_with_members"]}`))
+		if a.status != http.StatusCreated || !bytes.Contains(a.body, []byte(`"status":"active"`)) {
+			t.Fatalf("record consent: %d %s", a.status, a.body)
+		}
+		consentID := string(bytes.Split(bytes.Split(a.body, []byte(`"id":"`))[1], []byte(`"`))[0])
+		if a := w.send("anne.ppt", "GET", path, "", nil); a.status != http.StatusOK {
+			t.Fatalf("member with consent: %d", a.status)
+		}
+		a = w.send("ola.laerer", "POST", "/api/v1/consents/"+consentID+"/withdraw", "", nil)
+		if a.status != http.StatusOK || !bytes.Contains(a.body, []byte(`"status":"withdrawn"`)) {
+			t.Fatalf("withdraw: %d %s", a.status, a.body)
+		}
+		denied := w.send("anne.ppt", "GET", path, "", nil)
+		missing := w.send("anne.ppt", "GET", "/api/v1/cases/"+samordna.NewID(), "", nil)
+		if denied.status != http.StatusNotFound {
+			t.Errorf("member's next request after the withdrawal: %d, want 404", denied.status)
+		}
+		sameAnswer(t, "after the withdrawal", denied, missing)
+		v := w.send("ola.laerer", "GET", "/api/v1/consents/"+consentID+"/versions", "", nil)
+		if v.status != http.StatusOK || !bytes.Contains(v.body, []byte(`"change":"recorded"`)) ||
+			!bytes.Contains(v.body, []byte(`"change":"withdrawn"`)) {
+			t.Errorf("versions: %d %s", v.status, v.body)
+		}
+	})
+}

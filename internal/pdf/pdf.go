@@ -70,6 +70,7 @@ func New(o Options) *Document {
 	f.SetSubject(o.Subject, true)
 	f.SetAuthor(o.Author, true)
 	f.SetCreator("Samordna", true)
+	f.SetCatalogSort(true) // the same content gives the same bytes
 	f.SetLang(o.Lang)
 	f.SetCreationDate(o.Created)
 	f.SetModificationDate(o.Created)
