@@ -38,6 +38,10 @@ const (
 	ViewAccessLog Action = "view_access_log"
 	Decide        Action = "decide"      // the coordinating unit's decision on an application
 	BreakGlass    Action = "break_glass" // open the case in an emergency, with a reason
+	// Coordinate: run the coordination of a case (set up and change the
+	// responsibility group, call and cancel its meetings, hand the
+	// coordinator role over): the coordinator or the coordinating unit.
+	Coordinate Action = "coordinate"
 )
 
 // Subject is the employee asking.
@@ -125,7 +129,7 @@ func Can(s Subject, a Action, f Facts) bool {
 		return ReadReason(s, f) != ""
 	case ManageConsent:
 		return ReadReason(s, f) != "" && (f.Registered || f.Coordinator || isUnit(s, f))
-	case Block, ViewAccessLog:
+	case Block, ViewAccessLog, Coordinate:
 		return ReadReason(s, f) != "" && (f.Coordinator || isUnit(s, f))
 	case Decide:
 		return ReadReason(s, f) != "" && isUnit(s, f)

@@ -16,7 +16,7 @@ var (
 	leader    = access.Subject{EmployeeID: "l", MunicipalityID: "m", Roles: []samordna.Role{samordna.RoleEmployee, samordna.RoleServiceLeader}}
 	subjects  = []access.Subject{employee, unit, cw, admin, emergency, leader}
 	actions   = []access.Action{access.Read, access.Write, access.ManageConsent, access.Block, access.ViewAccessLog,
-		access.Decide, access.BreakGlass}
+		access.Decide, access.BreakGlass, access.Coordinate}
 )
 
 // allFacts enumerates every combination of the facts (2^10).

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/samordna/samordna"
 	"github.com/samordna/samordna/app"
 	"github.com/samordna/samordna/internal/reqctx"
 	"github.com/samordna/samordna/store"
@@ -12,17 +11,17 @@ import (
 
 func (h *API) groupRoutes() []Route {
 	return []Route{
-		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group", Access: "case:write", Handler: h.createGroup,
+		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group", Access: "case:coordinate", Handler: h.createGroup,
 			Summary: "Set up the responsibility group (the coordinator or the coordinating unit): {\"members\": [{\"username\", \"role\"?} or {\"name\", \"relation\"}]}; 422 coordinator_required, consent_required; \"warnings\" above eight members."},
 		{Method: "GET", Path: "/api/v1/cases/{id}/responsibility-group", Access: "case:read", Handler: h.getGroup,
-			Summary: "The case's open responsibility group: members, meetings, next chair and minute-taker, matters not for the group."},
-		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group/members", Access: "case:write", Handler: h.addGroupMembers,
+			Summary: "The case's open responsibility group: members, meetings, next chair and minute-taker, matters not for the group; \"open\": false (and no id) when the case has none."},
+		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group/members", Access: "case:coordinate", Handler: h.addGroupMembers,
 			Summary: "Add members: {\"members\": [...]} (the coordinator or the coordinating unit)."},
-		{Method: "DELETE", Path: "/api/v1/cases/{id}/responsibility-group/members/{member}", Access: "case:write", Handler: h.removeGroupMember,
+		{Method: "DELETE", Path: "/api/v1/cases/{id}/responsibility-group/members/{member}", Access: "case:coordinate", Handler: h.removeGroupMember,
 			Summary: "Remove a member (not the coordinator)."},
-		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group/close", Access: "case:write", Handler: h.closeGroup,
+		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group/close", Access: "case:coordinate", Handler: h.closeGroup,
 			Summary: "Close the group, reported to the coordinating unit: {\"reason\"}."},
-		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group/evaluation", Access: "case:write", Handler: h.evaluateGroup,
+		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group/evaluation", Access: "case:coordinate", Handler: h.evaluateGroup,
 			Summary: "The annual evaluation: {\"continue\": bool, \"note\"}; not continued closes the group."},
 		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group/escalations", Access: "case:write", Handler: h.raiseToLeaders,
 			Summary: "Raise a matter the group cannot handle to the leaders: {\"category\", \"matter\"}; the coordinator gets the task."},
@@ -60,7 +59,8 @@ type memberJSON struct {
 }
 
 type groupJSON struct {
-	ID              string           `json:"id"`
+	Open            bool             `json:"open"` // false: the case has no open group (id empty)
+	ID              string           `json:"id,omitempty"`
 	CaseID          string           `json:"case_id"`
 	CreatedAt       string           `json:"created_at"`
 	EvaluatedAt     *string          `json:"evaluated_at"`
@@ -108,7 +108,12 @@ func membersToJSON(ms []*store.Member) []memberJSON {
 
 func groupToJSON(v *app.GroupView) groupJSON {
 	g := v.Group
-	out := groupJSON{ID: g.ID, CaseID: g.CaseID, CreatedAt: timeJSON(g.CreatedAt), EvaluatedAt: optTime(g.EvaluatedAt),
+	if g == nil {
+		return groupJSON{CaseID: v.Case.ID, Coordinator: assignmentToJSON(v.Coordinator), Members: []memberJSON{},
+			Meetings: []meetingItem{}, NotForGroup: app.NotForGroup, Reviews: []reviewJSON{},
+			Escalations: []escalationJSON{}, Warnings: []warningJSON{}}
+	}
+	out := groupJSON{Open: true, ID: g.ID, CaseID: g.CaseID, CreatedAt: timeJSON(g.CreatedAt), EvaluatedAt: optTime(g.EvaluatedAt),
 		Coordinator: assignmentToJSON(v.Coordinator), Members: membersToJSON(v.Members), Meetings: []meetingItem{},
 		NextChair: v.NextChair, NextMinuteTaker: v.NextMinuteTaker, NotForGroup: app.NotForGroup,
 		Reviews: []reviewJSON{}, Escalations: []escalationJSON{}, Warnings: warningsJSON(v.Warnings)}
@@ -142,12 +147,11 @@ func (h *API) createGroup(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusCreated, groupToJSON(v))
 }
 
-// getGroup answers the open group, or 404 when the case has none.
+// getGroup answers the open group, or, to a reader of a case without one,
+// 200 with "open": false: 404 is kept for a case the caller may not read,
+// so that a reader is never told "not found" about a case they can see.
 func (h *API) getGroup(w http.ResponseWriter, r *http.Request) {
 	v, err := h.app.GetGroup(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"))
-	if err == nil && v.Group == nil {
-		err = samordna.Errorf(samordna.KindNotFound, "not_found", "the case has no open responsibility group")
-	}
 	if err != nil {
 		WriteError(w, err)
 		return

@@ -27,8 +27,9 @@ func (h *API) planRoutes() []Route {
 				"Needs If-Match with the current ETag: missing 428, stale 412."},
 		{Method: "GET", Path: "/api/v1/plans/{id}/versions", Access: "plan:read", Handler: h.planVersions,
 			Summary: "Every version of the plan, oldest first."},
-		{Method: "GET", Path: "/api/v1/plans/{id}/versions/{from}/diff/{to}", Access: "plan:read", Handler: h.planDiff,
-			Summary: "What changed between two versions: fields, and goals and measures added, removed and changed."},
+		{Method: "GET", Path: "/api/v1/plans/{id}/diff", Access: "plan:read", Handler: h.planDiff,
+			Summary: "What changed between two versions, ?from=1&to=2 (default: the current version and the one before): " +
+				"fields, and goals and measures added, removed and changed."},
 		{Method: "GET", Path: "/api/v1/plans/{id}/pdf", Access: "plan:read", Handler: h.planPDF,
 			Summary: "The plan as a PDF (application/pdf) with selectable text; the person's own words first."},
 		{Method: "POST", Path: "/api/v1/plans/{id}/holder/handover", Access: "plan:write", Handler: h.handOverPlan,
@@ -386,12 +387,12 @@ func itemsJSON(c app.ItemChanges) itemChangesJSON {
 	return itemChangesJSON{Added: conv(c.Added), Removed: conv(c.Removed), Changed: conv(c.Changed)}
 }
 
-// planDiff answers what changed from version {from} to version {to}.
+// planDiff answers what changed from version ?from= to version ?to=.
 func (h *API) planDiff(w http.ResponseWriter, r *http.Request) {
-	from, err1 := strconv.Atoi(r.PathValue("from"))
-	to, err2 := strconv.Atoi(r.PathValue("to"))
+	from, err1 := versionParam(r, "from")
+	to, err2 := versionParam(r, "to")
 	if err1 != nil || err2 != nil {
-		WriteError(w, samordna.Errorf(samordna.KindInvalid, "invalid_version", "versions are numbers"))
+		WriteError(w, samordna.Errorf(samordna.KindInvalid, "invalid_version", "from and to are version numbers"))
 		return
 	}
 	d, err := h.app.DiffPlanVersions(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), from, to)
@@ -417,6 +418,20 @@ func (h *API) planPDF(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b)
+}
+
+// versionParam reads an optional version number from the query (0 when
+// absent).
+func versionParam(r *http.Request, name string) (int, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err == nil && n < 1 {
+		err = strconv.ErrRange
+	}
+	return n, err
 }
 
 type handoverRequest struct {

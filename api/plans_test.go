@@ -178,7 +178,7 @@ func TestPlanStoryOverHTTP(t *testing.T) {
 			versions[1]["what_matters"] != edited["what_matters"] {
 			t.Fatalf("versions: %v", versions)
 		}
-		diff := c.want(200, "ingrid.hs", "GET", "/api/v1/plans/"+id+"/versions/1/diff/2", nil)
+		diff := c.want(200, "ingrid.hs", "GET", "/api/v1/plans/"+id+"/diff?from=1&to=2", nil)
 		if !strings.Contains(string(diff.raw), `"field":"what_matters"`) {
 			t.Errorf("diff: %s", diff.raw)
 		}

@@ -31,12 +31,12 @@ type NewApplication struct {
 // anonymous consultation cannot apply); unknown_wished_coordinator (422);
 // application_pending (409) while an earlier one is undecided.
 func (a *App) SubmitApplication(ctx context.Context, actor *samordna.Actor, caseID string, in NewApplication) (*store.Application, error) {
-	if !in.Coordinator && !in.IndividualPlan {
-		return nil, samordna.Errorf(samordna.KindInvalid, "nothing_applied_for",
-			"apply for a coordinator, an individual plan or both")
-	}
 	var out *store.Application
 	err := a.withCase(ctx, actor, caseID, access.Write, "submit_application", func(tx *store.Tx, g *caseGrant) error {
+		if !in.Coordinator && !in.IndividualPlan {
+			return samordna.Errorf(samordna.KindInvalid, "nothing_applied_for",
+				"apply for a coordinator, an individual plan or both")
+		}
 		var err error
 		if out, err = a.submitApplication(tx, actor, g, in); err != nil {
 			return err
@@ -128,17 +128,16 @@ type DecisionResult struct {
 // coordinator_required, unknown_coordinator, child_coordinator_not_allowed
 // (422); already_decided, coordinator_exists (409).
 func (a *App) DecideApplication(ctx context.Context, actor *samordna.Actor, applicationID string, in Decision) (*DecisionResult, error) {
-	in, err := validateDecision(in)
-	if err != nil {
-		return nil, err
-	}
 	caseID, err := a.applicationCase(ctx, applicationID)
 	if err != nil {
 		return nil, err
 	}
 	var res *DecisionResult
 	err = a.withCase(ctx, actor, caseID, access.Decide, "decide_application", func(tx *store.Tx, g *caseGrant) error {
-		var err error
+		in, err := validateDecision(in)
+		if err != nil {
+			return err
+		}
 		if res, err = a.decideApplication(tx, actor, g, applicationID, in); err != nil {
 			return err
 		}

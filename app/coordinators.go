@@ -74,18 +74,19 @@ func (a *App) hasActiveConsent(tx *store.Tx, caseID string, p samordna.ConsentPu
 }
 
 // canCoordinate: the case's coordinator, or the coordinating unit once the
-// case has applied to it. They set up the group and call its meetings.
+// case has applied to it (access.Coordinate). They set up the group and
+// call its meetings.
 func canCoordinate(s access.Subject, f access.Facts) bool {
-	return access.Can(s, access.Write, f) && (f.Coordinator || (f.HasApplication && s.Has(samordna.RoleCoordinatingUnit)))
+	return access.Can(s, access.Coordinate, f)
 }
 
-// withCoordination is withCase for the coordinator and the coordinating
-// unit only: anyone else is refused (audited, samordna.ErrNotFound).
+// withCoordination is withCase with access.Coordinate: the coordinator and
+// the coordinating unit only; anyone else is refused (audited,
+// samordna.ErrNotFound). Validate the input inside fn, so that a refused
+// caller learns nothing from a validation error.
 func (a *App) withCoordination(ctx context.Context, actor *samordna.Actor, caseID, auditAction string,
 	fn func(tx *store.Tx, g *caseGrant) error) error {
-	return a.withCaseRule(ctx, actor, caseID, auditAction, func(_ *store.Tx, g *caseGrant) (bool, error) {
-		return canCoordinate(access.SubjectOf(actor.Employee), g.Facts), nil
-	}, fn)
+	return a.withCase(ctx, actor, caseID, access.Coordinate, auditAction, fn)
 }
 
 // withCaseRule runs fn in one write transaction if allowed(g) holds for

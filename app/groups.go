@@ -75,11 +75,11 @@ type GroupView struct {
 // coordinator_required, consent_required, unknown_employee (422);
 // group_exists (409).
 func (a *App) CreateGroup(ctx context.Context, actor *samordna.Actor, caseID string, members []NewGroupMember) (*GroupView, error) {
-	if err := validateMembers(members); err != nil {
-		return nil, err
-	}
 	var v *GroupView
 	err := a.withCoordination(ctx, actor, caseID, "create_group", func(tx *store.Tx, g *caseGrant) error {
+		if err := validateMembers(members); err != nil {
+			return err
+		}
 		grp, err := a.createGroup(tx, actor, g, members)
 		if err != nil {
 			return err
@@ -421,11 +421,11 @@ func (v *GroupView) Member(id string) *store.Member {
 // are skipped). Who may call: the coordinator or the coordinating unit.
 // Errors: as CreateGroup, and no_group (422) without an open group.
 func (a *App) AddGroupMembers(ctx context.Context, actor *samordna.Actor, caseID string, members []NewGroupMember) (*GroupView, error) {
-	if err := validateMembers(members); err != nil {
-		return nil, err
-	}
 	var v *GroupView
 	err := a.withCoordination(ctx, actor, caseID, "add_group_members", func(tx *store.Tx, g *caseGrant) error {
+		if err := validateMembers(members); err != nil {
+			return err
+		}
 		grp, err := openGroup(tx, g.Case.ID)
 		if err != nil {
 			return err
@@ -502,10 +502,10 @@ func openGroup(tx *store.Tx, caseID string) (*store.Group, error) {
 // Errors: not_found, reason_required (400), no_group (422).
 func (a *App) CloseGroup(ctx context.Context, actor *samordna.Actor, caseID, reason string) error {
 	reason = strings.TrimSpace(reason)
-	if reason == "" || len(reason) > 2000 {
-		return samordna.Errorf(samordna.KindInvalid, "reason_required", "say why the group is closed (at most 2000 characters)")
-	}
 	return a.withCoordination(ctx, actor, caseID, "close_group", func(tx *store.Tx, g *caseGrant) error {
+		if reason == "" || len(reason) > 2000 {
+			return samordna.Errorf(samordna.KindInvalid, "reason_required", "say why the group is closed (at most 2000 characters)")
+		}
 		grp, err := a.closeGroup(tx, actor, g, reason)
 		if err != nil {
 			return err
@@ -549,10 +549,10 @@ type Evaluation struct {
 // (400), no_group (422).
 func (a *App) EvaluateGroup(ctx context.Context, actor *samordna.Actor, caseID string, in Evaluation) error {
 	in.Note = strings.TrimSpace(in.Note)
-	if in.Note == "" || len(in.Note) > 4000 {
-		return samordna.Errorf(samordna.KindInvalid, "note_required", "say what the evaluation found (at most 4000 characters)")
-	}
 	return a.withCoordination(ctx, actor, caseID, "evaluate_group", func(tx *store.Tx, g *caseGrant) error {
+		if in.Note == "" || len(in.Note) > 4000 {
+			return samordna.Errorf(samordna.KindInvalid, "note_required", "say what the evaluation found (at most 4000 characters)")
+		}
 		grp, err := openGroup(tx, g.Case.ID)
 		if err != nil {
 			return err
@@ -603,15 +603,15 @@ func validCategory(c string) bool {
 // no_group, coordinator_required (422).
 func (a *App) RaiseToLeaders(ctx context.Context, actor *samordna.Actor, caseID, category, matter string) (*store.Escalation, error) {
 	matter = strings.TrimSpace(matter)
-	if !validCategory(category) {
-		return nil, samordna.Errorf(samordna.KindInvalid, "invalid_category",
-			"category is one of %s or unresolved", strings.Join(NotForGroup, ", "))
-	}
-	if matter == "" || len(matter) > 2000 {
-		return nil, samordna.Errorf(samordna.KindInvalid, "matter_required", "describe the matter (at most 2000 characters)")
-	}
 	var e *store.Escalation
 	err := a.withCase(ctx, actor, caseID, access.Write, "raise_to_leaders", func(tx *store.Tx, g *caseGrant) error {
+		if !validCategory(category) {
+			return samordna.Errorf(samordna.KindInvalid, "invalid_category",
+				"category is one of %s or unresolved", strings.Join(NotForGroup, ", "))
+		}
+		if matter == "" || len(matter) > 2000 {
+			return samordna.Errorf(samordna.KindInvalid, "matter_required", "describe the matter (at most 2000 characters)")
+		}
 		grp, err := openGroup(tx, g.Case.ID)
 		if err != nil {
 			return err

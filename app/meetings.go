@@ -89,12 +89,12 @@ type MeetingView struct {
 // invalid_agenda, invalid_member (400); no_group, meeting_in_past,
 // short_notice_reason_required (422).
 func (a *App) PlanMeeting(ctx context.Context, actor *samordna.Actor, caseID string, in NewMeeting) (*MeetingView, error) {
-	in, err := a.validateMeeting(in)
-	if err != nil {
-		return nil, err
-	}
 	var v *MeetingView
-	err = a.withCoordination(ctx, actor, caseID, "plan_meeting", func(tx *store.Tx, g *caseGrant) error {
+	err := a.withCoordination(ctx, actor, caseID, "plan_meeting", func(tx *store.Tx, g *caseGrant) error {
+		in, err := a.validateMeeting(in)
+		if err != nil {
+			return err
+		}
 		m, err := a.planMeeting(tx, actor, g, in)
 		if err != nil {
 			return err

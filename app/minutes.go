@@ -127,11 +127,11 @@ const maxTextLen = 20000
 // the meeting's minute-taker. Errors: not_found; invalid_minutes (400);
 // minutes_finalised (409).
 func (a *App) SaveMinutes(ctx context.Context, actor *samordna.Actor, meetingID string, in Minutes) (*MeetingView, error) {
-	if err := checkMinutesSize(in); err != nil {
-		return nil, err
-	}
 	var v *MeetingView
 	err := a.withMinuteTaker(ctx, actor, meetingID, "save_minutes", func(tx *store.Tx, g *caseGrant, m *store.Meeting) error {
+		if err := checkMinutesSize(in); err != nil {
+			return err
+		}
 		cur, err := store.MinutesOf(tx, m.ID)
 		if err != nil {
 			return err
@@ -420,8 +420,14 @@ func (a *App) finaliseMinutes(tx *store.Tx, actor *samordna.Actor, g *caseGrant,
 	if err := a.caseEvent(tx, actor, g.Case.ID, "minutes_finalised", "meeting", m.ID); err != nil {
 		return err
 	}
-	if err := a.measureTasks(tx, actor, g, in.NewMeasures); err != nil {
+	// Where the case has an open plan, the new measures go into it (and
+	// become tasks there); otherwise they become tasks here.
+	if p, err := a.AddMeasuresFromMinutes(tx, actor, g, m.ID, in.NewMeasures); err != nil {
 		return err
+	} else if p == nil {
+		if err := a.measureTasks(tx, actor, g, in.NewMeasures); err != nil {
+			return err
+		}
 	}
 	if err := a.nextMeeting(tx, actor, g, m, in.NextMeeting); err != nil {
 		return err

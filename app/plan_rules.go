@@ -320,22 +320,22 @@ func checkRelayLogOpen(p *store.Plan) error {
 // (409); requested_by_required, reason_too_long (400); not_allowed_to_close
 // (422).
 func (a *App) ClosePlan(ctx context.Context, actor *samordna.Actor, planID, requestedBy, reason string) (*PlanView, error) {
-	requestedBy, err := cleanText(requestedBy, 200, "requested_by_too_long", "requested_by")
-	if err != nil {
-		return nil, err
-	}
-	if requestedBy == "" {
-		return nil, samordna.Errorf(samordna.KindInvalid, "requested_by_required", "say who asked for the plan to be closed")
-	}
-	if reason, err = cleanText(reason, maxItemText, "reason_too_long", "reason"); err != nil {
-		return nil, err
-	}
 	var v *PlanView
-	err = a.withPlan(ctx, actor, planID, access.Write, "close_plan", func(tx *store.Tx, g *caseGrant, p *store.Plan) error {
-		if err := a.closePlan(tx, actor, g, p, requestedBy, reason); err != nil {
+	err := a.withPlan(ctx, actor, planID, access.Write, "close_plan", func(tx *store.Tx, g *caseGrant, p *store.Plan) error {
+		by, err := cleanText(requestedBy, 200, "requested_by_too_long", "requested_by")
+		if err != nil {
 			return err
 		}
-		var err error
+		if by == "" {
+			return samordna.Errorf(samordna.KindInvalid, "requested_by_required", "say who asked for the plan to be closed")
+		}
+		why, err := cleanText(reason, maxItemText, "reason_too_long", "reason")
+		if err != nil {
+			return err
+		}
+		if err := a.closePlan(tx, actor, g, p, by, why); err != nil {
+			return err
+		}
 		v, err = a.planView(tx, actor, g, p)
 		return err
 	})
@@ -879,12 +879,12 @@ func (a *App) minutesMeasure(tx *store.Tx, g *caseGrant, p *store.Plan, meetingI
 // precondition_required (428), precondition_failed (412); plan_closed
 // (409); minutes_not_finalised (422); the validation codes of a measure.
 func (a *App) AddMinutesToPlan(ctx context.Context, actor *samordna.Actor, planID, meetingID, ifMatch string) (*PlanView, error) {
-	from, err := parseIfMatch(ifMatch)
-	if err != nil {
-		return nil, err
-	}
 	var v *PlanView
-	err = a.withPlan(ctx, actor, planID, access.Write, "add_minutes_to_plan", func(tx *store.Tx, g *caseGrant, p *store.Plan) error {
+	err := a.withPlan(ctx, actor, planID, access.Write, "add_minutes_to_plan", func(tx *store.Tx, g *caseGrant, p *store.Plan) error {
+		from, err := parseIfMatch(ifMatch)
+		if err != nil {
+			return err
+		}
 		measures, err := finalMinutesMeasures(tx, g.Case.ID, meetingID)
 		if err != nil {
 			return err

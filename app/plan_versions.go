@@ -60,19 +60,19 @@ type PlanVersionsPage struct {
 // after the cursor. Callers: anyone who may read the plan's case. Errors:
 // not_found, bad_cursor.
 func (a *App) ListPlanVersions(ctx context.Context, actor *samordna.Actor, planID, cursor string, limit int) (*PlanVersionsPage, error) {
-	after := 0
-	if cursor != "" {
-		n, err := strconv.Atoi(cursor)
-		if err != nil || n < 0 {
-			return nil, samordna.Errorf(samordna.KindInvalid, "bad_cursor", "the cursor is not valid")
-		}
-		after = n
-	}
 	if limit <= 0 || limit > 100 {
 		limit = 100
 	}
 	page := &PlanVersionsPage{}
 	err := a.withPlan(ctx, actor, planID, access.Read, "read_plan_versions", func(tx *store.Tx, g *caseGrant, p *store.Plan) error {
+		after := 0
+		if cursor != "" {
+			n, err := strconv.Atoi(cursor)
+			if err != nil || n < 0 {
+				return samordna.Errorf(samordna.KindInvalid, "bad_cursor", "the cursor is not valid")
+			}
+			after = n
+		}
 		vs, err := store.PlanVersions(tx, p.ID, after, limit+1)
 		if err != nil {
 			return err
@@ -130,13 +130,19 @@ func (c ItemChanges) Empty() bool {
 	return len(c.Added) == 0 && len(c.Removed) == 0 && len(c.Changed) == 0
 }
 
-// DiffPlanVersions compares two versions of a plan (either order; from is
-// the older one in the answer's terms only if given first). Callers:
-// anyone who may read the plan's case. Errors: not_found (also for a
-// version that does not exist).
+// DiffPlanVersions shows what changed from version from to version to
+// (any two versions). to 0 means the current version; from 0 the one
+// before to. Callers: anyone who may read the plan's case. Errors:
+// not_found (also for a version that does not exist).
 func (a *App) DiffPlanVersions(ctx context.Context, actor *samordna.Actor, planID string, from, to int) (*PlanDiff, error) {
 	var d *PlanDiff
 	err := a.withPlan(ctx, actor, planID, access.Read, "read_plan_versions", func(tx *store.Tx, g *caseGrant, p *store.Plan) error {
+		if to == 0 {
+			to = p.Version
+		}
+		if from == 0 {
+			from = max(1, to-1)
+		}
 		refs := map[string]*EmployeeRef{}
 		x, err := versionView(tx, refs, p.ID, from)
 		if err != nil {

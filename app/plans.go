@@ -99,12 +99,11 @@ const (
 // consent_required, what_matters_required, group_required, child_required
 // (422).
 func (a *App) CreatePlan(ctx context.Context, actor *samordna.Actor, caseID string, in PlanInput) (*PlanView, error) {
-	if !validPlanKind(in.Kind) {
-		return nil, samordna.Errorf(samordna.KindInvalid, "invalid_kind",
-			"kind is individual_plan, action_plan or relay_log")
-	}
 	var v *PlanView
 	err := a.withCase(ctx, actor, caseID, access.Write, "create_plan", func(tx *store.Tx, g *caseGrant) error {
+		if !validPlanKind(in.Kind) { // checked after access: a refusal looks the same whatever the body
+			return samordna.Errorf(samordna.KindInvalid, "invalid_kind", "kind is individual_plan, action_plan or relay_log")
+		}
 		p, err := a.createPlanTx(tx, actor, g, in)
 		if err != nil {
 			return err
@@ -191,12 +190,12 @@ func (a *App) GetPlan(ctx context.Context, actor *samordna.Actor, planID string)
 // when stale; plan_closed (409); the validation and rule codes of
 // CreatePlan.
 func (a *App) UpdatePlan(ctx context.Context, actor *samordna.Actor, planID, ifMatch string, in PlanInput) (*PlanView, error) {
-	from, err := parseIfMatch(ifMatch)
-	if err != nil {
-		return nil, err
-	}
 	var v *PlanView
-	err = a.withPlan(ctx, actor, planID, access.Write, "update_plan", func(tx *store.Tx, g *caseGrant, p *store.Plan) error {
+	err := a.withPlan(ctx, actor, planID, access.Write, "update_plan", func(tx *store.Tx, g *caseGrant, p *store.Plan) error {
+		from, err := parseIfMatch(ifMatch) // after access: a refusal looks the same with or without If-Match
+		if err != nil {
+			return err
+		}
 		if err := a.checkUpdate(tx, g, p, from, in); err != nil {
 			return err
 		}
@@ -205,7 +204,6 @@ func (a *App) UpdatePlan(ctx context.Context, actor *samordna.Actor, planID, ifM
 		}); err != nil {
 			return err
 		}
-		var err error
 		v, err = a.planView(tx, actor, g, p)
 		return err
 	})

@@ -29,6 +29,8 @@ import (
 //   - if the commit itself fails, every caller in the group whose fn
 //     succeeded gets the commit error (nothing of the group was written);
 //   - a caller whose context ends before its turn is skipped (ctx.Err());
+//     once its turn has come, its function runs to the end whatever
+//     happens to its context, so one caller cannot break the group;
 //   - a panic in fn is re-raised in the caller's goroutine.
 //
 // One process groups its own requests; several servers on one PostgreSQL
@@ -148,7 +150,10 @@ func (db *DB) commitGroup(batch []*groupReq) []groupResult {
 			_ = sqlTx.Rollback()
 			return failAll(fmt.Errorf("savepoint: %w", err))
 		}
-		results[i] = db.runOne(&Tx{ctx: r.ctx, tx: sqlTx, dialect: db.dialect}, r.fn)
+		// The shared transaction must not see one caller's cancellation
+		// (a driver may close the connection on it, failing the group):
+		// once started, a function runs to its end.
+		results[i] = db.runOne(&Tx{ctx: context.WithoutCancel(r.ctx), tx: sqlTx, dialect: db.dialect}, r.fn)
 		end := []string{"RELEASE SAVEPOINT grouped"}
 		if results[i].err != nil || results[i].panic != nil {
 			end = []string{"ROLLBACK TO SAVEPOINT grouped", "RELEASE SAVEPOINT grouped"}

@@ -156,3 +156,44 @@ func mustExec(t *testing.T, db *store.DB, q string) {
 		t.Fatal(err)
 	}
 }
+
+// TestWriteGroupedSkipsCallerWhoLeft: a caller whose context ends while it
+// waits for its turn gets the context's error and its function never runs;
+// the group goes on.
+func TestWriteGroupedSkipsCallerWhoLeft(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		release := make(chan struct{})
+		started := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = db.WriteGrouped(ctx, func(tx *store.Tx) error {
+				close(started)
+				<-release
+				return nil
+			})
+		}()
+		<-started
+		gone, cancel := context.WithCancel(ctx)
+		ran := false
+		errc := make(chan error, 1)
+		go func() {
+			errc <- db.WriteGrouped(gone, func(tx *store.Tx) error { ran = true; return nil })
+		}()
+		time.Sleep(50 * time.Millisecond)
+		cancel()
+		close(release)
+		if err := <-errc; !errors.Is(err, context.Canceled) {
+			t.Errorf("err %v, want context.Canceled", err)
+		}
+		wg.Wait()
+		if ran {
+			t.Error("the function of a caller who left ran")
+		}
+		if err := db.WriteGrouped(ctx, func(tx *store.Tx) error { return nil }); err != nil {
+			t.Fatalf("the grouper stopped: %v", err)
+		}
+	})
+}

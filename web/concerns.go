@@ -180,7 +180,7 @@ func (s *Server) renderCaseRoutine(w http.ResponseWriter, r *http.Request, p *Pa
 		return
 	}
 	d := &caseRoutineData{V: v, Situation: s.routineLabel(p.Lang, "situation", v.Case.Situation),
-		CanReport: v.CanWrite && !v.Case.Anonymous, CanConsult: v.CanWrite,
+		CanReport: v.CanWrite && !v.Case.Anonymous && !p.User.HasRole(samordna.RoleChildWelfare), CanConsult: v.CanWrite,
 		Consult: consultInput{With: app.ConsultColleague, Mode: app.ConsultAnonymous}}
 	d.Heading = s.catalog.T(p.Lang, "routine.case.anonymous", nil)
 	if v.Subject != nil {

@@ -25,8 +25,8 @@ func (s *Server) coordinationRoutes() []Route {
 		{Method: "GET", Path: "/cases/{id}/application", Access: "case:write", Handler: s.applyPage},
 		{Method: "POST", Path: "/cases/{id}/application", Access: "case:write", Handler: s.submitApplication},
 		{Method: "GET", Path: "/coordinator", Access: "authenticated", Handler: s.coordinatorPage},
-		{Method: "POST", Path: "/cases/{id}/coordinator/accept", Access: "authenticated", Handler: s.acceptCoordinator},
-		{Method: "POST", Path: "/cases/{id}/coordinator/handover", Access: "case:write", Handler: s.handoverCoordinator},
+		{Method: "POST", Path: "/cases/{id}/coordinator/accept", Access: "case:accept_coordinator", Handler: s.acceptCoordinator},
+		{Method: "POST", Path: "/cases/{id}/coordinator/handover", Access: "case:coordinate", Handler: s.handoverCoordinator},
 		{Method: "GET", Path: "/cases/{id}/consent-form", Access: "case:read", Handler: s.consentFormPage},
 		{Method: "GET", Path: "/cases/{id}/consent-form.pdf", Access: "case:manage_consent", Handler: s.consentFormPDF},
 	}

@@ -17,9 +17,9 @@ import (
 func (s *Server) meetingRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/meetings/{id}", Access: "meeting:read", Handler: s.meetingPage},
-		{Method: "POST", Path: "/meetings/{id}/invitation", Access: "meeting:write", Handler: s.sendInvitation},
-		{Method: "POST", Path: "/meetings/{id}/cancel", Access: "meeting:write", Handler: s.cancelMeeting},
-		{Method: "POST", Path: "/meetings/{id}/minutes", Access: "meeting:write", Handler: s.saveMinutes},
+		{Method: "POST", Path: "/meetings/{id}/invitation", Access: "meeting:coordinate", Handler: s.sendInvitation},
+		{Method: "POST", Path: "/meetings/{id}/cancel", Access: "meeting:coordinate", Handler: s.cancelMeeting},
+		{Method: "POST", Path: "/meetings/{id}/minutes", Access: "meeting:write_minutes", Handler: s.saveMinutes},
 		{Method: "GET", Path: "/meetings/{id}/invite.ics", Access: "meeting:read", Handler: s.meetingInvite},
 		{Method: "GET", Path: "/meetings/{id}/minutes.pdf", Access: "meeting:read", Handler: s.minutesPDF},
 	}

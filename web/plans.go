@@ -27,7 +27,7 @@ func (s *Server) planRoutes() []Route {
 		{Method: "GET", Path: "/plans/{id}/edit", Access: "plan:write", Handler: s.editPlanPage},
 		{Method: "POST", Path: "/plans/{id}", Access: "plan:write", Handler: s.updatePlanSubmit},
 		{Method: "GET", Path: "/plans/{id}/versions", Access: "plan:read", Handler: s.planVersionsPage},
-		{Method: "GET", Path: "/plans/{id}/versions/{from}/diff/{to}", Access: "plan:read", Handler: s.planDiffPage},
+		{Method: "GET", Path: "/plans/{id}/diff", Access: "plan:read", Handler: s.planDiffPage},
 		{Method: "GET", Path: "/plans/{id}/pdf", Access: "plan:read", Handler: s.planPDF},
 		{Method: "POST", Path: "/plans/{id}/handover", Access: "plan:write", Handler: s.planHandoverSubmit},
 		{Method: "POST", Path: "/plans/{id}/accept", Access: "plan:write", Handler: s.planAcceptSubmit},
@@ -423,11 +423,12 @@ type planDiffData struct {
 	NothingInContent bool
 }
 
-// planDiffPage shows what changed between two versions.
+// planDiffPage shows what changed between two versions (?from=&to=; by
+// default the current version and the one before).
 func (s *Server) planDiffPage(w http.ResponseWriter, r *http.Request) {
-	from, err1 := strconv.Atoi(r.PathValue("from"))
-	to, err2 := strconv.Atoi(r.PathValue("to"))
-	if err1 != nil || err2 != nil {
+	from, err1 := strconv.Atoi(r.URL.Query().Get("from"))
+	to, err2 := strconv.Atoi(r.URL.Query().Get("to"))
+	if (err1 != nil && r.URL.Query().Get("from") != "") || (err2 != nil && r.URL.Query().Get("to") != "") || from < 0 || to < 0 {
 		s.errorPage(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
@@ -436,6 +437,7 @@ func (s *Server) planDiffPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "plans.diff_title")
+	from, to = diff.From.Version, diff.To.Version
 	d := planDiffData{PlanID: diff.PlanID, From: from, To: to, FromAt: planTime(diff.From.ChangedAt),
 		ToAt: planTime(diff.To.ChangedAt), Title: s.catalog.T(p.Lang, "plans.diff_heading",
 			map[string]any{"From": from, "To": to})}
@@ -589,8 +591,12 @@ func (s *Server) newPlanPage(w http.ResponseWriter, r *http.Request) {
 	if s.planError(w, r, err) {
 		return
 	}
-	if !validKind(kind) || !pc.CanCreate {
+	if !pc.CanCreate {
 		s.errorPage(w, r, http.StatusNotFound, "error.not_found")
+		return
+	}
+	if !validKind(kind) { // choose the kind on the case's plan page
+		http.Redirect(w, r, "/cases/"+url.PathEscape(pc.Case.ID)+"/plans", http.StatusSeeOther)
 		return
 	}
 	p := s.page(r, "plans.new_title")

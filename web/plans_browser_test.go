@@ -82,6 +82,15 @@ func startPlanSite(t *testing.T) *planSite {
 	return ps
 }
 
+// requirePlanTexts fails the test when the page shows a message id the
+// catalogs lack (the catalog shows it as [plans.some_id]).
+func requirePlanTexts(t *testing.T, ctx context.Context, label string) {
+	t.Helper()
+	if body := browsertest.BodyText(t, ctx); strings.Contains(body, "[plans.") || strings.Contains(body, "[error.") {
+		t.Errorf("%s shows untranslated ids:\n%s", label, body)
+	}
+}
+
 // planDayFrom is a date days from today, YYYY-MM-DD.
 func planDayFrom(days int) string { return time.Now().AddDate(0, 0, days).Format(time.DateOnly) }
 
@@ -145,6 +154,7 @@ func TestBrowserIndividualPlan(t *testing.T) {
 		t.Errorf("the PDF link answers %q", ctype)
 	}
 	browsertest.CheckAxe(t, ctx, "individual plan")
+	requirePlanTexts(t, ctx, "individual plan")
 	planPath := browsertest.Path(t, ctx)
 
 	// A change saved in the browser is a new version.
@@ -173,7 +183,7 @@ func TestBrowserIndividualPlan(t *testing.T) {
 	browsertest.Open(t, ctx, ps.URL+planPath+"/versions")
 	browsertest.RequireText(t, ctx, "Laget", "Endret", "Endringer fra versjon 1 til 2")
 	browsertest.CheckAxe(t, ctx, "versions")
-	browsertest.Navigation(t, ctx, "compare 1 and 2", chromedp.Click(chromedp.CSS(`a[href$="/versions/1/diff/2"]`)))
+	browsertest.Navigation(t, ctx, "compare 1 and 2", chromedp.Click(chromedp.CSS(`a[href$="/diff?from=1&to=2"]`)))
 	browsertest.RequireText(t, ctx, "Endrede felt", words+" hver uke")
 	browsertest.CheckAxe(t, ctx, "diff")
 
@@ -183,6 +193,14 @@ func TestBrowserIndividualPlan(t *testing.T) {
 		browsertest.Open(t, ctx, ps.URL+planPath)
 		browsertest.RequireText(t, ctx, map[string]string{"nn": "Kva er viktig for deg?", "en": "What matters to you?"}[lang])
 		browsertest.CheckAxe(t, ctx, "individual plan, "+lang)
+		requirePlanTexts(t, ctx, "individual plan, "+lang)
+		for _, page := range []string{"/versions", "/diff", "/edit"} {
+			browsertest.Open(t, ctx, ps.URL+planPath+page)
+			requirePlanTexts(t, ctx, page+", "+lang)
+			browsertest.CheckAxe(t, ctx, page+", "+lang)
+		}
+		browsertest.Open(t, ctx, ps.URL+"/cases/"+ps.caseID+"/plans")
+		requirePlanTexts(t, ctx, "the case's plans, "+lang)
 	}
 }
 

@@ -251,13 +251,19 @@ func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	var rows []notificationRow
 	for _, n := range ns {
+		id := "routine.notice." + n.Kind
+		if s.catalog.T(p.Lang, id, nil) == "["+id+"]" {
+			id = "routine.notice.other" // a kind another feature added
+		}
 		row := notificationRow{ID: n.ID, At: routineTime(n.CreatedAt), Unread: n.ReadAt == nil,
-			Text: s.catalog.T(p.Lang, "routine.notice."+n.Kind, map[string]any{"Task": n.TaskTitle})}
+			Text: s.catalog.T(p.Lang, id, map[string]any{"Task": n.TaskTitle})}
 		switch {
 		case n.ReportID != "":
 			row.Link = "/reports/" + n.ReportID
 		case n.TaskID != "":
 			row.Link = "/tasks?show=overdue"
+		case n.CaseID != "":
+			row.Link = "/cases/" + n.CaseID
 		}
 		rows = append(rows, row)
 	}

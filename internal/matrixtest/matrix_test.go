@@ -70,7 +70,8 @@ type fixture struct {
 	consentID   string
 	formID      string
 	blockID     string
-	emergencyID string // an emergency access (by ola.laerer, to another case) to review
+	emergencyID string            // an emergency access (by ola.laerer, to another case) to review
+	objects     map[string]string // the other kinds' objects and path parameters (kinds_test.go's makeObjects)
 }
 
 // world is the demo municipality served on one database.
@@ -193,7 +194,10 @@ func (w *world) makeFixture(tx *store.Tx, state string, actor *samordna.Employee
 	}
 	fx.emergencyID, err = matrixtest.AddEmergency(tx, reviewCase, w.emp["ola.laerer"].ID, w.nordby,
 		fixedNow.Add(-time.Minute), fixedNow.Add(time.Hour))
-	return fx, err
+	if err != nil {
+		return nil, err
+	}
+	return fx, w.makeObjects(tx, fx)
 }
 
 // stateCase makes a case in which the actor is in the fixture's state.
@@ -510,7 +514,7 @@ func (w *world) check(r route, fx *fixture) string {
 var pathParam = regexp.MustCompile(`\{[^}]*\}`)
 
 // fillable are the path parameters the matrix fills from a fixture.
-var fillable = map[string]bool{"{$}": true, "{id}": true, "{formId}": true, "{blockId}": true}
+var fillable = map[string]bool{"{$}": true, "{id}": true, "{formId}": true, "{blockId}": true, "{member}": true}
 
 // request builds the route's request for the fixture: path parameters from
 // the fixture, and a valid body for the routes that need one.
@@ -535,6 +539,8 @@ func (w *world) request(r route, fx *fixture) (*http.Request, error) {
 			return fx.formID
 		case "{blockId}":
 			return fx.blockID
+		case "{member}":
+			return memberParam(r, fx)
 		}
 		bad = fmt.Errorf("the matrix cannot fill the path parameter %s", p)
 		return ""

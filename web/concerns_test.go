@@ -1,0 +1,72 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/samordna/samordna"
+	"github.com/samordna/samordna/app"
+	"github.com/samordna/samordna/internal/dbtest"
+	"github.com/samordna/samordna/store"
+)
+
+// The routine pages render in bokmål, nynorsk and English with no message
+// id missing, and the concern form works without JavaScript (a plain form
+// post answered with a redirect to the case's routine).
+func TestRoutinePagesInEveryLanguage(t *testing.T) {
+	e := newEnv(t, dbtest.Open(t, store.SQLite))
+	e.app.AllowSynthetic = true
+	c := e.login()
+	fnr := samordna.SyntheticIDNumber(time.Date(2017, 2, 3, 0, 0, 0, 0, time.UTC), 9)
+	r := e.post("/concerns", url.Values{"situation": {"known_family"}, "anonymous": {"no"}, "fnr": {fnr}, "name": {"Liv Test"},
+		"routine": {"ulstein-rus-sped-smabarn"}, "description": {"Kjent rusproblematikk i familien."}}, c)
+	if r.status != http.StatusSeeOther || !strings.HasSuffix(r.location(), "/routine?done=registered") {
+		t.Fatalf("POST /concerns: %d %q\n%s", r.status, r.location(), r.body)
+	}
+	casePage := strings.TrimSuffix(r.location(), "?done=registered")
+	// The refused consent (row 3) offers the written report (row 5), in the page too.
+	actor := &samordna.Actor{Employee: e.emp}
+	list, err := e.app.ListTasks(context.Background(), actor, app.TaskQuery{AssignedToMe: true})
+	if err != nil || len(list.Tasks) != 1 {
+		t.Fatalf("tasks: %v %v", list, err)
+	}
+	r = e.post("/tasks/"+list.Tasks[0].ID+"/complete", url.Values{"outcome": {"refused"}, "return": {casePage}}, c)
+	if r.status != http.StatusSeeOther || !strings.Contains(r.location(), "done=task_completed") {
+		t.Fatalf("complete: %d %q", r.status, r.location())
+	}
+	want := map[string][]string{
+		"nb": {"Skrifteleg melding til barnevernet", "Innen 1 uke", "Samtykke nektet"},
+		"nn": {"Skrifteleg melding til barnevernet", "Innan 1 veke", "Samtykke nekta"},
+		"en": {"Skrifteleg melding til barnevernet", "Within 1 week", "Consent refused"},
+	}
+	for _, lang := range []string{"nb", "nn", "en"} {
+		lc := &http.Cookie{Name: "samordna_lang", Value: lang}
+		for _, p := range []string{"/", "/concerns/new", casePage, "/tasks", "/tasks?show=done", "/routines", "/reports", "/notifications"} {
+			r := e.get(p, c, lc)
+			if r.status != http.StatusOK {
+				t.Errorf("%s %s: %d", lang, p, r.status)
+				continue
+			}
+			if !strings.Contains(r.body, `<html lang="`+lang+`">`) {
+				t.Errorf("%s %s: no lang", lang, p)
+			}
+			if m := missingID.FindAllString(r.body, -1); len(m) > 0 {
+				t.Errorf("%s %s shows untranslated ids %v", lang, p, m)
+			}
+		}
+		body := e.get(casePage, c, lc).body
+		for _, s := range want[lang] {
+			if !strings.Contains(body, s) {
+				t.Errorf("%s routine view lacks %q", lang, s)
+			}
+		}
+	}
+	// Somebody else's case is not found, on every routine page of it.
+	if r := e.get("/cases/"+samordna.NewID()+"/routine", c); r.status != http.StatusNotFound {
+		t.Errorf("an unknown case's routine: %d", r.status)
+	}
+}
