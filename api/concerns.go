@@ -13,7 +13,7 @@ import (
 
 func (h *API) concernRoutes() []Route {
 	return []Route{
-		{Method: "POST", Path: "/api/v1/concerns", Access: "authenticated", Handler: h.createConcern,
+		{Method: "POST", Path: "/api/v1/concerns", Access: "role:employee", Handler: h.createConcern,
 			Summary: "Register a concern or inquiry and start the routine: {\"situation\", \"anonymous\", \"subject\": " +
 				"{\"fnr\", \"name\"} or {\"expected_due_date\", \"mother_fnr\", \"mother_name\"?}, \"description\", " +
 				"\"routine\"? (default: the municipality's; lillehammer-oppdager), \"follows\"? (an anonymous case id)}. " +

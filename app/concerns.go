@@ -68,8 +68,8 @@ type Concern struct {
 // an anonymous case the actor registered (Follows): the cases are linked
 // (follows_anonymous) and no text is copied.
 //
-// Who may call: any employee (not the administrator, who sees no case
-// content). Errors: invalid_situation, description_required,
+// Who may call: an employee (role employee; not the administrator, who
+// sees no case content). Errors: invalid_situation, description_required,
 // description_too_long, subject_required, invalid_id_number (and the other
 // RegisterPerson errors), invalid_follows — KindInvalid or KindRule;
 // subject_not_allowed, identifying_data, unknown_routine,
@@ -82,7 +82,8 @@ func (a *App) RegisterConcern(ctx context.Context, actor *samordna.Actor, in New
 // registerConcern is RegisterConcern; a non-zero at backdates the concern
 // (the demo uses it).
 func (a *App) registerConcern(ctx context.Context, actor *samordna.Actor, in NewConcern, at time.Time) (*Concern, error) {
-	if actor == nil || actor.Employee == nil || actor.Employee.HasRole(samordna.RoleAdmin) {
+	if actor == nil || actor.Employee == nil || !actor.Employee.HasRole(samordna.RoleEmployee) ||
+		actor.Employee.HasRole(samordna.RoleAdmin) {
 		return nil, a.refuse(ctx, actor, "concern", "create")
 	}
 	if err := validateConcern(&in); err != nil {

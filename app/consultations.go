@@ -65,12 +65,12 @@ type NewConsultation struct {
 // consultation on an anonymous case), identifying_data (KindRule).
 func (a *App) RecordConsultation(ctx context.Context, actor *samordna.Actor, caseID string, in NewConsultation) (*store.Consultation, []*TaskView, error) {
 	raw := in // identifying data is pointed at in the texts as sent
-	if err := validateConsultation(&in, a.now()); err != nil {
-		return nil, nil, err
-	}
 	var out *store.Consultation
 	var started []*TaskView
 	err := a.withCase(ctx, actor, caseID, access.Write, "record_consultation", func(tx *store.Tx, g *caseGrant) error {
+		if err := validateConsultation(&in, a.now()); err != nil {
+			return err
+		}
 		var err error
 		if out, started, err = a.recordConsultation(tx, actor, g.Case, in, raw); err != nil {
 			return err

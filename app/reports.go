@@ -66,21 +66,14 @@ type ReportView struct {
 // description_required, description_too_long (KindInvalid);
 // anonymous_report_not_allowed (KindRule) for an anonymous case.
 func (a *App) SendReport(ctx context.Context, actor *samordna.Actor, caseID string, in NewReport) (*ReportView, error) {
-	in.Description = strings.TrimSpace(in.Description)
-	switch {
-	case in.Kind != ReportChildWelfare && in.Kind != ReportDutyToInform:
-		return nil, samordna.Errorf(samordna.KindInvalid, "invalid_kind", "kind is child_welfare or duty_to_inform")
-	case in.Description == "":
-		return nil, samordna.Errorf(samordna.KindInvalid, "description_required", "describe what the report is about")
-	case utf8.RuneCountInString(in.Description) > MaxDescriptionLength:
-		return nil, samordna.Errorf(samordna.KindInvalid, "description_too_long",
-			"the description may be at most %d characters", MaxDescriptionLength)
-	}
 	var v *ReportView
 	err := a.withCase(ctx, actor, caseID, access.Write, "send_report", func(tx *store.Tx, g *caseGrant) error {
 		if g.Case.Anonymous {
 			return samordna.Errorf(samordna.KindRule, "anonymous_report_not_allowed",
 				"a report is signed by its sender and names whom it is about; register a named case first")
+		}
+		if err := validateReport(&in); err != nil {
+			return err
 		}
 		var err error
 		if v, err = a.sendReport(tx, actor, g.Case, in, a.now()); err != nil {
@@ -92,6 +85,22 @@ func (a *App) SendReport(ctx context.Context, actor *samordna.Actor, caseID stri
 		return nil, err
 	}
 	return v, nil
+}
+
+// validateReport checks a report's input (after the actor is authorized,
+// so that a refusal never depends on the input).
+func validateReport(in *NewReport) error {
+	in.Description = strings.TrimSpace(in.Description)
+	switch {
+	case in.Kind != ReportChildWelfare && in.Kind != ReportDutyToInform:
+		return samordna.Errorf(samordna.KindInvalid, "invalid_kind", "kind is child_welfare or duty_to_inform")
+	case in.Description == "":
+		return samordna.Errorf(samordna.KindInvalid, "description_required", "describe what the report is about")
+	case utf8.RuneCountInString(in.Description) > MaxDescriptionLength:
+		return samordna.Errorf(samordna.KindInvalid, "description_too_long",
+			"the description may be at most %d characters", MaxDescriptionLength)
+	}
+	return nil
 }
 
 // sendReport stores, signs and delivers the report inside tx, sent at now.

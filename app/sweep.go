@@ -81,6 +81,11 @@ func (a *App) SweepOverdue(ctx context.Context, now time.Time) (SweepResult, err
 			break
 		}
 	}
+	// Seed 003 row 7: a responsibility group without an action plan gets
+	// one due within a month of its start.
+	if _, err := a.RemindActionPlans(ctx); err != nil {
+		return res, err
+	}
 	return res, nil
 }
 
@@ -114,8 +119,16 @@ func (a *App) escalateTask(ctx context.Context, id string, now time.Time, res *S
 		}
 		if t.Kind == store.TaskKindMeasure {
 			deviation = true
-			if _, err := a.recordDeviation(tx, c, t, "plan_deadline_missed", now); err != nil {
+			revision, err := a.recordDeviation(tx, c, t, "plan_deadline_missed", now)
+			if err != nil {
 				return err
+			}
+			if revision == nil {
+				// No routine step for the deviation: the plan engine
+				// still makes sure a revision is due within a month.
+				if _, err := a.PlanRevisionTask(tx, c, t, now); err != nil {
+					return err
+				}
 			}
 		}
 		return a.audit(tx, sweepActor, samordna.AuditEvent{CaseID: c.ID, ObjectType: "task", ObjectID: t.ID,

@@ -21,7 +21,7 @@ import (
 func (s *Server) concernRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/concerns/new", Access: "authenticated", Handler: s.concernForm},
-		{Method: "POST", Path: "/concerns", Access: "authenticated", Handler: s.concernSubmit},
+		{Method: "POST", Path: "/concerns", Access: "role:employee", Handler: s.concernSubmit},
 		{Method: "GET", Path: "/cases/{id}/routine", Access: "case:read", Handler: s.caseRoutinePage},
 		{Method: "POST", Path: "/cases/{id}/consultations", Access: "case:write", Handler: s.consultationSubmit},
 		{Method: "POST", Path: "/cases/{id}/child-welfare-reports", Access: "case:write", Handler: s.childWelfareReportSubmit},

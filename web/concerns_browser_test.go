@@ -46,6 +46,9 @@ func routineSite(t *testing.T) (*browsertest.Site, *routineTestClock) {
 	})
 	site.App.AllowSynthetic = true
 	ctx := context.Background()
+	if err := site.App.GrantUserRole(ctx, nil, site.Username, samordna.RoleEmployee); err != nil { // a discoverer
+		t.Fatal(err)
+	}
 	school, err := site.App.CreateService(ctx, nil, app.NewService{Name: "Nordby skole", Kind: samordna.ServiceSchool})
 	if err != nil {
 		t.Fatal(err)

@@ -20,6 +20,9 @@ import (
 func TestRoutinePagesInEveryLanguage(t *testing.T) {
 	e := newEnv(t, dbtest.Open(t, store.SQLite))
 	e.app.AllowSynthetic = true
+	if err := e.app.GrantUserRole(context.Background(), nil, testUsername, samordna.RoleEmployee); err != nil {
+		t.Fatal(err)
+	}
 	c := e.login()
 	fnr := samordna.SyntheticIDNumber(time.Date(2017, 2, 3, 0, 0, 0, 0, time.UTC), 9)
 	r := e.post("/concerns", url.Values{"situation": {"known_family"}, "anonymous": {"no"}, "fnr": {fnr}, "name": {"Liv Test"},
@@ -29,6 +32,7 @@ func TestRoutinePagesInEveryLanguage(t *testing.T) {
 	}
 	casePage := strings.TrimSuffix(r.location(), "?done=registered")
 	// The refused consent (row 3) offers the written report (row 5), in the page too.
+	e.emp.Roles = append(e.emp.Roles, samordna.RoleEmployee)
 	actor := &samordna.Actor{Employee: e.emp}
 	list, err := e.app.ListTasks(context.Background(), actor, app.TaskQuery{AssignedToMe: true})
 	if err != nil || len(list.Tasks) != 1 {
