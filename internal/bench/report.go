@@ -1,0 +1,219 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/samordna/samordna/store"
+)
+
+// Machine describes where the figures were measured.
+type Machine struct {
+	CPUs     int    `json:"cpus"`
+	MemoryGB int    `json:"memory_gb"`
+	Go       string `json:"go"`
+	OS       string `json:"os"`
+	// LoadAvg is /proc/loadavg's one-minute figure at the start and the
+	// end of the run: other work on the machine skews every figure.
+	LoadAvgStart float64 `json:"load_avg_start"`
+	LoadAvgEnd   float64 `json:"load_avg_end"`
+}
+
+// loadAvg returns the one-minute load average (0 when unknown).
+func loadAvg() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	var f float64
+	_, _ = fmt.Sscanf(string(b), "%f", &f)
+	return f
+}
+
+func machine() Machine {
+	m := Machine{CPUs: runtime.NumCPU(), Go: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH,
+		LoadAvgStart: loadAvg()}
+	if f, err := os.Open("/proc/meminfo"); err == nil {
+		defer f.Close()
+		s := bufio.NewScanner(f)
+		for s.Scan() {
+			var kb int
+			if n, _ := fmt.Sscanf(s.Text(), "MemTotal: %d kB", &kb); n == 1 {
+				m.MemoryGB = (kb + 512*1024) / (1024 * 1024)
+			}
+		}
+	}
+	return m
+}
+
+// inProcess runs what is not an HTTP request: the deadline sweep, as the
+// server's background loop calls it. The first sweep after the load takes
+// the backlog (what fell overdue since the generation time); the rest are
+// the steady state of a sweep every few minutes.
+func inProcess(ctx context.Context, cfg Config, t *target, rep *Report) []Result {
+	var escalated int
+	first := Drive(ctx, "overdue_sweep_first", t.dialect, 1, cfg.Duration, 1, func(ctx context.Context, vu int) error {
+		res, err := t.app.SweepOverdue(ctx, time.Now())
+		escalated = res.Tasks
+		return err
+	})
+	first.Note = fmt.Sprintf("app.SweepOverdue right after the load: escalated %d tasks", escalated)
+	steady := Drive(ctx, "overdue_sweep", t.dialect, 1, cfg.Duration, 0, func(ctx context.Context, vu int) error {
+		_, err := t.app.SweepOverdue(ctx, time.Now())
+		return err
+	})
+	steady.Note = "app.SweepOverdue again and again (steady state: only what fell overdue since the last sweep)"
+	core := Drive(ctx, "open_case_core", t.dialect, cfg.VUs, cfg.Duration, 0, openCaseCore(t, false))
+	core.Note = "in process: access facts, decision, case row and audit row in one store.DB.Write (one commit each)"
+	c0, w0 := store.GroupCommitStats(t.db)
+	grouped := Drive(ctx, "open_case_core_grouped", t.dialect, cfg.VUs, cfg.Duration, 0, openCaseCore(t, true))
+	c1, w1 := store.GroupCommitStats(t.db)
+	grouped.Note = "the same in store.DB.WriteGrouped (group commit)"
+	if c1 > c0 {
+		grouped.Note += fmt.Sprintf(": %.1f reads per commit", float64(w1-w0)/float64(c1-c0))
+	}
+	out := []Result{first, steady, core, grouped}
+	if cur, prop, note, err := tasksQueryOps(ctx, t, cfg.VUs); err == nil {
+		a := Drive(ctx, "my_tasks_query", t.dialect, cfg.VUs, cfg.Duration, 0, cur)
+		a.Note = "in process: the Mine oppgaver query alone, as store.ListTasks builds it"
+		b := Drive(ctx, "my_tasks_query_proposed", t.dialect, cfg.VUs, cfg.Duration, 0, prop)
+		b.Note = "the proposed form (docs/PERFORMANCE.md); " + note
+		out = append(out, a, b)
+	} else {
+		cfg.logf("my_tasks_query: %v", err)
+	}
+	return out
+}
+
+// peerOf names the PocketBase scenario each Samordna scenario is compared
+// with.
+var peerOf = map[string]string{
+	"register_concern": "pb_create_case",
+	"case_list":        "pb_list_cases",
+	"my_tasks":         "pb_list_tasks",
+	"start_page":       "pb_list_tasks",
+}
+
+// computeRatios sets each Samordna scenario's throughput as a multiple of
+// the same database's ceilings and of the peer's equivalent scenario.
+func computeRatios(rep *Report) {
+	peer := map[string]Result{}
+	for _, r := range rep.Scenarios {
+		if r.DB == "pocketbase" {
+			peer[r.Name] = r
+		}
+	}
+	for _, r := range rep.Scenarios {
+		c, ok := rep.Ceilings[r.DB]
+		if !ok || r.OpsPerSec == 0 {
+			continue
+		}
+		m := map[string]float64{}
+		if c.InsertPerSec > 0 {
+			m["to_insert_ceiling"] = round(r.OpsPerSec / c.InsertPerSec)
+		}
+		if c.SelectPerSec > 0 {
+			m["to_select_ceiling"] = round(r.OpsPerSec / c.SelectPerSec)
+		}
+		if c.HTTPPerSec > 0 {
+			m["to_http_ceiling"] = round(r.OpsPerSec / c.HTTPPerSec)
+		}
+		if p, ok := peer[peerOf[r.Name]]; ok && p.OpsPerSec > 0 {
+			m["to_pocketbase"] = round(r.OpsPerSec / p.OpsPerSec)
+		}
+		rep.Ratios[r.DB+"/"+r.Name] = m
+	}
+}
+
+// Target is one of the issue's goals, judged on this run.
+type Target struct {
+	Name  string  `json:"name"`
+	DB    string  `json:"db"`
+	Want  string  `json:"want"`
+	Got   float64 `json:"got"`
+	Met   bool    `json:"met"`
+	Scale float64 `json:"scale"`
+}
+
+// targets judges the goals that this run measured.
+func targets(rep *Report) []Target {
+	var out []Target
+	add := func(name, db, want string, got float64, met bool) {
+		out = append(out, Target{Name: name, DB: db, Want: want, Got: got, Met: met, Scale: rep.Scale})
+	}
+	for _, r := range rep.Scenarios {
+		ratio := rep.Ratios[r.DB+"/"+r.Name]
+		switch r.Name {
+		case "open_case":
+			add("open_case/insert_ceiling", r.DB, ">= 3x", ratio["to_insert_ceiling"], ratio["to_insert_ceiling"] >= 3)
+		case "case_list", "my_tasks":
+			if p, ok := ratio["to_pocketbase"]; ok {
+				add(r.Name+"/pocketbase", r.DB, ">= 5x", p, p >= 5)
+			}
+			add(r.Name+"/p99_ms", r.DB, "< 20", r.P99ms, r.P99ms < 20)
+		case "register_concern":
+			if p, ok := ratio["to_pocketbase"]; ok {
+				add("register_concern/pocketbase", r.DB, ">= 3x", p, p >= 3)
+			}
+		case "yearly_counts", "overdue_sweep":
+			add(r.Name+"/p99_ms", r.DB, "< 100", r.P99ms, r.P99ms < 100)
+		}
+	}
+	return out
+}
+
+// Text writes the report for people.
+func (rep *Report) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Samordna benchmark, scale %g: %d municipalities, %d persons, %d cases, %d audit rows; %d virtual users, %gs per scenario\n",
+		rep.Scale, rep.Spec.Municipalities, rep.Spec.Persons, rep.Spec.Cases, rep.Spec.AuditRows, rep.VUs, rep.Seconds)
+	fmt.Fprintf(&b, "machine: %d CPUs, %d GB, %s %s; load average %.1f at the start, %.1f at the end\n\n",
+		rep.Machine.CPUs, rep.Machine.MemoryGB, rep.Machine.Go, rep.Machine.OS, rep.Machine.LoadAvgStart,
+		rep.Machine.LoadAvgEnd)
+	for _, l := range rep.Load {
+		fmt.Fprintf(&b, "load %s: %.1f s\n", l.Dialect, l.Seconds)
+	}
+	for db, c := range rep.Ceilings {
+		fmt.Fprintf(&b, "ceilings %s: insert %.0f/s, select %.0f/s, bare http %.0f/s\n", db, c.InsertPerSec,
+			c.SelectPerSec, c.HTTPPerSec)
+	}
+	b.WriteString("\n")
+	for _, r := range rep.Scenarios {
+		fmt.Fprintf(&b, "%s\n", r)
+		if m := rep.Ratios[r.DB+"/"+r.Name]; len(m) > 0 {
+			fmt.Fprintf(&b, "    ratios: insert ceiling %.2fx, select ceiling %.3fx, http ceiling %.3fx",
+				m["to_insert_ceiling"], m["to_select_ceiling"], m["to_http_ceiling"])
+			if p, ok := m["to_pocketbase"]; ok {
+				fmt.Fprintf(&b, ", PocketBase %.2fx", p)
+			}
+			b.WriteString("\n")
+		}
+	}
+	fmt.Fprintf(&b, "\nPocketBase: %s %s\n", rep.PocketBase.Status, rep.PocketBase.Reason)
+	for _, m := range rep.Missing {
+		fmt.Fprintf(&b, "MISSING %s on %s: %s\n", m.Name, m.DB, m.Reason)
+	}
+	for db, plans := range rep.Plans {
+		fmt.Fprintf(&b, "\nquery plans on %s:\n", db)
+		for _, q := range (&target{}).planNames() {
+			fmt.Fprintf(&b, "  %s:\n", q)
+			for _, l := range plans[q] {
+				fmt.Fprintf(&b, "      %s\n", l)
+			}
+		}
+	}
+	b.WriteString("\ntargets:\n")
+	for _, t := range rep.Targets {
+		mark := "met"
+		if !t.Met {
+			mark = "MISSED"
+		}
+		fmt.Fprintf(&b, "  %-30s %-8s want %-6s got %8.2f  %s\n", t.Name, t.DB, t.Want, t.Got, mark)
+	}
+	return b.String()
+}
