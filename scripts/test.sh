@@ -3,7 +3,8 @@
 # PostgreSQL, and the browser tests in Chromium with axe-core.
 #
 # It sets up what is missing on a Debian machine: starts PostgreSQL (or
-# installs it from Debian's packages), installs Debian's chromium, and
+# installs it from Debian's packages), installs Debian's chromium, qpdf and
+# poppler-utils (the PDF tests check every PDF with qpdf and pdftotext), and
 # installs axe-core from the npm registry into .cache/npm.
 # At the end it says how many tests ran on each database and in the browser.
 set -euo pipefail
@@ -48,6 +49,12 @@ if [ -z "${TEST_PG_URL:-}" ]; then
   export TEST_PG_URL="postgres://postgres:postgres@127.0.0.1:5432/samordna_test?sslmode=disable"
 fi
 say "PostgreSQL: ${TEST_PG_URL%%\?*}" | sed 's/:[^:@/]*@/:***@/'
+
+# --- qpdf and pdftotext: the PDF tests check every generated PDF with them --
+if ! command -v qpdf >/dev/null || ! command -v pdftotext >/dev/null; then
+  say "installing Debian's qpdf and poppler-utils (pdftotext)"
+  apt_install qpdf poppler-utils
+fi
 
 # --- Chromium and axe-core for the browser tests ----------------------------
 if [ ! -x /usr/bin/chromium ]; then
