@@ -19,9 +19,86 @@ func ReadableCasesSQL(s Subject, now time.Time, first int) (string, []any) {
 	if s.Has(samordna.RoleAdmin) {
 		return "", nil
 	}
-	e, m, n := fmt.Sprintf("$%d", first), fmt.Sprintf("$%d", first+1), fmt.Sprintf("$%d", first+2)
-	args := []any{s.EmployeeID, s.MunicipalityID, now}
-	branches := []string{
+	e, m, n := placeholders(first)
+	branches := employeeBranches(e, m, n)
+	if s.Has(samordna.RoleCoordinatingUnit) {
+		branches = append(branches, `SELECT case_id FROM applications WHERE municipality_id = `+m)
+	}
+	if s.Has(samordna.RoleChildWelfare) {
+		branches = append(branches, `SELECT case_id FROM child_welfare_reports
+		 WHERE municipality_id = `+m+` AND kind = 'child_welfare'`)
+	}
+	q := `SELECT x.case_id FROM (` + strings.Join(branches, "\n UNION ") + `) x
+	 JOIN cases c ON c.id = x.case_id
+	 WHERE c.municipality_id = ` + m + `
+	   AND NOT EXISTS (SELECT 1 FROM case_blocks b
+	                   WHERE b.case_id = x.case_id AND b.employee_id = ` + e + ` AND b.lifted_at IS NULL)`
+	return q, readableArgs(s, now)
+}
+
+// ReadableCasesWhere returns a condition on a row of cases aliased c that
+// holds when the subject may read the case at now, and its arguments,
+// numbered from $first. It accepts exactly the cases ReadableCasesSQL
+// yields, and returns "" for the administrator. It is meant for a list
+// ordered by (updated_at, id) that stops after one page.
+//
+// For a subject with neither the coordinating unit's nor child welfare's
+// role it is c.id IN (ReadableCasesSQL): the employee's own relations are
+// few and each is found through an index on the employee. The unit and
+// child welfare may read every applied or reported case of their
+// municipality, so for them the set would grow with the municipality;
+// instead their rules become probes on the case (is there an application,
+// or a child welfare report, for c.id, as in store.CaseFacts; applications
+// and reports always carry their case's municipality), the employee's
+// relations stay one set, and the list can walk the index
+// cases_municipality_updated newest first until the page is full.
+func ReadableCasesWhere(s Subject, now time.Time, first int) (string, []any) {
+	unit, cw := s.Has(samordna.RoleCoordinatingUnit), s.Has(samordna.RoleChildWelfare)
+	if s.Has(samordna.RoleAdmin) || !unit && !cw {
+		q, args := ReadableCasesSQL(s, now, first)
+		if q == "" {
+			return "", nil
+		}
+		return `c.id IN (` + q + `)`, args
+	}
+	e, m, n := placeholders(first)
+	// The probes are scalar sub-queries, not EXISTS: PostgreSQL may run an
+	// EXISTS as a hash of the whole table, choosing without regard to the
+	// LIMIT, and would then read every application in the country for
+	// each page. A scalar sub-query is always an index probe per case.
+	var reasons []string
+	if unit {
+		reasons = append(reasons, `(SELECT 1 FROM applications a WHERE a.case_id = c.id LIMIT 1) IS NOT NULL`)
+	}
+	if cw {
+		reasons = append(reasons, `(SELECT 1 FROM child_welfare_reports r
+		 WHERE r.case_id = c.id AND r.kind = 'child_welfare' LIMIT 1) IS NOT NULL`)
+	}
+	reasons = append(reasons, `c.id IN (`+strings.Join(employeeBranches(e, m, n), "\n UNION ")+`)`)
+	q := `c.municipality_id = ` + m + `
+	 AND (` + strings.Join(reasons, "\n OR ") + `)
+	 AND NOT EXISTS (SELECT 1 FROM case_blocks b
+	                 WHERE b.case_id = c.id AND b.employee_id = ` + e + ` AND b.lifted_at IS NULL)`
+	return q, readableArgs(s, now)
+}
+
+// placeholders returns the parameters of the readable-cases builders: the
+// employee, the municipality and now, numbered from $first.
+func placeholders(first int) (e, m, n string) {
+	return fmt.Sprintf("$%d", first), fmt.Sprintf("$%d", first+1), fmt.Sprintf("$%d", first+2)
+}
+
+// readableArgs returns the arguments matching placeholders.
+func readableArgs(s Subject, now time.Time) []any {
+	return []any{s.EmployeeID, s.MunicipalityID, now}
+}
+
+// employeeBranches returns the rules that hold for any employee, one query
+// of case ids (column case_id) per rule, each starting from an index on the
+// employee: e, m and n are the placeholders of the employee, the
+// municipality and now.
+func employeeBranches(e, m, n string) []string {
+	return []string{
 		// registered
 		`SELECT id AS case_id FROM cases WHERE registered_by = ` + e,
 		// coordinator
@@ -43,17 +120,4 @@ func ReadableCasesSQL(s Subject, now time.Time, first int) (string, []any) {
 		// emergency access
 		`SELECT case_id FROM emergency_accesses WHERE employee_id = ` + e + ` AND expires_at > ` + n,
 	}
-	if s.Has(samordna.RoleCoordinatingUnit) {
-		branches = append(branches, `SELECT case_id FROM applications WHERE municipality_id = `+m)
-	}
-	if s.Has(samordna.RoleChildWelfare) {
-		branches = append(branches, `SELECT case_id FROM child_welfare_reports
-		 WHERE municipality_id = `+m+` AND kind = 'child_welfare'`)
-	}
-	q := `SELECT x.case_id FROM (` + strings.Join(branches, "\n UNION ") + `) x
-	 JOIN cases c ON c.id = x.case_id
-	 WHERE c.municipality_id = ` + m + `
-	   AND NOT EXISTS (SELECT 1 FROM case_blocks b
-	                   WHERE b.case_id = x.case_id AND b.employee_id = ` + e + ` AND b.lifted_at IS NULL)`
-	return q, args
 }

@@ -23,8 +23,7 @@ type YearlyCounts struct {
 	ResponsibilityGroups int
 	GroupsEstablished    int
 	GroupsClosed         int
-	// Individual plans in force at some time in the year (0 until the plan
-	// feature's plans table exists).
+	// Persons with an individual plan in force at some time in the year.
 	IndividualPlans int
 	// Persons who had a coordinator at some time in the year, and the
 	// distinct employees who served as coordinators.
@@ -99,7 +98,9 @@ func (a *App) YearlyCountsFor(ctx context.Context, actor *samordna.Actor, year i
 	return c, err
 }
 
-// yearlyCounts counts over the calendar year in Oslo time.
+// yearlyCounts counts over the calendar year in Oslo time. Each count reads
+// only the municipality's rows (ranges of an index that starts with the
+// municipality), so its cost follows the municipality, not the country.
 func yearlyCounts(tx *store.Tx, municipalityID string, year int) (*YearlyCounts, error) {
 	from := time.Date(year, time.January, 1, 0, 0, 0, 0, pathway.Oslo()).UTC()
 	to := time.Date(year+1, time.January, 1, 0, 0, 0, 0, pathway.Oslo()).UTC()

@@ -116,3 +116,118 @@ func TestConsentFormPDF(t *testing.T) {
 		}
 	})
 }
+
+// The yearly counts and the group list of one municipality leave out the
+// groups, coordinators and individual plans of another, and the other's
+// unit sees its own.
+func TestYearlyCountsOnlyOwnMunicipality(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newCoordWorld(t, db)
+		ctx := context.Background()
+		now := w.clock.Now()
+
+		// Testvik: one case with ingrid as coordinator, a group and an
+		// individual plan.
+		caseA, _ := w.grantedCase(w.child)
+		w.consent(caseA, samordna.PurposeResponsibilityGroup, samordna.PurposeRegisterWithUnit)
+		_, err := w.app.CreateGroup(ctx, w.as("ingrid"), caseA, []app.NewGroupMember{{Username: "anne"}})
+		w.must(err)
+		w.must(db.Write(ctx, func(tx *store.Tx) error {
+			return createIndividualPlan(tx, caseA, w.as("kari").Employee, now)
+		}))
+
+		// Andvik: two cases, each with a coordinator, a group and an
+		// individual plan, made through the same store functions.
+		other := newOtherMunicipality(t, db, now, 2)
+
+		for _, c := range []struct {
+			who  *samordna.Actor
+			want app.YearlyCounts
+		}{
+			{w.as("kari"), app.YearlyCounts{Year: 2026, ResponsibilityGroups: 1, GroupsEstablished: 1, IndividualPlans: 1,
+				Coordinators: 1, CoordinatorEmployees: 1}},
+			{other, app.YearlyCounts{Year: 2026, ResponsibilityGroups: 2, GroupsEstablished: 2, IndividualPlans: 2,
+				Coordinators: 2, CoordinatorEmployees: 1}},
+		} {
+			got, err := w.app.YearlyCountsFor(ctx, c.who, 2026)
+			w.must(err)
+			if *got != c.want {
+				t.Errorf("%s: got %+v, want %+v", c.who.Employee.Username, *got, c.want)
+			}
+		}
+		o, err := w.app.CoordinatingUnitOverview(ctx, w.as("kari"))
+		w.must(err)
+		if len(o.Groups) != 1 || o.Groups[0].CaseID != caseA || o.Unregistered != 0 {
+			t.Errorf("groups = %+v, unregistered %d", o.Groups, o.Unregistered)
+		}
+	})
+}
+
+// createIndividualPlan stores an active individual plan of the case.
+func createIndividualPlan(tx *store.Tx, caseID string, by *samordna.Employee, at time.Time) error {
+	p := &store.Plan{ID: samordna.NewID(), CaseID: caseID, MunicipalityID: by.MunicipalityID, Kind: app.PlanIndividual,
+		Status: app.PlanActive, Version: 1, CreatedBy: by.ID, CreatedAt: at}
+	return store.CreatePlan(tx, p, &store.PlanVersion{PlanID: p.ID, Version: 1, Change: "created", ChangedBy: by.ID,
+		ChangedAt: at})
+}
+
+// newOtherMunicipality makes a second municipality with a coordinating
+// unit employee who coordinates n cases, each with a group and an
+// individual plan, and returns that employee as an actor.
+func newOtherMunicipality(t *testing.T, db *store.DB, at time.Time, n int) *samordna.Actor {
+	t.Helper()
+	ctx := context.Background()
+	err := db.Write(ctx, func(tx *store.Tx) error {
+		m := &samordna.Municipality{ID: samordna.NewID(), Name: "Andvik", Number: "9998"}
+		if err := store.CreateMunicipality(tx, m, at); err != nil {
+			return err
+		}
+		e := &samordna.Employee{ID: samordna.NewID(), MunicipalityID: m.ID, Username: "siri.andvik", Name: "Siri Vik",
+			Email: "siri@andvik.invalid", Roles: []samordna.Role{samordna.RoleEmployee, samordna.RoleCoordinatingUnit}}
+		if err := store.CreateEmployee(tx, e, "", at); err != nil {
+			return err
+		}
+		s := &samordna.Service{MunicipalityID: m.ID, Name: "Koordinerende enhet", Kind: samordna.ServiceOther}
+		if err := store.CreateService(tx, s, at); err != nil {
+			return err
+		}
+		p := &samordna.Person{MunicipalityID: m.ID, Name: "Per Vik", BirthDate: "1990-01-01"}
+		if err := store.CreatePerson(tx, p, at); err != nil {
+			return err
+		}
+		for range n {
+			c := &samordna.Case{ID: samordna.NewID(), MunicipalityID: m.ID, SubjectPersonID: p.ID,
+				Origin: samordna.OriginConcern, Situation: "unclear_concern", Status: samordna.CaseOpen, Title: "Bekymring",
+				RegisteredBy: e.ID, RegisteredServiceID: s.ID, CreatedAt: at}
+			if err := store.CreateCase(tx, c); err != nil {
+				return err
+			}
+			if err := store.AppointCoordinator(tx, &store.Assignment{ID: samordna.NewID(), CaseID: c.ID, EmployeeID: e.ID,
+				Kind: store.KindCoordinator, Status: store.CoordinatorAccepted, AppointedBy: e.ID, AppointedAt: at,
+				AcceptedAt: &at}); err != nil {
+				return err
+			}
+			if err := store.CreateGroup(tx, &store.Group{ID: samordna.NewID(), CaseID: c.ID, CreatedBy: e.ID,
+				CreatedAt: at}); err != nil {
+				return err
+			}
+			if err := createIndividualPlan(tx, c.ID, e, at); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a *samordna.Actor
+	err = db.Read(ctx, func(tx *store.Tx) error {
+		e, _, err := store.EmployeeByUsername(tx, "siri.andvik")
+		a = &samordna.Actor{Employee: e, RequestID: "test-siri"}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}

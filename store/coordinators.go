@@ -41,10 +41,13 @@ type Assignment struct {
 	HandoverAt   *time.Time
 }
 
-// AppointCoordinator inserts an assignment.
+// AppointCoordinator inserts an assignment. The assignment carries its
+// case's municipality, so the coordinating unit's counts read only that
+// municipality's assignments.
 func AppointCoordinator(tx *Tx, k *Assignment) error {
-	_, err := tx.Exec(`INSERT INTO case_coordinators (id, case_id, employee_id, kind, status, appointed_by,
-		appointed_at, accepted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+	_, err := tx.Exec(`INSERT INTO case_coordinators (id, case_id, municipality_id, employee_id, kind, status,
+		appointed_by, appointed_at, accepted_at)
+		VALUES ($1, $2, (SELECT municipality_id FROM cases WHERE id = $2), $3, $4, $5, $6, $7, $8)`,
 		k.ID, k.CaseID, k.EmployeeID, k.Kind, k.Status, k.AppointedBy, k.AppointedAt, k.AcceptedAt)
 	return wrap(err, "appoint coordinator")
 }
@@ -142,16 +145,12 @@ type Caseload struct {
 }
 
 // CoordinatorCaseloads returns every employee of the municipality who is a
-// current coordinator, with their caseload, most cases first.
+// current coordinator, with their caseload, most cases first. It reads only
+// the municipality's assignments and employees (a coordinator is always an
+// employee of the case's municipality), by case_coordinators_municipality
+// and employees_municipality.
 func CoordinatorCaseloads(tx *Tx, municipalityID string) ([]Caseload, error) {
-	rows, err := tx.Query(`SELECT e.id, e.username, e.name,
-		COALESCE((SELECT MIN(s.name) FROM services s JOIN service_members m ON m.service_id = s.id
-		          WHERE m.employee_id = e.id), ''),
-		COUNT(*), SUM(CASE WHEN k.status = 'appointed' THEN 1 ELSE 0 END)
-		FROM case_coordinators k JOIN employees e ON e.id = k.employee_id
-		WHERE k.ended_at IS NULL AND e.municipality_id = $1
-		GROUP BY e.id, e.username, e.name
-		ORDER BY COUNT(*) DESC, e.username`, municipalityID)
+	rows, err := tx.Query(caseloadsSQL, municipalityID)
 	if err != nil {
 		return nil, wrap(err, "caseloads")
 	}
@@ -167,13 +166,27 @@ func CoordinatorCaseloads(tx *Tx, municipalityID string) ([]Caseload, error) {
 	return out, wrap(rows.Err(), "caseloads")
 }
 
+// caseloadsSQL takes $1 municipality.
+const caseloadsSQL = `SELECT e.id, e.username, e.name,
+	COALESCE((SELECT MIN(s.name) FROM services s JOIN service_members m ON m.service_id = s.id
+	          WHERE m.employee_id = e.id), ''),
+	COUNT(*), SUM(CASE WHEN k.status = 'appointed' THEN 1 ELSE 0 END)
+	FROM case_coordinators k JOIN employees e ON e.id = k.employee_id
+	WHERE k.municipality_id = $1 AND k.ended_at IS NULL AND e.municipality_id = $1
+	GROUP BY e.id, e.username, e.name
+	ORDER BY COUNT(*) DESC, e.username`
+
 // CoordinatorsInYear counts the municipality's coordinator assignments in
 // force at some time in [from, to): the persons who had a coordinator, and
-// the distinct employees who served as one.
+// the distinct employees who served as one. It reads only the
+// municipality's assignments current or ended since from: two ranges of
+// case_coordinators_municipality (municipality, ended_at).
 func CoordinatorsInYear(tx *Tx, municipalityID string, from, to time.Time) (cases, employees int, err error) {
-	err = tx.QueryRow(`SELECT COUNT(DISTINCT k.case_id), COUNT(DISTINCT k.employee_id)
-		FROM case_coordinators k JOIN cases c ON c.id = k.case_id
-		WHERE c.municipality_id = $1 AND k.appointed_at < $3 AND (k.ended_at IS NULL OR k.ended_at >= $2)`,
-		municipalityID, from, to).Scan(&cases, &employees)
+	err = tx.QueryRow(coordinatorsInYearSQL, municipalityID, from, to).Scan(&cases, &employees)
 	return cases, employees, wrap(err, "coordinators in year")
 }
+
+// coordinatorsInYearSQL takes $1 municipality, $2 from, $3 to.
+const coordinatorsInYearSQL = `SELECT COUNT(DISTINCT k.case_id), COUNT(DISTINCT k.employee_id)
+	FROM case_coordinators k
+	WHERE k.municipality_id = $1 AND k.appointed_at < $3 AND (k.ended_at IS NULL OR k.ended_at >= $2)`

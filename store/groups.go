@@ -40,9 +40,12 @@ type Member struct {
 	RemovedAt  *time.Time
 }
 
-// CreateGroup inserts a group.
+// CreateGroup inserts a group. The group carries its case's municipality,
+// so the coordinating unit's counts and list read only that municipality's
+// groups.
 func CreateGroup(tx *Tx, g *Group) error {
-	_, err := tx.Exec(`INSERT INTO responsibility_groups (id, case_id, created_by, created_at) VALUES ($1, $2, $3, $4)`,
+	_, err := tx.Exec(`INSERT INTO responsibility_groups (id, case_id, municipality_id, created_by, created_at)
+		VALUES ($1, $2, (SELECT municipality_id FROM cases WHERE id = $2), $3, $4)`,
 		g.ID, g.CaseID, g.CreatedBy, g.CreatedAt)
 	return wrap(err, "create group")
 }
@@ -201,22 +204,13 @@ type GroupSummary struct {
 
 // GroupSummaries returns the municipality's open groups and those closed
 // since closedSince, newest first (at most 200), each telling whether the
-// case's consent lets the coordinating unit register it.
+// case's consent lets the coordinating unit register it. It walks
+// responsibility_groups_municipality backwards from the newest group, so
+// it reads only the municipality's groups. The consent test is a scalar
+// subquery, not EXISTS: PostgreSQL may run an EXISTS in the select list as
+// one hashed pass over every consent in the country.
 func GroupSummaries(tx *Tx, municipalityID string, now, closedSince time.Time) ([]*GroupSummary, error) {
-	rows, err := tx.Query(`SELECT g.id, g.case_id, c.title, COALESCE(p.name, ''),
-		COALESCE((SELECT e.name FROM case_coordinators k JOIN employees e ON e.id = k.employee_id
-		          WHERE k.case_id = g.case_id AND k.ended_at IS NULL ORDER BY k.appointed_at DESC LIMIT 1), ''),
-		(SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id AND m.removed_at IS NULL),
-		g.created_at, g.closed_at,
-		(SELECT MAX(mt.starts_at) FROM meetings mt WHERE mt.group_id = g.id AND mt.status = 'held'),
-		(SELECT MIN(mt.starts_at) FROM meetings mt WHERE mt.group_id = g.id AND mt.status = 'planned' AND mt.starts_at >= $2),
-		EXISTS (SELECT 1 FROM consents s JOIN consent_purposes cp ON cp.consent_id = s.id
-		        WHERE s.case_id = g.case_id AND s.status = 'active' AND cp.purpose = 'register_with_coordinating_unit'
-		          AND (s.valid_until IS NULL OR s.valid_until > $2))
-		FROM responsibility_groups g JOIN cases c ON c.id = g.case_id
-		LEFT JOIN persons p ON p.id = c.subject_person_id
-		WHERE c.municipality_id = $1 AND (g.closed_at IS NULL OR g.closed_at >= $3)
-		ORDER BY g.created_at DESC, g.id LIMIT 200`, municipalityID, now, closedSince)
+	rows, err := tx.Query(groupSummariesSQL, municipalityID, now, closedSince)
 	if err != nil {
 		return nil, wrap(err, "group summaries")
 	}
@@ -235,59 +229,52 @@ func GroupSummaries(tx *Tx, municipalityID string, now, closedSince time.Time) (
 	return out, wrap(rows.Err(), "group summaries")
 }
 
+// groupSummariesSQL takes $1 municipality, $2 now, $3 closedSince.
+const groupSummariesSQL = `SELECT g.id, g.case_id, c.title, COALESCE(p.name, ''),
+	COALESCE((SELECT e.name FROM case_coordinators k JOIN employees e ON e.id = k.employee_id
+	          WHERE k.case_id = g.case_id AND k.ended_at IS NULL ORDER BY k.appointed_at DESC LIMIT 1), ''),
+	(SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id AND m.removed_at IS NULL),
+	g.created_at, g.closed_at,
+	(SELECT MAX(mt.starts_at) FROM meetings mt WHERE mt.group_id = g.id AND mt.status = 'held'),
+	(SELECT MIN(mt.starts_at) FROM meetings mt WHERE mt.group_id = g.id AND mt.status = 'planned' AND mt.starts_at >= $2),
+	(SELECT 1 FROM consents s JOIN consent_purposes cp ON cp.consent_id = s.id
+	 WHERE s.case_id = g.case_id AND s.status = 'active' AND cp.purpose = 'register_with_coordinating_unit'
+	   AND (s.valid_until IS NULL OR s.valid_until > $2) LIMIT 1) IS NOT NULL
+	FROM responsibility_groups g JOIN cases c ON c.id = g.case_id
+	LEFT JOIN persons p ON p.id = c.subject_person_id
+	WHERE g.municipality_id = $1 AND (g.closed_at IS NULL OR g.closed_at >= $3)
+	ORDER BY g.created_at DESC, g.id LIMIT 200`
+
 // GroupsInYear counts the municipality's groups in [from, to): active at
-// some time in it, established in it and closed in it.
+// some time in it, established in it and closed in it. It reads only the
+// municipality's groups created before to (a group is closed after it is
+// created), a range of responsibility_groups_municipality that also holds
+// closed_at.
 func GroupsInYear(tx *Tx, municipalityID string, from, to time.Time) (active, established, closed int, err error) {
-	err = tx.QueryRow(`SELECT
-		COALESCE(SUM(CASE WHEN g.created_at < $3 AND (g.closed_at IS NULL OR g.closed_at >= $2) THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN g.created_at >= $2 AND g.created_at < $3 THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN g.closed_at >= $2 AND g.closed_at < $3 THEN 1 ELSE 0 END), 0)
-		FROM responsibility_groups g JOIN cases c ON c.id = g.case_id WHERE c.municipality_id = $1`,
-		municipalityID, from, to).Scan(&active, &established, &closed)
+	err = tx.QueryRow(groupsInYearSQL, municipalityID, from, to).Scan(&active, &established, &closed)
 	return active, established, closed, wrap(err, "groups in year")
 }
 
-// PlansInYear counts the individual plans in force in [from, to). The plans
-// feature owns the plans table; until it exists the count is 0. The seam:
-// a table named plans with case_id, kind, created_at and, optionally,
-// closed_at.
+// groupsInYearSQL takes $1 municipality, $2 from, $3 to.
+const groupsInYearSQL = `SELECT
+	COALESCE(SUM(CASE WHEN g.created_at < $3 AND (g.closed_at IS NULL OR g.closed_at >= $2) THEN 1 ELSE 0 END), 0),
+	COALESCE(SUM(CASE WHEN g.created_at >= $2 AND g.created_at < $3 THEN 1 ELSE 0 END), 0),
+	COALESCE(SUM(CASE WHEN g.closed_at >= $2 AND g.closed_at < $3 THEN 1 ELSE 0 END), 0)
+	FROM responsibility_groups g WHERE g.municipality_id = $1 AND g.created_at < $3`
+
+// PlansInYear counts the persons with an individual plan in force at some
+// time in [from, to). It reads only the municipality's individual plans
+// created before to, a range of plans_municipality.
 func PlansInYear(tx *Tx, municipalityID string, from, to time.Time) (int, error) {
-	ok, err := tableHasColumns(tx, "plans", "case_id", "kind", "created_at")
-	if err != nil || !ok {
-		return 0, err
-	}
-	q := `SELECT COUNT(DISTINCT pl.case_id) FROM plans pl JOIN cases c ON c.id = pl.case_id
-		WHERE c.municipality_id = $1 AND pl.kind = 'individual_plan' AND pl.created_at < $2`
-	args := []any{municipalityID, to}
-	if has, err := tableHasColumns(tx, "plans", "closed_at"); err != nil {
-		return 0, err
-	} else if has {
-		q += ` AND (pl.closed_at IS NULL OR pl.closed_at >= $3)`
-		args = append(args, from)
-	}
 	var n int
-	err = tx.QueryRow(q, args...).Scan(&n)
+	err := tx.QueryRow(plansInYearSQL, municipalityID, from, to).Scan(&n)
 	return n, wrap(err, "plans in year")
 }
 
-// tableHasColumns reports whether the table exists with every column.
-func tableHasColumns(tx *Tx, table string, cols ...string) (bool, error) {
-	q := `SELECT COUNT(*) FROM pragma_table_info($1) WHERE name = $2`
-	if tx.Dialect() == Postgres {
-		q = `SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema()
-			AND table_name = $1 AND column_name = $2`
-	}
-	for _, c := range cols {
-		var n int
-		if err := tx.QueryRow(q, table, c).Scan(&n); err != nil {
-			return false, wrap(err, "schema")
-		}
-		if n == 0 {
-			return false, nil
-		}
-	}
-	return true, nil
-}
+// plansInYearSQL takes $1 municipality, $2 from, $3 to.
+const plansInYearSQL = `SELECT COUNT(DISTINCT pl.case_id) FROM plans pl
+	WHERE pl.municipality_id = $1 AND pl.kind = 'individual_plan' AND pl.created_at < $3
+	  AND (pl.closed_at IS NULL OR pl.closed_at >= $2)`
 
 // nullTime scans a nullable time that SQLite may return as text (the
 // result of an aggregate such as MAX loses the column's declared type).

@@ -194,9 +194,7 @@ type TaskPage struct {
 // subject is an assignee of; never on a case the subject is barred from.
 // Overdue first, then by due date (no due date last).
 func ListTasks(tx *Tx, s access.Subject, now time.Time, f TaskFilter) (*TaskPage, error) {
-	if f.Limit <= 0 || f.Limit > 100 {
-		f.Limit = 100
-	}
+	f.Limit = taskPageLimit(f.Limit)
 	if s.Has(samordna.RoleAdmin) {
 		return &TaskPage{}, nil
 	}
@@ -204,37 +202,7 @@ func ListTasks(tx *Tx, s access.Subject, now time.Time, f TaskFilter) (*TaskPage
 	if err != nil {
 		return nil, err
 	}
-	args := []any{s.EmployeeID, s.MunicipalityID, now}
-	mine := AssignedToSQL(s, "t", "$1")
-	where := []string{`t.municipality_id = $2`,
-		`NOT EXISTS (SELECT 1 FROM case_blocks b WHERE b.case_id = t.case_id AND b.employee_id = $1 AND b.lifted_at IS NULL)`}
-	if f.AssignedToMe {
-		where = append(where, mine)
-	} else {
-		readable, rargs := access.ReadableCasesSQL(s, now, len(args)+1)
-		args = append(args, rargs...)
-		where = append(where, `(`+mine+` OR t.case_id IN (`+readable+`))`)
-	}
-	if f.Overdue {
-		where = append(where, `t.status = 'open' AND t.overdue_after < $3`)
-	}
-	if f.Status != "" {
-		args = append(args, f.Status)
-		where = append(where, fmt.Sprintf(`t.status = $%d`, len(args)))
-	}
-	if f.CaseID != "" {
-		args = append(args, f.CaseID)
-		where = append(where, fmt.Sprintf(`t.case_id = $%d`, len(args)))
-	}
-	if !f.DueBefore.IsZero() {
-		args = append(args, f.DueBefore)
-		where = append(where, fmt.Sprintf(`t.due_at < $%d`, len(args)))
-	}
-	q := `SELECT ` + taskColumns + ` FROM tasks t WHERE ` + strings.Join(where, " AND ") + `
-		ORDER BY CASE WHEN t.status = 'open' THEN 0 ELSE 1 END,
-		         CASE WHEN t.status = 'open' AND t.overdue_after < $3 THEN 0 ELSE 1 END,
-		         CASE WHEN t.due_at IS NULL THEN 1 ELSE 0 END, t.due_at, t.id
-		LIMIT ` + strconv.Itoa(f.Limit+1) + ` OFFSET ` + strconv.Itoa(offset)
+	q, args := listTasksSQL(s, now, f, offset)
 	tasks, err := queryTasks(tx, "list tasks", q, args...)
 	if err != nil {
 		return nil, err
@@ -247,17 +215,147 @@ func ListTasks(tx *Tx, s access.Subject, now time.Time, f TaskFilter) (*TaskPage
 	return page, nil
 }
 
-// AssignedToSQL is the condition that the subject (whose employee id is the
-// parameter emp) is an assignee of task alias t: the named employee, a
-// holder of the task's role, a member of its team or service, or the
-// case's coordinator or a member of its open responsibility group.
-func AssignedToSQL(s access.Subject, t, emp string) string {
+// ListTasksSQL returns the query ListTasks runs for the subject at now and
+// the filter (one page and one row more), with its arguments, so the
+// benchmark can explain the real query. It returns "" for the
+// administrator, who sees no tasks.
+func ListTasksSQL(s access.Subject, now time.Time, f TaskFilter) (string, []any, error) {
+	f.Limit = taskPageLimit(f.Limit)
+	offset, err := decodeOffset(f.Cursor)
+	if err != nil || s.Has(samordna.RoleAdmin) {
+		return "", nil, err
+	}
+	q, args := listTasksSQL(s, now, f, offset)
+	return q, args, nil
+}
+
+// taskPageLimit returns the page size for a requested limit: 1 to 100.
+func taskPageLimit(n int) int {
+	if n <= 0 || n > 100 {
+		return 100
+	}
+	return n
+}
+
+// listTasksSQL builds ListTasks' query. The tasks to consider are a set of
+// ids, the UNION of branches that each start from an index (the subject's
+// assignments, and without AssignedToMe the tasks of the readable cases);
+// each id is then looked up by primary key and the other filters apply.
+// So no list scans the municipality's tasks, as an OR of correlated
+// sub-queries (AssignedToSQL) would. A status filter is repeated in each
+// branch, where the indexes have the status next.
+//
+// The joins are written as CROSS JOIN with the driving table first: SQLite
+// keeps that order (without statistics its planner may otherwise start
+// from the tasks' status or municipality index); PostgreSQL treats it as
+// an inner join and orders it itself.
+func listTasksSQL(s access.Subject, now time.Time, f TaskFilter, offset int) (string, []any) {
+	args := []any{s.EmployeeID, s.MunicipalityID, now}
+	var filters []string
+	branchStatus := ""
+	if f.Overdue {
+		filters = append(filters, `t.status = 'open' AND t.overdue_after < $3`)
+		branchStatus = `'open'`
+	}
+	if f.Status != "" {
+		args = append(args, f.Status)
+		filters = append(filters, fmt.Sprintf(`t.status = $%d`, len(args)))
+		branchStatus = fmt.Sprintf(`$%d`, len(args))
+	}
+	if f.CaseID != "" {
+		args = append(args, f.CaseID)
+		filters = append(filters, fmt.Sprintf(`t.case_id = $%d`, len(args)))
+	}
+	if !f.DueBefore.IsZero() {
+		args = append(args, f.DueBefore)
+		filters = append(filters, fmt.Sprintf(`t.due_at < $%d`, len(args)))
+	}
+	branches := assignedTaskBranches(s, "$1", "$2", branchStatus)
+	if !f.AssignedToMe {
+		readable, rargs := access.ReadableCasesSQL(s, now, len(args)+1)
+		args = append(args, rargs...)
+		branches = append(branches, `SELECT tk.id FROM (`+readable+`) rc CROSS JOIN tasks tk
+		  WHERE tk.case_id = rc.case_id`+statusOf("tk", branchStatus))
+	}
+	where := append([]string{
+		`t.id = v.id`,
+		`t.municipality_id = $2`,
+		`NOT EXISTS (SELECT 1 FROM case_blocks b WHERE b.case_id = t.case_id AND b.employee_id = $1 AND b.lifted_at IS NULL)`,
+	}, filters...)
+	q := `SELECT ` + taskColumns + `
+		FROM (` + strings.Join(branches, "\n\t\tUNION ") + `) v CROSS JOIN tasks t
+		WHERE ` + strings.Join(where, " AND ") + `
+		ORDER BY CASE WHEN t.status = 'open' THEN 0 ELSE 1 END,
+		         CASE WHEN t.status = 'open' AND t.overdue_after < $3 THEN 0 ELSE 1 END,
+		         CASE WHEN t.due_at IS NULL THEN 1 ELSE 0 END, t.due_at, t.id
+		LIMIT ` + strconv.Itoa(f.Limit+1) + ` OFFSET ` + strconv.Itoa(offset)
+	return q, args
+}
+
+// assignedTaskBranches returns one query per way the subject (employee id
+// in parameter emp, municipality in mun) can be an assignee of a task, each
+// yielding task ids (column id) and each starting from an index on the
+// employee: together, the same tasks as AssignedToSQL. status, when not
+// "", is an SQL expression the tasks' status must equal. The role branch,
+// for the child-welfare and coordinating-unit roles only, reads the
+// municipality's tasks of those roles (tasks_role).
+func assignedTaskBranches(s access.Subject, emp, mun, status string) []string {
+	only := statusOf("tk", status)
+	branches := []string{
+		// tasks_employee
+		`SELECT tk.id FROM tasks tk WHERE tk.assignee_employee_id = ` + emp + ` AND tk.assignee_kind = 'employee'` + only,
+		// team_members_employee, then tasks_team
+		`SELECT tk.id FROM team_members tm CROSS JOIN tasks tk
+		  WHERE tm.employee_id = ` + emp + ` AND tk.assignee_team_id = tm.team_id AND tk.assignee_kind = 'team'` + only,
+		// service_members_employee, then tasks_service
+		`SELECT tk.id FROM service_members sm CROSS JOIN tasks tk
+		  WHERE sm.employee_id = ` + emp + ` AND tk.assignee_service_id = sm.service_id
+		    AND tk.assignee_kind = 'service'` + only,
+		// case_coordinators_employee, then tasks_case
+		`SELECT tk.id FROM case_coordinators k CROSS JOIN tasks tk
+		  WHERE k.employee_id = ` + emp + ` AND k.ended_at IS NULL AND tk.case_id = k.case_id
+		    AND tk.assignee_kind = 'group'` + only,
+		// group_members_employee, then tasks_case
+		`SELECT tk.id FROM group_members gm CROSS JOIN responsibility_groups g CROSS JOIN tasks tk
+		  WHERE gm.employee_id = ` + emp + ` AND gm.removed_at IS NULL AND g.id = gm.group_id AND g.closed_at IS NULL
+		    AND tk.case_id = g.case_id AND tk.assignee_kind = 'group'` + only,
+	}
+	if roles := assigneeRoles(s); len(roles) > 0 {
+		branches = append(branches, `SELECT tk.id FROM tasks tk WHERE tk.municipality_id = `+mun+`
+		  AND tk.assignee_role IN (`+strings.Join(roles, ", ")+`) AND tk.assignee_kind = 'role'`+only)
+	}
+	return branches
+}
+
+// statusOf returns the condition that alias t's status equals status (an
+// SQL expression), or "" when status is "".
+func statusOf(t, status string) string {
+	if status == "" {
+		return ""
+	}
+	return ` AND ` + t + `.status = ` + status
+}
+
+// assigneeRoles returns, quoted for SQL, the roles the subject holds that
+// tasks are assigned to: child welfare and the coordinating unit.
+func assigneeRoles(s access.Subject) []string {
 	var roles []string
 	for _, r := range []samordna.Role{samordna.RoleChildWelfare, samordna.RoleCoordinatingUnit} {
 		if s.Has(r) {
 			roles = append(roles, `'`+string(r)+`'`)
 		}
 	}
+	return roles
+}
+
+// AssignedToSQL is the condition that the subject (whose employee id is the
+// parameter emp) is an assignee of task alias t: the named employee, a
+// holder of the task's role, a member of its team or service, or the
+// case's coordinator or a member of its open responsibility group. It
+// suits one task (IsAssignee); lists use assignedTaskBranches, which
+// selects the same tasks from indexes. The two must change together.
+func AssignedToSQL(s access.Subject, t, emp string) string {
+	roles := assigneeRoles(s)
 	conds := []string{
 		t + `.assignee_kind = 'employee' AND ` + t + `.assignee_employee_id = ` + emp,
 		t + `.assignee_kind = 'team' AND EXISTS (SELECT 1 FROM team_members tm

@@ -78,12 +78,10 @@ func inProcess(ctx context.Context, cfg Config, t *target, rep *Report) []Result
 		grouped.Note += fmt.Sprintf(": %.1f reads per commit", float64(w1-w0)/float64(c1-c0))
 	}
 	out := []Result{first, steady, core, grouped}
-	if cur, prop, note, err := tasksQueryOps(ctx, t, cfg.VUs); err == nil {
-		a := Drive(ctx, "my_tasks_query", t.dialect, cfg.VUs, cfg.Duration, 0, cur)
-		a.Note = "in process: the Mine oppgaver query alone, as store.ListTasks builds it"
-		b := Drive(ctx, "my_tasks_query_proposed", t.dialect, cfg.VUs, cfg.Duration, 0, prop)
-		b.Note = "the proposed form (docs/PERFORMANCE.md); " + note
-		out = append(out, a, b)
+	if op, err := myTasksQueryOp(t, cfg.VUs); err == nil {
+		q := Drive(ctx, "my_tasks_query", t.dialect, cfg.VUs, cfg.Duration, 0, op)
+		q.Note = "in process: store.ListTasks(assigned=me) for a coordinator in a read transaction (Mine oppgaver without HTTP and audit)"
+		out = append(out, q)
 	} else {
 		cfg.logf("my_tasks_query: %v", err)
 	}

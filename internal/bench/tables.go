@@ -267,8 +267,8 @@ func (w *world) applicationsTable() table {
 }
 
 func (w *world) coordinatorsTable() table {
-	return table{"case_coordinators", cols("id", "case_id", "employee_id", "kind", "status", "appointed_by",
-		"appointed_at", "accepted_at", "ended_at", "end_reason"), func(y func(...any) error) error {
+	return table{"case_coordinators", cols("id", "case_id", "municipality_id", "employee_id", "kind", "status",
+		"appointed_by", "appointed_at", "accepted_at", "ended_at", "end_reason"), func(y func(...any) error) error {
 		return w.eachCase(func(k int, p *casePlan) error {
 			if p.coord < 0 {
 				return nil
@@ -277,8 +277,8 @@ func (w *world) coordinatorsTable() table {
 			if p.closed > 0 {
 				status, ended, reason = "ended", w.at(p.closed), "case_closed"
 			}
-			return y(genID(w.spec.Seed, kindCoordinator, k), w.caseID(k), w.employees[p.coord].id, "child_coordinator",
-				status, w.employees[p.unitBy].id, w.at(p.created-7200), w.at(p.created-10800), ended, reason)
+			return y(genID(w.spec.Seed, kindCoordinator, k), w.caseID(k), w.munis[p.mun].id, w.employees[p.coord].id,
+				"child_coordinator", status, w.employees[p.unitBy].id, w.at(p.created-7200), w.at(p.created-10800), ended, reason)
 		})
 	}}
 }
@@ -286,7 +286,7 @@ func (w *world) coordinatorsTable() table {
 func (w *world) groupID(k int) string { return genID(w.spec.Seed, kindGroup, k) }
 
 func (w *world) groupsTable() table {
-	return table{"responsibility_groups", cols("id", "case_id", "created_by", "created_at", "closed_at"),
+	return table{"responsibility_groups", cols("id", "case_id", "municipality_id", "created_by", "created_at", "closed_at"),
 		func(y func(...any) error) error {
 			return w.eachCase(func(k int, p *casePlan) error {
 				if !p.group {
@@ -296,7 +296,8 @@ func (w *world) groupsTable() table {
 				if p.closed > 0 {
 					closed = w.at(p.closed)
 				}
-				return y(w.groupID(k), w.caseID(k), w.employees[p.coord].id, w.at(p.created-86400), closed)
+				return y(w.groupID(k), w.caseID(k), w.munis[p.mun].id, w.employees[p.coord].id, w.at(p.created-86400),
+					closed)
 			})
 		}}
 }

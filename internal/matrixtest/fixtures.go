@@ -41,8 +41,9 @@ func AddCoordinator(tx *store.Tx, caseID, employeeID, by string, at time.Time, e
 	if ended {
 		end = &at
 	}
-	_, err := tx.Exec(`INSERT INTO case_coordinators (id, case_id, employee_id, kind, status, appointed_by,
-		appointed_at, ended_at) VALUES ($1, $2, $3, 'coordinator', 'accepted', $4, $5, $6)`,
+	_, err := tx.Exec(`INSERT INTO case_coordinators (id, case_id, municipality_id, employee_id, kind, status,
+		appointed_by, appointed_at, ended_at)
+		VALUES ($1, $2, (SELECT municipality_id FROM cases WHERE id = $2), $3, 'coordinator', 'accepted', $4, $5, $6)`,
 		samordna.NewID(), caseID, employeeID, by, at, end)
 	return err
 }
@@ -58,8 +59,9 @@ func AddGroupMember(tx *store.Tx, caseID, employeeID, by string, at time.Time, c
 		removedAt = &at
 	}
 	gid := samordna.NewID()
-	if _, err := tx.Exec(`INSERT INTO responsibility_groups (id, case_id, created_by, created_at, closed_at)
-		VALUES ($1, $2, $3, $4, $5)`, gid, caseID, by, at, closedAt); err != nil {
+	if _, err := tx.Exec(`INSERT INTO responsibility_groups (id, case_id, municipality_id, created_by, created_at,
+		closed_at) VALUES ($1, $2, (SELECT municipality_id FROM cases WHERE id = $2), $3, $4, $5)`,
+		gid, caseID, by, at, closedAt); err != nil {
 		return err
 	}
 	_, err := tx.Exec(`INSERT INTO group_members (id, group_id, employee_id, added_at, removed_at)
