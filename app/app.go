@@ -5,6 +5,7 @@
 package app
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -56,6 +57,14 @@ func (a *App) audit(tx *store.Tx, actor *samordna.Actor, ev samordna.AuditEvent)
 		ev.Outcome = samordna.OutcomeAllowed
 	}
 	return store.AppendAudit(tx, &ev)
+}
+
+// auditGrouped appends one audit row in its own transaction, sharing the
+// durable commit with concurrent callers (store.DB.WriteGrouped); it returns
+// when the row is durable. For reads whose data came from a read
+// transaction just before.
+func (a *App) auditGrouped(ctx context.Context, actor *samordna.Actor, ev samordna.AuditEvent) error {
+	return a.DB.WriteGrouped(ctx, func(tx *store.Tx) error { return a.audit(tx, actor, ev) })
 }
 
 // PrimaryRole is the most specific role an employee holds, shown in the

@@ -44,6 +44,47 @@ func (a *App) withCase(ctx context.Context, actor *samordna.Actor, caseID string
 	return nil
 }
 
+// readCase is withCase for actions that only read: the access check and fn
+// run in a read transaction (alongside other readers, off the single
+// writer), then the audit row fn returns — or the denied row — is appended
+// with group commit (store.DB.WriteGrouped). readCase returns only when
+// that row is durable, so no answer leaves before its audit row; if the
+// audit row cannot be written the caller gets the error and nothing else.
+func (a *App) readCase(ctx context.Context, actor *samordna.Actor, caseID string, action access.Action,
+	auditAction string, fn func(tx *store.Tx, g *caseGrant) (samordna.AuditEvent, error)) error {
+	var ev samordna.AuditEvent
+	denied := false
+	err := a.DB.Read(ctx, func(tx *store.Tx) error {
+		g, ok, err := a.authorizeCase(tx, actor, caseID, action)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			denied = true
+			ev = deniedEvent(g, caseID, auditAction)
+			return nil
+		}
+		ev, err = fn(tx, g)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if err := a.auditGrouped(ctx, actor, ev); err != nil {
+		return err
+	}
+	if denied {
+		return samordna.ErrNotFound
+	}
+	return nil
+}
+
+// caseEvent is the allowed audit event for an action on a case.
+func caseEvent(g *caseGrant, action, objectType, objectID string) samordna.AuditEvent {
+	return samordna.AuditEvent{CaseID: g.Case.ID, PersonID: g.Case.SubjectPersonID,
+		ObjectType: objectType, ObjectID: objectID, Action: action, Purpose: string(g.Reason)}
+}
+
 // authorizeCase reads the facts for the actor and the case at this moment
 // (never cached) and asks the policy. g.Case is nil when the case does
 // not exist.
@@ -66,20 +107,24 @@ func (a *App) authorizeCase(tx *store.Tx, actor *samordna.Actor, caseID string, 
 
 // auditCase writes the allowed audit row for an action on a case.
 func (a *App) auditCase(tx *store.Tx, actor *samordna.Actor, g *caseGrant, action, objectType, objectID string) error {
-	return a.audit(tx, actor, samordna.AuditEvent{CaseID: g.Case.ID, PersonID: g.Case.SubjectPersonID,
-		ObjectType: objectType, ObjectID: objectID, Action: action, Purpose: string(g.Reason)})
+	return a.audit(tx, actor, caseEvent(g, action, objectType, objectID))
 }
 
 // auditDenied records a refused action. For a case that exists the row is
 // tied to the case (so the access log shows it); for one that does not,
 // only the requested id is kept.
 func (a *App) auditDenied(tx *store.Tx, actor *samordna.Actor, g *caseGrant, caseID, action string) error {
+	return a.audit(tx, actor, deniedEvent(g, caseID, action))
+}
+
+// deniedEvent is the audit event of a refused action on caseID.
+func deniedEvent(g *caseGrant, caseID, action string) samordna.AuditEvent {
 	ev := samordna.AuditEvent{ObjectType: "case", ObjectID: truncate(caseID, 64), Action: action,
 		Outcome: samordna.OutcomeDenied}
 	if g != nil && g.Case != nil {
 		ev.CaseID, ev.PersonID = g.Case.ID, g.Case.SubjectPersonID
 	}
-	return a.audit(tx, actor, ev)
+	return ev
 }
 
 func truncate(s string, n int) string {

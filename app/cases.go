@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/samordna/samordna"
@@ -58,12 +59,10 @@ type CoordinatorView struct {
 // outcomes are audited.
 func (a *App) GetCase(ctx context.Context, actor *samordna.Actor, caseID string) (*CaseView, error) {
 	var v *CaseView
-	err := a.withCase(ctx, actor, caseID, access.Read, "read", func(tx *store.Tx, g *caseGrant) error {
+	err := a.readCase(ctx, actor, caseID, access.Read, "read", func(tx *store.Tx, g *caseGrant) (samordna.AuditEvent, error) {
 		var err error
-		if v, err = a.caseView(tx, actor, g); err != nil {
-			return err
-		}
-		return a.auditCase(tx, actor, g, "read", "case", g.Case.ID)
+		v, err = a.caseView(tx, actor, g)
+		return caseEvent(g, "read", "case", g.Case.ID), err
 	})
 	return v, err
 }
@@ -203,22 +202,40 @@ func (a *App) ListCases(ctx context.Context, actor *samordna.Actor, cursor strin
 		return nil, samordna.ErrNotFound
 	}
 	var out *CaseList
-	err := a.DB.Write(ctx, func(tx *store.Tx) error {
+	err := a.DB.Read(ctx, func(tx *store.Tx) error {
 		page, err := store.ListReadableCases(tx, access.SubjectOf(actor.Employee), a.now(), cursor, limit)
 		if err != nil {
 			return err
 		}
 		out = &CaseList{Next: page.Next, Items: []CaseSummary{}}
+		var ids []string
+		for _, c := range page.Cases {
+			if c.SubjectPersonID != "" {
+				ids = append(ids, c.SubjectPersonID)
+			}
+		}
+		subjects, err := store.PersonsByIDs(tx, ids)
+		if err != nil {
+			return err
+		}
 		for _, c := range page.Cases {
 			item := CaseSummary{Case: c}
 			if c.SubjectPersonID != "" {
-				if item.Subject, err = store.PersonByID(tx, c.SubjectPersonID); err != nil {
-					return err
+				if item.Subject = subjects[c.SubjectPersonID]; item.Subject == nil {
+					return fmt.Errorf("case %s: subject %s: %w", c.ID, c.SubjectPersonID, samordna.ErrNotFound)
 				}
 			}
 			out.Items = append(out.Items, item)
 		}
-		return a.audit(tx, actor, samordna.AuditEvent{ObjectType: "case", Action: "list"})
+		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	// The listing's audit row (it names no case) is appended after the
+	// read, with group commit; the list leaves only once it is durable.
+	if err := a.auditGrouped(ctx, actor, samordna.AuditEvent{ObjectType: "case", Action: "list"}); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -93,7 +93,9 @@ func (a *App) registerConcern(ctx context.Context, actor *samordna.Actor, in New
 		return nil, err
 	}
 	var out *Concern
-	err := a.DB.Write(ctx, func(tx *store.Tx) error {
+	// Group commit: concerns registered at the same moment share one
+	// durable commit; each still answers only once its own rows are durable.
+	err := a.DB.WriteGrouped(ctx, func(tx *store.Tx) error {
 		var err error
 		out, err = a.registerConcernTx(tx, actor, in, at, a.AllowSynthetic)
 		return err

@@ -202,8 +202,8 @@ func (a *App) escalateReport(ctx context.Context, id string, now time.Time, res 
 	return err
 }
 
-// StartSweeper runs SweepOverdue every interval (and once at start) until
-// ctx ends or the returned stop function is called; stop waits for a
+// StartSweeper runs SweepOverdue every interval (and once at start), and
+// refreshes the planner's statistics at start and hourly, until ctx ends or the returned stop function is called; stop waits for a
 // sweep in progress to finish. Errors are logged, without personal data.
 func (a *App) StartSweeper(ctx context.Context, every time.Duration) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
@@ -213,7 +213,15 @@ func (a *App) StartSweeper(ctx context.Context, every time.Duration) (stop func(
 		defer wg.Done()
 		tick := time.NewTicker(every)
 		defer tick.Stop()
+		var optimized time.Time
 		for {
+			if time.Since(optimized) >= time.Hour {
+				// Planner statistics (SQLite gathers none by itself).
+				if err := a.DB.Optimize(ctx); err != nil && ctx.Err() == nil {
+					a.Log.Error("optimize failed", "err", err)
+				}
+				optimized = time.Now()
+			}
 			res, err := a.SweepOverdue(ctx, a.now())
 			switch {
 			case err != nil && ctx.Err() == nil:

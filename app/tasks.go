@@ -425,38 +425,52 @@ func (a *App) taskAccess(tx *store.Tx, actor *samordna.Actor, taskID string) (t 
 
 // auditTask writes the audit row for an action on a task.
 func (a *App) auditTask(tx *store.Tx, actor *samordna.Actor, t *store.Task, c *samordna.Case, action, outcome string) error {
+	return a.audit(tx, actor, taskEvent(t, c, action, outcome))
+}
+
+// taskEvent is the audit event for an action on a task.
+func taskEvent(t *store.Task, c *samordna.Case, action, outcome string) samordna.AuditEvent {
 	ev := samordna.AuditEvent{ObjectType: "task", ObjectID: t.ID, Action: action, Outcome: outcome}
 	if c != nil {
 		ev.CaseID, ev.PersonID = c.ID, c.SubjectPersonID
 	}
-	return a.audit(tx, actor, ev)
+	return ev
 }
 
 // GetTask returns one task for a reader of its case or an assignee; anyone
-// else gets samordna.ErrNotFound. Audited either way.
+// else gets samordna.ErrNotFound. Audited either way: the read runs in a
+// read transaction, then its audit row is appended with group commit, and
+// the answer leaves only once that row is durable.
 func (a *App) GetTask(ctx context.Context, actor *samordna.Actor, taskID string) (*TaskView, error) {
 	var v *TaskView
-	denied := false
-	err := a.DB.Write(ctx, func(tx *store.Tx) error {
+	var ev samordna.AuditEvent
+	err := a.DB.Read(ctx, func(tx *store.Tx) error {
 		t, c, visible, assignee, err := a.taskAccess(tx, actor, taskID)
 		if err != nil {
 			return err
 		}
 		if !visible {
-			denied = true
-			return a.auditTask(tx, actor, t, c, "read", samordna.OutcomeDenied)
+			ev = taskEvent(t, c, "read", samordna.OutcomeDenied)
+			return nil
 		}
 		r, err := a.caseRoutine(tx, c)
 		if err != nil {
 			return err
 		}
 		v = a.taskView(r, t, actor, assignee)
-		return a.auditTask(tx, actor, t, c, "read", samordna.OutcomeAllowed)
+		ev = taskEvent(t, c, "read", samordna.OutcomeAllowed)
+		return nil
 	})
-	if err == nil && denied {
-		err = samordna.ErrNotFound
+	if err != nil {
+		return nil, err
 	}
-	return v, err
+	if err := a.auditGrouped(ctx, actor, ev); err != nil {
+		return nil, err
+	}
+	if v == nil {
+		return nil, samordna.ErrNotFound
+	}
+	return v, nil
 }
 
 // TaskQuery selects tasks for ListTasks.
@@ -489,7 +503,7 @@ func (a *App) ListTasks(ctx context.Context, actor *samordna.Actor, q TaskQuery)
 		return nil, samordna.Errorf(samordna.KindInvalid, "invalid_status", "status is open, done or cancelled")
 	}
 	out := &TaskList{}
-	err := a.DB.Write(ctx, func(tx *store.Tx) error {
+	err := a.DB.Read(ctx, func(tx *store.Tx) error {
 		s := access.SubjectOf(actor.Employee)
 		page, err := store.ListTasks(tx, s, a.now(), store.TaskFilter{AssignedToMe: q.AssignedToMe, Overdue: q.Overdue,
 			Status: q.Status, CaseID: q.CaseID, DueBefore: q.DueBefore, Cursor: q.Cursor, Limit: q.Limit})
@@ -503,9 +517,11 @@ func (a *App) ListTasks(ctx context.Context, actor *samordna.Actor, q TaskQuery)
 			if err != nil {
 				return err
 			}
-			mine, err := store.IsAssignee(tx, t.ID, s)
-			if err != nil {
-				return err
+			mine := q.AssignedToMe // every task of that list is the actor's
+			if !mine {
+				if mine, err = store.IsAssignee(tx, t.ID, s); err != nil {
+					return err
+				}
 			}
 			v := a.taskView(r, t, actor, mine)
 			if err := a.describeTaskCase(tx, s, v, cases); err != nil {
@@ -513,9 +529,13 @@ func (a *App) ListTasks(ctx context.Context, actor *samordna.Actor, q TaskQuery)
 			}
 			out.Tasks = append(out.Tasks, v)
 		}
-		return a.audit(tx, actor, samordna.AuditEvent{ObjectType: "task", Action: "list"})
+		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	// The listing's audit row names no task; it is durable before the list leaves.
+	if err := a.auditGrouped(ctx, actor, samordna.AuditEvent{ObjectType: "task", Action: "list"}); err != nil {
 		return nil, err
 	}
 	return out, nil

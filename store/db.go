@@ -34,6 +34,9 @@ type DB struct {
 	dialect Dialect
 	write   *sql.DB
 	read    *sql.DB
+	// writeStmts and readStmts cache prepared statements on SQLite (nil on
+	// PostgreSQL); see stmtcache.go.
+	writeStmts, readStmts *stmtCache
 	// beforeCommit, when set, runs inside every write transaction just before
 	// commit. Tests use it to inject faults.
 	beforeCommit func(*Tx) error
@@ -65,6 +68,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 }
 
 func openPostgres(dsn string) (*DB, error) {
+	dsn, err := withoutJIT(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
 	pool, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
@@ -73,6 +80,24 @@ func openPostgres(dsn string) (*DB, error) {
 	pool.SetMaxIdleConns(20)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
 	return &DB{dialect: Postgres, write: pool, read: pool}, nil
+}
+
+// withoutJIT turns PostgreSQL's JIT compilation off for Samordna's
+// sessions unless the URL sets jit itself: the workload is short indexed
+// queries, for which compiling a plan costs tens of milliseconds and saves
+// nothing.
+func withoutJIT(dsn string) (string, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "", err
+	}
+	q := u.Query()
+	if q.Has("jit") {
+		return dsn, nil
+	}
+	q.Set("jit", "off")
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
 
 func openSQLite(path string) (*DB, error) {
@@ -97,7 +122,8 @@ func openSQLite(path string) (*DB, error) {
 	}
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
-	return &DB{dialect: SQLite, write: write, read: read}, nil
+	return &DB{dialect: SQLite, write: write, read: read,
+		writeStmts: newStmtCache(write), readStmts: newStmtCache(read)}, nil
 }
 
 // Dialect reports which database this is.
@@ -118,6 +144,8 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	db.writeStmts.close()
+	db.readStmts.close()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -140,6 +168,14 @@ func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
 	return db.run(ctx, db.write, false, fn)
 }
 
+// stmtsFor returns the statement cache of a pool (nil on PostgreSQL).
+func (db *DB) stmtsFor(pool *sql.DB) *stmtCache {
+	if pool == db.write {
+		return db.writeStmts
+	}
+	return db.readStmts
+}
+
 // Read runs fn in a read-only transaction.
 func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
 	return db.run(ctx, db.read, true, fn)
@@ -151,7 +187,7 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{ctx: ctx, tx: sqlTx, dialect: db.dialect}
+	tx := &Tx{ctx: ctx, tx: sqlTx, dialect: db.dialect, stmts: db.stmtsFor(pool)}
 	committed := false
 	defer func() {
 		// Roll back on every way out but a commit: an error, a panic, or
@@ -181,6 +217,7 @@ type Tx struct {
 	ctx     context.Context
 	tx      *sql.Tx
 	dialect Dialect
+	stmts   *stmtCache // nil: run every statement unprepared
 }
 
 // Dialect reports which database the transaction runs on.
@@ -191,17 +228,36 @@ func (tx *Tx) Context() context.Context { return tx.ctx }
 
 // Exec runs a statement. Times among args are stored in UTC.
 func (tx *Tx) Exec(query string, args ...any) (sql.Result, error) {
+	if st := tx.prepared(query); st != nil {
+		return st.ExecContext(tx.ctx, normalize(args)...)
+	}
 	return tx.tx.ExecContext(tx.ctx, query, normalize(args)...)
 }
 
 // Query runs a query returning rows.
 func (tx *Tx) Query(query string, args ...any) (*sql.Rows, error) {
+	if st := tx.prepared(query); st != nil {
+		return st.QueryContext(tx.ctx, normalize(args)...)
+	}
 	return tx.tx.QueryContext(tx.ctx, query, normalize(args)...)
 }
 
 // QueryRow runs a query returning at most one row.
 func (tx *Tx) QueryRow(query string, args ...any) *sql.Row {
+	if st := tx.prepared(query); st != nil {
+		return st.QueryRowContext(tx.ctx, normalize(args)...)
+	}
 	return tx.tx.QueryRowContext(tx.ctx, query, normalize(args)...)
+}
+
+// prepared returns the cached prepared statement for query bound to this
+// transaction, or nil to run it unprepared.
+func (tx *Tx) prepared(query string) *sql.Stmt {
+	st := tx.stmts.get(query)
+	if st == nil {
+		return nil
+	}
+	return tx.tx.StmtContext(tx.ctx, st)
 }
 
 // normalize turns every time argument into UTC, so that SQLite's text
@@ -250,4 +306,22 @@ func (db *DB) DropAll(ctx context.Context) error {
 		DROP FUNCTION IF EXISTS audit_events_append_only() CASCADE;
 	END $$`)
 	return err
+}
+
+// Optimize keeps the query planner's statistics current. SQLite plans from
+// the statistics ANALYZE gathers and never gathers them by itself; without
+// them it can pick an index that walks a whole municipality where one on the
+// employee would read a few rows. PRAGMA optimize analyses only the tables
+// that need it, each with a bounded sample (analysis_limit), so it is cheap
+// enough to run at start and every hour. PostgreSQL's autovacuum does this
+// already: there it does nothing.
+func (db *DB) Optimize(ctx context.Context) error {
+	if db.dialect != SQLite {
+		return nil
+	}
+	_, err := db.write.ExecContext(ctx, `PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002`)
+	if err != nil {
+		return fmt.Errorf("optimize: %w", err)
+	}
+	return nil
 }

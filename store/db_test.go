@@ -112,3 +112,19 @@ func columns(t *testing.T, db *store.DB) []string {
 	sort.Strings(out)
 	return out
 }
+
+// TestPostgresSessionsRunWithoutJIT checks that Samordna's PostgreSQL
+// sessions have JIT compilation off (short indexed queries gain nothing
+// from it and paid tens of milliseconds per plan).
+func TestPostgresSessionsRunWithoutJIT(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		if db.Dialect() != store.Postgres {
+			return // SQLite has no JIT
+		}
+		var jit string
+		err := db.Read(context.Background(), func(tx *store.Tx) error { return tx.QueryRow(`SHOW jit`).Scan(&jit) })
+		if err != nil || jit != "off" {
+			t.Fatalf("jit = %q, err %v; want off", jit, err)
+		}
+	})
+}

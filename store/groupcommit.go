@@ -140,10 +140,20 @@ func (db *DB) commitGroup(batch []*groupReq) []groupResult {
 	if err != nil {
 		return failAll(fmt.Errorf("begin: %w", err))
 	}
+	// A group of one needs no savepoint: its failure rolls back the
+	// transaction, which holds nothing else.
+	alone := len(batch) == 1
 	ran := 0
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			results[i].err = err
+			continue
+		}
+		if alone {
+			results[i] = db.runOne(&Tx{ctx: context.WithoutCancel(r.ctx), tx: sqlTx, dialect: db.dialect, stmts: db.writeStmts}, r.fn)
+			if results[i].err == nil && results[i].panic == nil {
+				ran++
+			}
 			continue
 		}
 		if _, err := sqlTx.ExecContext(bg, "SAVEPOINT grouped"); err != nil {
@@ -153,7 +163,7 @@ func (db *DB) commitGroup(batch []*groupReq) []groupResult {
 		// The shared transaction must not see one caller's cancellation
 		// (a driver may close the connection on it, failing the group):
 		// once started, a function runs to its end.
-		results[i] = db.runOne(&Tx{ctx: context.WithoutCancel(r.ctx), tx: sqlTx, dialect: db.dialect}, r.fn)
+		results[i] = db.runOne(&Tx{ctx: context.WithoutCancel(r.ctx), tx: sqlTx, dialect: db.dialect, stmts: db.writeStmts}, r.fn)
 		end := []string{"RELEASE SAVEPOINT grouped"}
 		if results[i].err != nil || results[i].panic != nil {
 			end = []string{"ROLLBACK TO SAVEPOINT grouped", "RELEASE SAVEPOINT grouped"}

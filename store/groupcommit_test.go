@@ -125,6 +125,21 @@ func TestWriteGroupedIsolatesFailures(t *testing.T) {
 		if fmt.Sprint(ids) != "[a c first]" {
 			t.Errorf("rows %v, want [a c first]: the failed function's row must be gone, the others kept", ids)
 		}
+		// Alone in its group (no savepoint), a failing function's row is
+		// rolled back too.
+		err = db.WriteGrouped(ctx, func(tx *store.Tx) error {
+			if _, err := tx.Exec(`INSERT INTO gc_probe (id) VALUES ('lone')`); err != nil {
+				return err
+			}
+			return boom
+		})
+		var n int
+		_ = db.Read(ctx, func(tx *store.Tx) error {
+			return tx.QueryRow(`SELECT COUNT(*) FROM gc_probe WHERE id = 'lone'`).Scan(&n)
+		})
+		if !errors.Is(err, boom) || n != 0 {
+			t.Errorf("lone failing write: err %v, %d rows; want boom and none", err, n)
+		}
 	})
 }
 

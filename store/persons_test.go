@@ -55,6 +55,13 @@ func TestPersonsRoundTrip(t *testing.T) {
 			if _, err := store.PersonByID(tx, "missing"); !errors.Is(err, samordna.ErrNotFound) {
 				t.Errorf("PersonByID(missing) = %v, want not found", err)
 			}
+			byID, err := store.PersonsByIDs(tx, []string{mother.ID, "missing", expected.ID})
+			if err != nil {
+				return err
+			}
+			if len(byID) != 2 || *byID[mother.ID] != *mother || *byID[expected.ID] != *expected {
+				t.Errorf("PersonsByIDs = %v, want the mother and the expected child only", byID)
+			}
 			list, err := store.ListPersons(tx, 3)
 			if err != nil {
 				return err
