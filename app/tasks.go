@@ -511,7 +511,10 @@ func (a *App) ListTasks(ctx context.Context, actor *samordna.Actor, q TaskQuery)
 			return err
 		}
 		out.Next = page.Next
-		cases := map[string]*TaskView{} // case id → a view carrying its case fields
+		briefs, err := store.CaseBriefs(tx, s, a.now(), taskCaseIDs(page.Tasks))
+		if err != nil {
+			return err
+		}
 		for _, t := range page.Tasks {
 			r, err := a.routineOfTask(tx, t)
 			if err != nil {
@@ -524,9 +527,8 @@ func (a *App) ListTasks(ctx context.Context, actor *samordna.Actor, q TaskQuery)
 				}
 			}
 			v := a.taskView(r, t, actor, mine)
-			if err := a.describeTaskCase(tx, s, v, cases); err != nil {
-				return err
-			}
+			b := briefs[t.CaseID]
+			v.CaseSituation, v.CaseAnonymous, v.CaseReadable, v.CaseSubject = b.Situation, b.Anonymous, b.Readable, b.SubjectName
 			out.Tasks = append(out.Tasks, v)
 		}
 		return nil
@@ -541,32 +543,17 @@ func (a *App) ListTasks(ctx context.Context, actor *samordna.Actor, q TaskQuery)
 	return out, nil
 }
 
-// describeTaskCase fills the case fields of a listed task; seen caches
-// them per case.
-func (a *App) describeTaskCase(tx *store.Tx, s access.Subject, v *TaskView, seen map[string]*TaskView) error {
-	if prev, ok := seen[v.CaseID]; ok {
-		v.CaseSituation, v.CaseAnonymous = prev.CaseSituation, prev.CaseAnonymous
-		v.CaseSubject, v.CaseReadable = prev.CaseSubject, prev.CaseReadable
-		return nil
-	}
-	seen[v.CaseID] = v
-	c, err := store.CaseByID(tx, v.CaseID)
-	if err != nil {
-		return err
-	}
-	v.CaseSituation, v.CaseAnonymous = c.Situation, c.Anonymous
-	facts, _, err := store.CaseFacts(tx, c.ID, s, a.now())
-	if err != nil {
-		return err
-	}
-	if v.CaseReadable = access.Can(s, access.Read, facts); v.CaseReadable && c.SubjectPersonID != "" {
-		p, err := store.PersonByID(tx, c.SubjectPersonID)
-		if err != nil {
-			return err
+// taskCaseIDs returns the distinct case ids of the tasks.
+func taskCaseIDs(tasks []*store.Task) []string {
+	seen := map[string]bool{}
+	var ids []string
+	for _, t := range tasks {
+		if !seen[t.CaseID] {
+			seen[t.CaseID] = true
+			ids = append(ids, t.CaseID)
 		}
-		v.CaseSubject = p.Name
 	}
-	return nil
+	return ids
 }
 
 // routineOfTask returns the routine version a task's step belongs to (nil

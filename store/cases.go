@@ -157,6 +157,56 @@ func ListReadableCasesSQL(s access.Subject, now time.Time, cursor string, limit 
 	return q, args, nil
 }
 
+// CaseBrief is what a list of tasks shows of each task's case.
+type CaseBrief struct {
+	Situation   string
+	Anonymous   bool
+	Readable    bool   // the subject may read the case (the case list's SQL filter)
+	SubjectName string // only when Readable
+}
+
+// CaseBriefs returns the brief of each case in ids for subject s at now, in
+// one query: whether s may read it is decided by the case list's filter
+// (access.ReadableCasesWhere, the same rules as access.Can for reading),
+// and the subject's name is given only for a case s may read. Unknown ids
+// are left out.
+func CaseBriefs(tx *Tx, s access.Subject, now time.Time, ids []string) (map[string]CaseBrief, error) {
+	out := make(map[string]CaseBrief, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	readable, args := access.ReadableCasesWhere(s, now, 1)
+	if readable == "" {
+		readable = "1 = 0"
+	}
+	marks := make([]string, len(ids))
+	for i, id := range ids {
+		args = append(args, id)
+		marks[i] = fmt.Sprintf("$%d", len(args))
+	}
+	rows, err := tx.Query(`SELECT c.id, c.situation, c.anonymous, COALESCE(p.name, ''),
+		CASE WHEN `+readable+` THEN 1 ELSE 0 END
+		FROM cases c LEFT JOIN persons p ON p.id = c.subject_person_id
+		WHERE c.id IN (`+strings.Join(marks, ", ")+`)`, args...)
+	if err != nil {
+		return nil, wrap(err, "case briefs")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, name string
+		var b CaseBrief
+		var ok int
+		if err := rows.Scan(&id, &b.Situation, &b.Anonymous, &name, &ok); err != nil {
+			return nil, wrap(err, "case briefs")
+		}
+		if b.Readable = ok == 1; b.Readable {
+			b.SubjectName = name
+		}
+		out[id] = b
+	}
+	return out, wrap(rows.Err(), "case briefs")
+}
+
 func encodeCursor(at time.Time, id string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(at.UTC().Format(time.RFC3339Nano) + "|" + id))
 }

@@ -75,6 +75,10 @@ func seedCaseListPeople(tx *store.Tx, w *caseListWorld) error {
 // seedCaseListCases creates the cases. Several share an updated_at, so the
 // cursor's tie-break on id is exercised.
 func seedCaseListCases(tx *store.Tx, w *caseListWorld) error {
+	child := orgPerson(w.mid, "Emil Moe", 2019, time.May, 17, 1)
+	if err := store.CreatePerson(tx, child, caseListNow); err != nil {
+		return err
+	}
 	// name, registered by, minutes before now (updated_at)
 	for _, c := range []struct {
 		name, by string
@@ -91,7 +95,7 @@ func seedCaseListCases(tx *store.Tx, w *caseListWorld) error {
 		}
 		w.cases[c.name] = samordna.NewID()
 		err := store.CreateCase(tx, &samordna.Case{ID: w.cases[c.name], MunicipalityID: m, Origin: samordna.OriginConcern,
-			Status: samordna.CaseOpen, Title: c.name, RegisteredBy: w.ids[c.by],
+			Status: samordna.CaseOpen, Title: c.name, RegisteredBy: w.ids[c.by], SubjectPersonID: child.ID,
 			CreatedAt: caseListNow.Add(-time.Duration(c.ago) * time.Minute)})
 		if err != nil {
 			return err
@@ -270,4 +274,46 @@ func TestCaseListWalksMunicipalityIndex(t *testing.T) {
 			}
 		}
 	}
+}
+
+// CaseBriefs (what a task list shows of each task's case) marks as readable
+// exactly the cases the case list shows each user, and gives the subject's
+// name only for those.
+func TestCaseBriefsReadableAsTheCaseList(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		w := seedCaseList(t, db)
+		var ids []string
+		for _, id := range w.cases {
+			ids = append(ids, id)
+		}
+		for _, user := range []string{"unit", "cw", "both", "disc"} {
+			s := subjectOf(t, db, w.ids[user])
+			var briefs map[string]store.CaseBrief
+			orgRead(t, db, func(tx *store.Tx) error {
+				var err error
+				briefs, err = store.CaseBriefs(tx, s, caseListNow, append(ids, "no-such-case"))
+				return err
+			})
+			if len(briefs) != len(w.cases) {
+				t.Errorf("%s: %d briefs for %d cases", user, len(briefs), len(w.cases))
+			}
+			var readable []string
+			for name, id := range w.cases {
+				b := briefs[id]
+				if b.Readable {
+					readable = append(readable, name)
+					if b.SubjectName != "Emil Moe" {
+						t.Errorf("%s: subject of readable %s is %q", user, name, b.SubjectName)
+					}
+				} else if b.SubjectName != "" {
+					t.Errorf("%s: the subject's name of %s, which they may not read", user, name)
+				}
+			}
+			slices.Sort(readable)
+			want := slices.Sorted(slices.Values(w.want[user]))
+			if !slices.Equal(readable, want) {
+				t.Errorf("%s: readable %v, want %v", user, readable, want)
+			}
+		}
+	})
 }
