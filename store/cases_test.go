@@ -249,25 +249,12 @@ func TestCaseListWalksMunicipalityIndex(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var plan []string
+			steps := explainSQLite(t, db, q, args...)
 			sorts := false // a sort of the whole result, at the top of the plan
-			orgRead(t, db, func(tx *store.Tx) error {
-				rows, err := tx.Query(`EXPLAIN QUERY PLAN `+q, args...)
-				if err != nil {
-					return err
-				}
-				defer rows.Close()
-				for rows.Next() {
-					var id, parent, unused int
-					var detail string
-					if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-						return err
-					}
-					plan = append(plan, detail)
-					sorts = sorts || parent == 0 && strings.Contains(detail, "TEMP B-TREE")
-				}
-				return rows.Err()
-			})
+			for _, st := range steps {
+				sorts = sorts || st.Parent == 0 && strings.Contains(st.Detail, "TEMP B-TREE")
+			}
+			plan := details(steps)
 			if len(plan) == 0 || !strings.Contains(plan[0], "cases_municipality_updated") || sorts {
 				t.Errorf("%s (cursor %q): the list does not walk cases_municipality_updated:\n%s",
 					user, cursor, strings.Join(plan, "\n"))

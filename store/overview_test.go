@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -21,26 +20,7 @@ func TestOverviewQueriesSearchMunicipalityIndex(t *testing.T) {
 		for len(args) < q.Params {
 			args = append(args, at)
 		}
-		var plan []string
-		err := db.Read(context.Background(), func(tx *store.Tx) error {
-			rows, err := tx.Query(`EXPLAIN QUERY PLAN `+q.SQL, args...)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				var id, parent, unused int
-				var detail string
-				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-					return err
-				}
-				plan = append(plan, detail)
-			}
-			return rows.Err()
-		})
-		if err != nil {
-			t.Fatalf("%s: %v", q.Name, err)
-		}
+		plan := details(explainSQLite(t, db, q.SQL, args...))
 		text := strings.Join(plan, "\n")
 		if !strings.Contains(text, "INDEX "+q.Index+" (municipality_id=?") || strings.Contains(text, "SCAN ") {
 			t.Errorf("%s does not search %s by municipality, or scans:\n%s", q.Name, q.Index, text)

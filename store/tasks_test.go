@@ -492,24 +492,7 @@ func sqlitePlan(t *testing.T, db *store.DB, s access.Subject, f store.TaskFilter
 	if err != nil || q == "" {
 		t.Fatalf("ListTasksSQL: %q, %v", q, err)
 	}
-	var plan []string
-	orgRead(t, db, func(tx *store.Tx) error {
-		rows, err := tx.Query(`EXPLAIN QUERY PLAN `+q, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				return err
-			}
-			plan = append(plan, detail)
-		}
-		return rows.Err()
-	})
-	return plan
+	return details(explainSQLite(t, db, q, args...))
 }
 
 // tasksBySearch reports whether an EXPLAIN QUERY PLAN line that reads tasks
