@@ -552,26 +552,33 @@ const (
 	taskActionPlan   = "Lag tiltaksplan sammen med ansvarsgruppa (innen én måned etter oppstart)"
 )
 
-// RemindActionPlans gives the coordinator of each open responsibility
+// RemindActionPlans gives the coordinator of each new open responsibility
 // group without an action plan (or individual plan) a task to make one,
-// due a month after the group started, once per case. It returns how many
+// due a month after the group started, once per case. Each group is looked
+// at once, by the first sweep after it is made (every minute), so a sweep
+// costs nothing for the country's existing groups. It returns how many
 // tasks it made. Safe to run from several servers at once: each runs in
 // one write transaction and skips cases that already have the task.
 // Who may call: the deadline sweep.
 func (a *App) RemindActionPlans(ctx context.Context) (int, error) {
 	n := 0
 	err := a.DB.Write(ctx, func(tx *store.Tx) error {
-		groups, err := store.GroupsWithoutActionPlan(tx, actionPlanStepID, 500)
+		groups, err := store.GroupsToCheckForActionPlan(tx, actionPlanStepID, 500)
 		if err != nil {
 			return err
 		}
 		for _, grp := range groups {
-			made, err := a.remindActionPlan(tx, grp)
-			if err != nil {
-				return err
+			if grp.NeedsReminder {
+				made, err := a.remindActionPlan(tx, grp)
+				if err != nil {
+					return err
+				}
+				if made {
+					n++
+				}
 			}
-			if made {
-				n++
+			if err := store.MarkGroupCheckedForActionPlan(tx, grp.GroupID, a.now()); err != nil {
+				return err
 			}
 		}
 		return nil

@@ -330,42 +330,57 @@ func ClosePlan(tx *Tx, p *Plan) error {
 		p.ClosedAt, p.ID)
 }
 
-// GroupsWithoutActionPlan returns up to limit open responsibility groups
-// of open cases that have neither an action plan nor an individual plan,
-// nor a task for the step reminderStep (the plans' own reminder to make
-// one), oldest first. Seed 003 row 7: the group makes an action plan
-// within a month of starting.
-func GroupsWithoutActionPlan(tx *Tx, reminderStep string, limit int) ([]PlanGroup, error) {
+// GroupsToCheckForActionPlan returns up to limit responsibility groups the
+// sweep has not yet looked at (action_plan_checked_at unset), oldest first,
+// each telling whether it needs the action plan's reminder: the group and
+// its case are open and the case has neither an action plan nor an
+// individual plan, nor a task for the step reminderStep (the reminder
+// itself). Seed 003 row 7: the group makes an action plan within a month of
+// starting. The partial index responsibility_groups_unchecked holds only
+// the groups not yet looked at, so a sweep reads only new groups.
+func GroupsToCheckForActionPlan(tx *Tx, reminderStep string, limit int) ([]PlanGroup, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
-	rows, err := tx.Query(`SELECT g.id, g.case_id, g.created_at FROM responsibility_groups g
-		JOIN cases c ON c.id = g.case_id
-		WHERE g.closed_at IS NULL AND c.status = 'open'
+	rows, err := tx.Query(`SELECT g.id, g.case_id, g.created_at,
+		CASE WHEN g.closed_at IS NULL AND c.status = 'open'
 		  AND NOT EXISTS (SELECT 1 FROM plans p WHERE p.case_id = g.case_id
 		                  AND p.kind IN ('action_plan', 'individual_plan'))
 		  AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = g.case_id AND t.step_id = $1)
+		THEN 1 ELSE 0 END
+		FROM responsibility_groups g JOIN cases c ON c.id = g.case_id
+		WHERE g.action_plan_checked_at IS NULL
 		ORDER BY g.created_at, g.id LIMIT `+strconv.Itoa(limit), reminderStep)
 	if err != nil {
-		return nil, wrap(err, "groups without action plan")
+		return nil, wrap(err, "groups to check for action plan")
 	}
 	defer rows.Close()
 	var out []PlanGroup
 	for rows.Next() {
 		var g PlanGroup
-		if err := rows.Scan(&g.GroupID, &g.CaseID, &g.StartedAt); err != nil {
-			return nil, wrap(err, "groups without action plan")
+		var needs int
+		if err := rows.Scan(&g.GroupID, &g.CaseID, &g.StartedAt, &needs); err != nil {
+			return nil, wrap(err, "groups to check for action plan")
 		}
+		g.NeedsReminder = needs == 1
 		out = append(out, g)
 	}
-	return out, wrap(rows.Err(), "groups without action plan")
+	return out, wrap(rows.Err(), "groups to check for action plan")
+}
+
+// MarkGroupCheckedForActionPlan records that the sweep has looked at the
+// group (see GroupsToCheckForActionPlan).
+func MarkGroupCheckedForActionPlan(tx *Tx, groupID string, at time.Time) error {
+	return execOne(tx, "mark group checked", `UPDATE responsibility_groups SET action_plan_checked_at = $1
+		WHERE id = $2`, at, groupID)
 }
 
 // PlanGroup is a responsibility group and when it started.
 type PlanGroup struct {
-	GroupID   string
-	CaseID    string
-	StartedAt time.Time
+	GroupID       string
+	CaseID        string
+	StartedAt     time.Time
+	NeedsReminder bool // no plan and no reminder yet, group and case open
 }
 
 // PlanTaskStatuses returns the status of every task made from the plan's

@@ -286,7 +286,10 @@ func (w *world) coordinatorsTable() table {
 func (w *world) groupID(k int) string { return genID(w.spec.Seed, kindGroup, k) }
 
 func (w *world) groupsTable() table {
-	return table{"responsibility_groups", cols("id", "case_id", "municipality_id", "created_by", "created_at", "closed_at"),
+	// The groups are history: earlier sweeps have looked at each for the
+	// action plan's reminder (action_plan_checked_at).
+	return table{"responsibility_groups", cols("id", "case_id", "municipality_id", "created_by", "created_at", "closed_at",
+		"action_plan_checked_at"),
 		func(y func(...any) error) error {
 			return w.eachCase(func(k int, p *casePlan) error {
 				if !p.group {
@@ -297,7 +300,7 @@ func (w *world) groupsTable() table {
 					closed = w.at(p.closed)
 				}
 				return y(w.groupID(k), w.caseID(k), w.munis[p.mun].id, w.employees[p.coord].id, w.at(p.created-86400),
-					closed)
+					closed, w.at(p.created-86400+60))
 			})
 		}}
 }
