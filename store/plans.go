@@ -383,10 +383,13 @@ type PlanGroup struct {
 	NeedsReminder bool // no plan and no reminder yet, group and case open
 }
 
+// planTaskStatusesSQL reads a plan's measure tasks through tasks_plan.
+const planTaskStatusesSQL = `SELECT id, status FROM tasks WHERE plan_id = $1 AND kind = $2`
+
 // PlanTaskStatuses returns the status of every task made from the plan's
 // measures, by task id.
 func PlanTaskStatuses(tx *Tx, planID string) (map[string]string, error) {
-	rows, err := tx.Query(`SELECT id, status FROM tasks WHERE plan_id = $1 AND kind = $2`, planID, TaskKindMeasure)
+	rows, err := tx.Query(planTaskStatusesSQL, planID, TaskKindMeasure)
 	if err != nil {
 		return nil, wrap(err, "plan task statuses")
 	}

@@ -507,3 +507,13 @@ func tasksBySearch(line string) bool {
 	}
 	return w[1] != "t" || strings.Contains(line, "(id=?)")
 }
+
+// A plan's measure tasks are found through the partial index tasks_plan,
+// not by reading every task (finalising minutes and the plan view ask).
+func TestPlanTaskStatusesSearchesTasksPlan(t *testing.T) {
+	db := dbtest.Open(t, store.SQLite)
+	plan := strings.Join(details(explainSQLite(t, db, store.PlanTaskStatusesSQL, "p1", store.TaskKindMeasure)), "\n")
+	if !strings.Contains(plan, "USING INDEX tasks_plan (plan_id=?)") {
+		t.Errorf("PlanTaskStatuses does not search tasks_plan:\n%s", plan)
+	}
+}
