@@ -104,8 +104,12 @@ func openSQLite(path string) (*DB, error) {
 	if path == "" || strings.Contains(path, "?") {
 		return nil, fmt.Errorf("open sqlite: give a plain file path, not %q", path)
 	}
+	// cache_size: 64 MiB of pages per connection (SQLite's default is
+	// 2 MiB). At national scale the database is ≈ 17 GB; with the default
+	// most index pages of a per-user query came from the kernel through a
+	// system call each. Nine connections: at most ≈ 0.6 GB.
 	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
-		"&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
+		"&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=cache_size(-65536)"
 	u := "file:" + (&url.URL{Path: path}).EscapedPath()
 	write, err := sql.Open("sqlite", u+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {

@@ -115,3 +115,24 @@ func TestOptimizeGathersStatistics(t *testing.T) {
 		t.Fatalf("no statistics for meta after Optimize: n=%d err=%v", n, err)
 	}
 }
+
+// TestSQLiteConnectionsHaveALargePageCache: every SQLite connection keeps
+// 64 MiB of pages (the default 2 MiB made national-scale queries read
+// their index pages from the kernel one system call at a time).
+func TestSQLiteConnectionsHaveALargePageCache(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "cache.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, run := range []func(context.Context, func(*Tx) error) error{db.Read, db.Write} {
+		var size int
+		if err := run(ctx, func(tx *Tx) error { return tx.QueryRow(`PRAGMA cache_size`).Scan(&size) }); err != nil {
+			t.Fatal(err)
+		}
+		if size != -65536 {
+			t.Errorf("cache_size = %d, want -65536 (64 MiB)", size)
+		}
+	}
+}
