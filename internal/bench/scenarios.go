@@ -29,6 +29,12 @@ func scenarios() []scenario {
 			note: "the same list as a coordinating-unit caseworker, who may read every case with an application in the municipality"},
 		{name: "my_tasks", requires: []string{"GET /api/v1/tasks"}, setup: myTasks,
 			note: "GET /api/v1/tasks?assigned=me as a coordinator (Mine oppgaver)"},
+		// The same two pages for one user alone: their latency without
+		// queueing behind the other virtual users on the machine's cores.
+		{name: "case_list_1vu", requires: []string{"GET /api/v1/cases"}, setup: caseList(empCoordinator), vus: 1,
+			note: "case_list with one virtual user: the latency of the page itself, no queueing"},
+		{name: "my_tasks_1vu", requires: []string{"GET /api/v1/tasks"}, setup: myTasks, vus: 1,
+			note: "my_tasks with one virtual user: the latency of the page itself, no queueing"},
 		{name: "start_page", requires: []string{"GET /{$}"}, setup: startPage,
 			note: "the HTML start page (Mine oppgaver / Mine saker) as a signed-in coordinator"},
 		{name: "yearly_counts", requires: []string{"GET /api/v1/coordinating-unit/yearly-counts"}, setup: yearlyCounts, vus: 2,
