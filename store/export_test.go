@@ -5,3 +5,6 @@ var CaseCursor = encodeCursor
 
 // PlanTaskStatusesSQL is the query of PlanTaskStatuses, for its plan test.
 const PlanTaskStatusesSQL = planTaskStatusesSQL
+
+// OverdueTasksSQL is the sweep's query (without its limit), for its plan test.
+const OverdueTasksSQL = overdueTasksSQL

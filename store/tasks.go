@@ -164,12 +164,16 @@ func ClaimTaskEscalation(tx *Tx, id string, now time.Time) (claimed bool, err er
 	return n == 1, wrap(err, "claim task escalation")
 }
 
+// overdueTasksSQL reads the partial index tasks_overdue_open in order; the
+// caller appends the limit.
+const overdueTasksSQL = `SELECT id FROM tasks
+		WHERE status = 'open' AND escalated_at IS NULL AND overdue_after < $1
+		ORDER BY overdue_after, id LIMIT `
+
 // OverdueUnescalatedTaskIDs returns up to limit open tasks past their
 // overdue time at now that have not been escalated, oldest first.
 func OverdueUnescalatedTaskIDs(tx *Tx, now time.Time, limit int) ([]string, error) {
-	return queryIDs(tx, "overdue tasks", `SELECT id FROM tasks
-		WHERE status = 'open' AND escalated_at IS NULL AND overdue_after < $1
-		ORDER BY overdue_after, id LIMIT `+strconv.Itoa(limit), now)
+	return queryIDs(tx, "overdue tasks", overdueTasksSQL+strconv.Itoa(limit), now)
 }
 
 // TaskFilter selects tasks for ListTasks.
