@@ -179,15 +179,11 @@ func CaseBriefs(tx *Tx, s access.Subject, now time.Time, ids []string) (map[stri
 	if readable == "" {
 		readable = "1 = 0"
 	}
-	marks := make([]string, len(ids))
-	for i, id := range ids {
-		args = append(args, id)
-		marks[i] = fmt.Sprintf("$%d", len(args))
-	}
+	list, args := inList(args, ids)
 	rows, err := tx.Query(`SELECT c.id, c.situation, c.anonymous, COALESCE(p.name, ''),
 		CASE WHEN `+readable+` THEN 1 ELSE 0 END
 		FROM cases c LEFT JOIN persons p ON p.id = c.subject_person_id
-		WHERE c.id IN (`+strings.Join(marks, ", ")+`)`, args...)
+		WHERE c.id IN (`+list+`)`, args...)
 	if err != nil {
 		return nil, wrap(err, "case briefs")
 	}

@@ -149,26 +149,26 @@ func (db *DB) commitGroup(batch []*groupReq) []groupResult {
 			results[i].err = err
 			continue
 		}
-		if alone {
-			results[i] = db.runOne(&Tx{ctx: context.WithoutCancel(r.ctx), tx: sqlTx, dialect: db.dialect, stmts: db.writeStmts}, r.fn)
-			if results[i].err == nil && results[i].panic == nil {
-				ran++
+		if !alone {
+			if _, err := sqlTx.ExecContext(bg, "SAVEPOINT grouped"); err != nil {
+				_ = sqlTx.Rollback()
+				return failAll(fmt.Errorf("savepoint: %w", err))
 			}
-			continue
-		}
-		if _, err := sqlTx.ExecContext(bg, "SAVEPOINT grouped"); err != nil {
-			_ = sqlTx.Rollback()
-			return failAll(fmt.Errorf("savepoint: %w", err))
 		}
 		// The shared transaction must not see one caller's cancellation
 		// (a driver may close the connection on it, failing the group):
 		// once started, a function runs to its end.
 		results[i] = db.runOne(&Tx{ctx: context.WithoutCancel(r.ctx), tx: sqlTx, dialect: db.dialect, stmts: db.writeStmts}, r.fn)
-		end := []string{"RELEASE SAVEPOINT grouped"}
-		if results[i].err != nil || results[i].panic != nil {
-			end = []string{"ROLLBACK TO SAVEPOINT grouped", "RELEASE SAVEPOINT grouped"}
-		} else {
+		ok := results[i].err == nil && results[i].panic == nil
+		if ok {
 			ran++
+		}
+		if alone {
+			continue
+		}
+		end := []string{"RELEASE SAVEPOINT grouped"}
+		if !ok {
+			end = []string{"ROLLBACK TO SAVEPOINT grouped", "RELEASE SAVEPOINT grouped"}
 		}
 		for _, q := range end {
 			if _, err := sqlTx.ExecContext(bg, q); err != nil {

@@ -62,13 +62,8 @@ func PersonsByIDs(tx *Tx, ids []string) (map[string]*samordna.Person, error) {
 	if len(ids) == 0 {
 		return out, nil
 	}
-	marks := make([]string, len(ids))
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		marks[i] = fmt.Sprintf("$%d", i+1)
-		args[i] = id
-	}
-	rows, err := tx.Query(`SELECT `+personColumns+` FROM persons WHERE id IN (`+strings.Join(marks, ", ")+`)`, args...)
+	list, args := inList(nil, ids)
+	rows, err := tx.Query(`SELECT `+personColumns+` FROM persons WHERE id IN (`+list+`)`, args...)
 	if err != nil {
 		return nil, wrap(err, "persons")
 	}
@@ -81,6 +76,17 @@ func PersonsByIDs(tx *Tx, ids []string) (map[string]*samordna.Person, error) {
 		out[p.ID] = p
 	}
 	return out, wrap(rows.Err(), "persons")
+}
+
+// inList appends the values to args and returns the numbered parameters
+// for them ("$3, $4, …"), for an IN (…) list.
+func inList(args []any, values []string) (string, []any) {
+	marks := make([]string, len(values))
+	for i, v := range values {
+		args = append(args, v)
+		marks[i] = fmt.Sprintf("$%d", len(args))
+	}
+	return strings.Join(marks, ", "), args
 }
 
 // PersonByIDNumber returns the person with the fødselsnummer or D-nummer, or

@@ -149,22 +149,12 @@ func (s *sqliteSink) dropIndexes(ctx context.Context, name string) ([]string, er
 	if err != nil {
 		return nil, err
 	}
-	var names, ddl []string
-	for rows.Next() {
-		var n, d string
-		if err := rows.Scan(&n, &d); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		names, ddl = append(names, n), append(ddl, d)
-	}
+	names, ddl, err := indexDefinitions(rows)
 	rows.Close()
-	for _, n := range names {
-		if err := s.exec(ctx, `DROP INDEX "`+n+`"`); err != nil {
-			return nil, err
-		}
+	if err != nil {
+		return nil, err
 	}
-	return ddl, rows.Err()
+	return ddl, dropAll(ctx, s, names)
 }
 
 // sqliteBatch rows go into one INSERT statement; sqliteTxRows into one
@@ -300,25 +290,39 @@ func (s *pgSink) dropIndexes(ctx context.Context, name string) ([]string, error)
 	if err != nil {
 		return nil, err
 	}
-	var names, ddl []string
+	names, ddl, err := indexDefinitions(rows)
+	rows.Close()
+	if err != nil {
+		return nil, err
+	}
+	return ddl, dropAll(ctx, s, names)
+}
+
+// indexDefinitions reads (name, CREATE INDEX statement) rows, from either
+// database's catalogue.
+func indexDefinitions(rows interface {
+	Next() bool
+	Scan(...any) error
+	Err() error
+}) (names, ddl []string, err error) {
 	for rows.Next() {
 		var n, d string
 		if err := rows.Scan(&n, &d); err != nil {
-			rows.Close()
-			return nil, err
+			return nil, nil, err
 		}
 		names, ddl = append(names, n), append(ddl, d)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
+	return names, ddl, rows.Err()
+}
+
+// dropAll drops the named indexes; the loader rebuilds them after the rows.
+func dropAll(ctx context.Context, s sink, names []string) error {
 	for _, n := range names {
 		if err := s.exec(ctx, `DROP INDEX "`+n+`"`); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return ddl, nil
+	return nil
 }
 
 func (s *pgSink) load(ctx context.Context, t table) (int64, error) {
