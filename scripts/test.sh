@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of Samordna: formatting, go vet, all Go tests on SQLite and
-# PostgreSQL, and the browser tests in Chromium with axe-core.
+# Runs every test of Samordna: formatting, go vet, that go.mod and go.sum are
+# tidy, all Go tests on SQLite and PostgreSQL, and the browser tests in
+# Chromium with axe-core.
 #
 # It sets up what is missing on a Debian machine: starts PostgreSQL (or
 # installs it from Debian's packages), installs Debian's chromium, qpdf and
@@ -25,6 +26,14 @@ if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; 
 
 say "go vet"
 go vet ./...
+
+# go.mod and go.sum, of the main module and of the benchmark's PocketBase
+# module, must be exactly what `go mod tidy` makes of them; -diff prints what
+# it would change and changes nothing.
+say "go mod tidy"
+for mod in . bench; do
+  if ! (cd "$mod" && go mod tidy -diff); then echo "$mod: go.mod or go.sum is not tidy: run go mod tidy there"; exit 1; fi
+done
 
 # --- PostgreSQL -------------------------------------------------------------
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
