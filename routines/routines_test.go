@@ -13,13 +13,9 @@ import (
 	"github.com/samordna/samordna/routines"
 )
 
-// The seeds sit in shared/ beside the repository; the tests below compare
-// with them when they are there, and rely on the tables copied from them
-// otherwise.
-const (
-	ulsteinSeed     = "../../shared/seeds/003_1498f9332e414d71.txt"
-	lillehammerSeed = "../../shared/seeds/000_424dc567a9f392b9.txt"
-)
+// The tests below compare the shipped routines with the municipalities' own
+// documents (the seeds). testdata/ holds the passages of the seeds they
+// compare, copied verbatim; each file names the seed and its lines.
 
 func load(t *testing.T) *pathway.Registry {
 	t.Helper()
@@ -53,7 +49,8 @@ func TestShippedRoutinesLoad(t *testing.T) {
 	}
 }
 
-// ulsteinRow is one row of Ulstein's action plan, copied from the seed.
+// ulsteinRow is one row of Ulstein's action plan (seed 003): the seed's
+// five cells, verbatim, and the machine values the routine gives them.
 type ulsteinRow struct {
 	situation, action, responsible, deadline, references string // the seed's cells, verbatim
 	// machine values
@@ -61,85 +58,40 @@ type ulsteinRow struct {
 	deadlineValue   string
 }
 
-// ulsteinRows are the ten rows of seed 003, cell for cell.
-var ulsteinRows = []ulsteinRow{
-	{
-		"Første kontakt med sped- eller småbarnsfamilie der det er bekymring for bruk av alkohol og/eller andre rusmidler som innebærer belastning for barn.",
-		"Kontakt med ressursgruppa for råd/rettleiing ope (med samtykkje) eller anonym drøfting.",
-		"Den som fyrst får mistanke/ er bekymra.", "Innan 1 veke", "Ressursgruppa",
-		pathway.ResponsibleDiscoverer, "P1W",
-	},
-	{
-		"Medlem av ressursgruppa har fått henvendelse ope (med samtykkje) eller anonymt om bekymringsfull bruk av alkohol og/eller andre rusmidler i ei familie.",
-		"Gjev råd til meldaren. Melde sak til koordinator av ressursgruppa. Drøfte sak på neste møte i ressursgruppa.",
-		"Medlem av ressursgruppa som har fått henvendelsen.", "Innan 2 veker", "Ressursgruppa",
-		pathway.ResponsibleResourceGroupMember, "P2W",
-	},
-	{
-		"Første kontakt med småbarnsfamilie der det foreligg erkjent problematisk bruk av alkohol og/eller andre rusmidler.",
-		"Motivere for skrifteleg samtykke til samarbeid utan hinder av taushetsplikta. Vurdere meldeplikt til barnevernet.",
-		"Den som har fyrste kontakt med familien.", "Innan 1 veke", "Skrifteleg samtykkeerklæring Meldeplikt til b.vernet",
-		pathway.ResponsibleFamilyContact, "P1W",
-	},
-	{
-		"Familien ynskjer hjelp for rusrelaterte problem",
-		"Drøfte vidare tiltak i lag med familien.",
-		"Den som har kontakt med familien", "Innan 2 veker", "Ressursgruppa",
-		pathway.ResponsibleFamilyContact, "P2W",
-	},
-	{
-		"Småbarnsfamilie som nektar å samarbeide/skrive under samtykkeerklæring",
-		"Skrifteleg melding til barnevernet",
-		"Den som har kontakt med familien", "Innan 1 veke", "Meldeskjema til barnevernet Helsepersonell lova",
-		pathway.ResponsibleFamilyContact, "P1W",
-	},
-	{
-		"Småbarnsfamilie med bekymringsfull bruk av alkohol og/eller andre rusmidler, der barneverntenesta har fått melding.",
-		"Etablere ansvarsgruppe rundt familien. Vurdere rustesting",
-		"Barnevernet", "3-6 mnd", "Ansvarsgruppa",
-		pathway.ResponsibleChildWelfare, "P3M/P6M",
-	},
-	{
-		"Småbarnsfamilie med rusproblem der ansvarsgruppe er etablert",
-		"Lage ein tiltaksplan for oppfylgjing av familien",
-		"Ansvarsgruppa", "Oppstart innan 1 mnd", "Ansvarsgruppe",
-		pathway.ResponsibleResponsibilityGroup, "P1M",
-	},
-	{
-		"Tiltaksplan for oppfølging av sped-/ og småbarnsfamilie er laga",
-		"Oppfølging og revurdering undervegs",
-		"Ansvarsgruppa", "Halde fristar på tiltaksplanen", "Ansvarsgruppe",
-		pathway.ResponsibleResponsibilityGroup, "per_plan",
-	},
-	{
-		"Avvik, manglende oppfølging av tiltaksplan for sped-/småbarnsfamilie med rusproblem",
-		"Revurdering av tiltaksplanen, og evt gjere endringar",
-		"Ansvarsgruppa", "Innan 1 mnd", "Ansvarsgruppe",
-		pathway.ResponsibleResponsibilityGroup, "P1M",
-	},
-	{
-		"Akuttsituasjon – rusa foreldre med barn tilstades. Kontaktar ressursgruppa og ber om råd anonymt eller åpent.",
-		"Melding direkte til bamevernet",
-		"Den som kjem bort i akuttsituasjonen", "Umiddelbart", "Meldeskjema til barnevernet. Lov om barnev.t. Helsepersonellova",
-		pathway.ResponsibleDiscoverer, "immediately",
-	},
+// ulsteinMachine holds the machine values of the seed's ten rows, in order.
+var ulsteinMachine = []struct {
+	responsible pathway.Responsible
+	deadline    string
+}{
+	{pathway.ResponsibleDiscoverer, "P1W"},
+	{pathway.ResponsibleResourceGroupMember, "P2W"},
+	{pathway.ResponsibleFamilyContact, "P1W"},
+	{pathway.ResponsibleFamilyContact, "P2W"},
+	{pathway.ResponsibleFamilyContact, "P1W"},
+	{pathway.ResponsibleChildWelfare, "P3M/P6M"},
+	{pathway.ResponsibleResponsibilityGroup, "P1M"},
+	{pathway.ResponsibleResponsibilityGroup, "per_plan"},
+	{pathway.ResponsibleResponsibilityGroup, "P1M"},
+	{pathway.ResponsibleDiscoverer, "immediately"},
 }
 
-// TestUlsteinTableMatchesSeed guards the table itself: if the seed is there,
-// every cell must be exactly the seed's.
-func TestUlsteinTableMatchesSeed(t *testing.T) {
-	data, err := os.ReadFile(ulsteinSeed)
+// ulsteinRows reads the seed's ten rows, cell for cell, from
+// testdata/ulstein-rows.txt (a verbatim copy of the seed's lines) and joins
+// each with its machine values.
+func ulsteinRows(t *testing.T) []ulsteinRow {
+	t.Helper()
+	data, err := os.ReadFile("testdata/ulstein-rows.txt")
 	if err != nil {
-		t.Skipf("seed not available (%v); the table holds the values", err)
+		t.Fatal(err)
 	}
 	row := regexp.MustCompile(`^(\d+)\.\t`)
-	var n int
+	var rows []ulsteinRow
 	for _, line := range strings.Split(string(data), "\n") {
 		m := row.FindStringSubmatch(line)
 		if m == nil {
 			continue
 		}
-		n++
+		n := len(rows) + 1
 		cells := strings.Split(line, "\t")
 		if len(cells) != 6 {
 			t.Fatalf("seed row %s has %d cells, want 6", m[1], len(cells))
@@ -147,34 +99,28 @@ func TestUlsteinTableMatchesSeed(t *testing.T) {
 		if m[1] != strconv.Itoa(n) {
 			t.Fatalf("seed row %s out of order (want %d)", m[1], n)
 		}
-		if n > len(ulsteinRows) {
-			t.Fatalf("seed has more rows than the table")
+		if n > len(ulsteinMachine) {
+			t.Fatalf("the seed has more rows than ulsteinMachine")
 		}
-		w := ulsteinRows[n-1]
-		got := ulsteinRow{situation: cells[1], action: cells[2], responsible: cells[3], deadline: cells[4], references: cells[5]}
-		for _, c := range []struct{ field, table, seed string }{
-			{"situation", w.situation, got.situation},
-			{"action", w.action, got.action},
-			{"responsible", w.responsible, got.responsible},
-			{"deadline", w.deadline, got.deadline},
-			{"references", w.references, got.references},
-		} {
-			if c.table != c.seed {
-				t.Errorf("row %d %s: table %q, seed %q", n, c.field, c.table, c.seed)
-			}
-		}
+		rows = append(rows, ulsteinRow{situation: cells[1], action: cells[2], responsible: cells[3],
+			deadline: cells[4], references: cells[5],
+			responsibleRole: ulsteinMachine[n-1].responsible, deadlineValue: ulsteinMachine[n-1].deadline})
 	}
-	if n != len(ulsteinRows) {
-		t.Errorf("seed has %d rows, table %d", n, len(ulsteinRows))
+	if len(rows) != len(ulsteinMachine) {
+		t.Fatalf("the seed has %d rows, ulsteinMachine %d", len(rows), len(ulsteinMachine))
 	}
+	return rows
 }
 
+// TestUlsteinRowsVerbatim: each step of the shipped routine is one row of
+// the seed, in order, with the seed's own words in every cell.
 func TestUlsteinRowsVerbatim(t *testing.T) {
 	r := latest(t, "ulstein-rus-sped-smabarn")
-	if len(r.Steps) != len(ulsteinRows) {
-		t.Fatalf("routine has %d steps, seed has %d rows", len(r.Steps), len(ulsteinRows))
+	rows := ulsteinRows(t)
+	if len(r.Steps) != len(rows) {
+		t.Fatalf("routine has %d steps, seed has %d rows", len(r.Steps), len(rows))
 	}
-	for i, w := range ulsteinRows {
+	for i, w := range rows {
 		id := fmt.Sprintf("row-%02d", i+1)
 		s, ok := r.Step(id)
 		if !ok {
@@ -393,24 +339,64 @@ func TestLillehammer(t *testing.T) {
 	}
 }
 
-// TestLillehammerActionsVerbatim checks that every line of every action is
-// a passage of the seed.
-func TestLillehammerActionsVerbatim(t *testing.T) {
-	data, err := os.ReadFile(lillehammerSeed)
+// lillehammerPassages reads the blocks of testdata/lillehammer-passages.txt
+// (the seed's passages, verbatim), each normalised, and checks that each
+// block has as many lines as its "## lines A-B" heading says.
+func lillehammerPassages(t *testing.T) []string {
+	t.Helper()
+	data, err := os.ReadFile("testdata/lillehammer-passages.txt")
 	if err != nil {
-		t.Skipf("seed not available: %v", err)
+		t.Fatal(err)
 	}
-	seed := normalise(string(data))
+	heading := regexp.MustCompile(`^## lines (\d+)-(\d+)$`)
+	var blocks []string
+	var lines []string
+	want := 0
+	flush := func() {
+		if len(lines) != want {
+			t.Fatalf("testdata block %d has %d lines, its heading says %d", len(blocks), len(lines), want)
+		}
+		if want > 0 {
+			blocks = append(blocks, normalise(strings.Join(lines, "\n")))
+		}
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		if m := heading.FindStringSubmatch(line); m != nil {
+			flush()
+			from, _ := strconv.Atoi(m[1])
+			to, _ := strconv.Atoi(m[2])
+			lines, want = nil, to-from+1
+			continue
+		}
+		if want == 0 && strings.HasPrefix(line, "#") {
+			continue // the note before the first block
+		}
+		lines = append(lines, line)
+	}
+	flush()
+	if len(blocks) == 0 {
+		t.Fatal("testdata/lillehammer-passages.txt holds no passages")
+	}
+	return blocks
+}
+
+// TestLillehammerActionsVerbatim checks that every line of every action and
+// every situation is a passage of the seed.
+func TestLillehammerActionsVerbatim(t *testing.T) {
+	blocks := lillehammerPassages(t)
+	inSeed := func(s string) bool {
+		return slices.ContainsFunc(blocks, func(b string) bool { return strings.Contains(b, normalise(s)) })
+	}
 	r := latest(t, "lillehammer-oppdager")
 	for _, s := range r.Steps {
 		for _, line := range strings.Split(s.Action, "\n") {
-			if !strings.Contains(seed, normalise(line)) {
+			if !inSeed(line) {
 				t.Errorf("step %s: %q is not in the seed", s.ID, line)
 			}
 		}
 	}
 	for _, sit := range r.Situations {
-		if !strings.Contains(seed, normalise(sit.Label)) {
+		if !inSeed(sit.Label) {
 			t.Errorf("situation %s: %q is not in the seed", sit.ID, sit.Label)
 		}
 	}
