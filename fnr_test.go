@@ -18,9 +18,8 @@ func date(year int, month time.Month, day int) time.Time {
 }
 
 // The expected answers in this table agree with the oracles: every number was
-// run through `node fnr-check.mjs` (/work/shared/checks), which asks
-// @navikt/fnrvalidator 2.2.1, stdnum and norsk-validator, before it was
-// written here. Where the oracles disagree we follow navikt, and the comment
+// checked with the npm packages @navikt/fnrvalidator 2.2.1, stdnum and
+// norsk-validator before it was written here. Where the oracles disagree we follow navikt, and the comment
 // says what stdnum answered.
 func TestParseIDNumber(t *testing.T) {
 	tests := []struct {

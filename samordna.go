@@ -3,7 +3,8 @@
 //
 // Samordna is the system a Norwegian municipality uses to coordinate its
 // services around a child, a family, a pregnant woman or an adult with
-// long-term, complex needs. See ../shared/DOMAIN.md for the glossary.
+// long-term, complex needs. docs/GLOSSARY.md gives the Norwegian terms
+// behind the names used here.
 package samordna
 
 import (

@@ -1,6 +1,6 @@
-// Package api is the JSON API v1 (see ../shared/API.md): thin handlers that
-// authenticate the bearer token, decode strict JSON, call one app method and
-// encode the answer. Every route is listed in Routes, so that the access
+// Package api is the JSON API v1 (the contract is docs/API.md): thin
+// handlers that authenticate the bearer token, decode strict JSON, call one
+// app method and encode the answer. Every route is listed in Routes, so that the access
 // matrix test covers each one.
 package api
 

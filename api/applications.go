@@ -151,7 +151,7 @@ func (h *API) getApplication(w http.ResponseWriter, r *http.Request) {
 }
 
 // decisionRequest is POST /api/v1/applications/{id}/decision. individual_plan
-// is a boolean (API.md); "now", "later" or "no" are accepted too.
+// is a boolean (docs/API.md); "now", "later" or "no" are accepted too.
 type decisionRequest struct {
 	Outcome            string          `json:"outcome"`
 	Coordinator        string          `json:"coordinator"`

@@ -98,7 +98,7 @@ func routineToJSON(r *pathway.Routine) routineDocJSON {
 	return out
 }
 
-// listRoutines answers GET /api/v1/routines with a JSON array (API.md).
+// listRoutines answers GET /api/v1/routines with a JSON array (docs/API.md).
 func (h *API) listRoutines(w http.ResponseWriter, r *http.Request) {
 	all, err := h.app.ListRoutines(r.Context())
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 
 // This file seeds the demo municipality that `samordna demo` serves: the
 // services of a small Norwegian municipality, about twenty employees (every
-// user API.md promises, with those exact usernames), the teams of seed 002
+// user docs/API.md promises, with those exact usernames), the teams of seed 002
 // (TST Nord/Sentrum/Sør, OST) and seed 003 (ressursgruppe), and a few dozen
 // synthetic persons in families.
 //
@@ -242,7 +242,7 @@ var (
 	rBV     = []samordna.Role{samordna.RoleEmployee, samordna.RoleChildWelfare}
 )
 
-// demoEmployees lists the users of API.md first, with exactly those
+// demoEmployees lists the users of docs/API.md first, with exactly those
 // usernames, then the others.
 var demoEmployees = []demoEmployee{
 	{"kari.ke", "Kari Solheim", "Saksbehandler", "caseworker in the coordinating unit (Koordinerende enhet)",

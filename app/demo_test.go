@@ -30,7 +30,7 @@ func seedDemo(t *testing.T, db *store.DB) (*app.App, *app.DemoInfo) {
 	return a, info
 }
 
-// apiUsers is API.md's table: each user's required role and services.
+// apiUsers is the demo users' table of docs/API.md: each user's required role and services.
 var apiUsers = map[string]struct {
 	role     samordna.Role
 	services []string

@@ -9,8 +9,8 @@ import (
 )
 
 // oracleHolidays are the Norwegian public holidays 2024-2030 as listed by
-// the independent oracle shared/checks/holidays-no.mjs (date-holidays 3.37.0,
-// type "public"), run for each year on 2026-11-25. Our computed list agrees
+// an independent oracle, the npm package date-holidays 3.37.0 (country NO,
+// type "public"), asked for each year on 2026-11-25. Our computed list agrees
 // with it date for date and name for name, including 2027 when 17 May and
 // Whit Monday fall on the same day and both are listed. 24 and 31 December
 // are not public holidays and are not in the list.

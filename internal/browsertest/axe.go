@@ -9,8 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// AxeTags are the rule sets CheckAxe runs: WCAG 2.0 and 2.1, levels A and AA
-// (the same as /work/shared/checks/axe-check.mjs).
+// AxeTags are the rule sets CheckAxe runs: WCAG 2.0 and 2.1, levels A and AA.
 var AxeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
 
 // AxeNode is one element that breaks a rule.

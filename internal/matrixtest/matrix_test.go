@@ -38,7 +38,7 @@ type fixedClock struct{}
 
 func (fixedClock) Now() time.Time { return fixedNow }
 
-// matrixUsers are the demo users of API.md and the one with emergency access.
+// matrixUsers are the demo users of docs/API.md and the one with emergency access.
 var matrixUsers = []string{"kari.ke", "ola.laerer", "ingrid.hs", "per.bv", "anne.ppt", "lise.barnehage",
 	"nils.leder", "admin", "berit.bvleder"}
 
