@@ -37,7 +37,7 @@ Brings the database schema up to date and prints its version.`
 func (m *Main) runMigrate(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("migrate", migrateUsage)
 	dsn := m.dbFlag(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	db, err := m.openDB(ctx, *dsn)
@@ -65,6 +65,9 @@ const userUsage = `Usage: samordna user <create|list|disable|enable|set-password
 
 Roles: employee, service_leader, coordinating_unit, child_welfare, admin, emergency_access.`
 
+// userSubcommands are the subcommands of "samordna user".
+var userSubcommands = []string{"create", "list", "disable", "enable", "set-password", "grant-role"}
+
 type roleList []samordna.Role
 
 func (r *roleList) String() string { return fmt.Sprint(*r) }
@@ -74,15 +77,7 @@ func (r *roleList) Set(s string) error {
 }
 
 func (m *Main) runUser(ctx context.Context, args []string) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(m.Stderr, userUsage)
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			return nil
-		}
-		return usageError("user: give a subcommand")
-	}
-	sub := args[0]
-	fs := m.newFlagSet("user "+sub, userUsage)
+	fs := m.newFlagSet("user", userUsage)
 	dsn := m.dbFlag(fs)
 	username := fs.String("username", "", "the user's username")
 	name := fs.String("name", "", "full name (create)")
@@ -91,7 +86,11 @@ func (m *Main) runUser(ctx context.Context, args []string) error {
 	withPassword := fs.Bool("password-stdin", true, "read a password from standard input (create)")
 	var roles roleList
 	fs.Var(&roles, "role", "a role; repeat for several (create, grant-role)")
-	if err := fs.Parse(args[1:]); err != nil {
+	sub, err := m.subcommand(fs, userSubcommands, args)
+	if err != nil {
+		return err
+	}
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	if sub != "list" && *username == "" {
@@ -140,9 +139,6 @@ func (m *Main) runUser(ctx context.Context, args []string) error {
 			return err
 		}
 		fmt.Fprintf(m.Stdout, "granted %s to %s\n", roles[0], *username)
-	default:
-		fmt.Fprintln(m.Stderr, userUsage)
-		return usageError("user: unknown subcommand %q", sub)
 	}
 	return nil
 }
@@ -197,21 +193,20 @@ const tokenUsage = `Usage: samordna token <create|revoke> [flags]
 
 API clients send the token as "Authorization: Bearer <token>".`
 
+// tokenSubcommands are the subcommands of "samordna token".
+var tokenSubcommands = []string{"create", "revoke"}
+
 func (m *Main) runToken(ctx context.Context, args []string) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(m.Stderr, tokenUsage)
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			return nil
-		}
-		return usageError("token: give a subcommand")
-	}
-	sub := args[0]
-	fs := m.newFlagSet("token "+sub, tokenUsage)
+	fs := m.newFlagSet("token", tokenUsage)
 	dsn := m.dbFlag(fs)
 	user := fs.String("user", "", "the user the token belongs to")
 	name := fs.String("name", "cli", "a name for the token (create)")
 	token := fs.String("token", "", "the token to revoke; - reads it from stdin (revoke)")
-	if err := fs.Parse(args[1:]); err != nil {
+	sub, err := m.subcommand(fs, tokenSubcommands, args)
+	if err != nil {
+		return err
+	}
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	if *user == "" {
@@ -240,9 +235,6 @@ func (m *Main) runToken(ctx context.Context, args []string) error {
 			return err
 		}
 		fmt.Fprintf(m.Stderr, "revoked %d token(s)\n", n)
-	default:
-		fmt.Fprintln(m.Stderr, tokenUsage)
-		return usageError("token: unknown subcommand %q", sub)
 	}
 	return nil
 }
@@ -251,22 +243,24 @@ const auditUsage = `Usage: samordna audit verify [flags]
 
 Walks the hash-chained audit trail from the first row to the last. Exits
 non-zero and names the first bad row when a row was edited, removed or
-reordered.`
+reordered. A SQLite file that does not exist is reported, not created.`
+
+// auditSubcommands are the subcommands of "samordna audit".
+var auditSubcommands = []string{"verify"}
 
 func (m *Main) runAudit(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "verify" {
-		fmt.Fprintln(m.Stderr, auditUsage)
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			return nil
-		}
-		return usageError("audit: the only subcommand is verify")
-	}
-	fs := m.newFlagSet("audit verify", auditUsage)
+	fs := m.newFlagSet("audit", auditUsage)
 	dsn := m.dbFlag(fs)
-	if err := fs.Parse(args[1:]); err != nil {
+	if _, err := m.subcommand(fs, auditSubcommands, args); err != nil {
 		return err
 	}
-	db, err := store.Open(ctx, *dsn)
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	if err := mustExist(*dsn); err != nil {
+		return err
+	}
+	db, err := openStore(ctx, *dsn)
 	if err != nil {
 		return err
 	}

@@ -24,11 +24,19 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("demo", demoUsage)
 	db := m.dbFlag(fs)
 	f := m.addServeFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	f.db = db
-	log := m.logger(*f.logLevel)
+	log, err := m.flagLogger(*f.logLevel)
+	if err != nil {
+		return err
+	}
+	ln, err := listen(*f.addr) // before the database: a taken port leaves it as it was
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	if err := resetDemo(ctx, *f.db); err != nil {
 		return err
 	}
@@ -43,7 +51,7 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
-	return m.serve(ctx, a, f, func(url string) { m.printDemo(url, *f.db, info) })
+	return m.serve(ctx, a, f, ln, func(url string) { m.printDemo(url, *f.db, info) })
 }
 
 func (m *Main) printDemo(url, dsn string, info *app.DemoInfo) {
@@ -66,7 +74,7 @@ func resetDemo(ctx context.Context, dsn string) error {
 			return nil
 		}
 	}
-	db, err := store.Open(ctx, dsn)
+	db, err := openStore(ctx, dsn)
 	if err != nil {
 		return err
 	}

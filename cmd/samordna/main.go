@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 )
 
@@ -62,52 +64,101 @@ func NewMain() *Main {
 	return &Main{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
 }
 
-const mainUsage = `Samordna coordinates a municipality's services around children, families
+// command is one of samordna's commands.
+type command struct {
+	name    string
+	summary string
+	// subcommands, for a command that has them (also listed in --help).
+	subcommands []string
+	run         func(m *Main, ctx context.Context, args []string) error
+}
+
+// commands are samordna's commands, in the order --help lists them. A new
+// command is one more line here and a run method in a file of its own.
+var commands = []command{
+	{"serve", "run the web server and the JSON API", nil, (*Main).runServe},
+	{"demo", `create a fresh demo municipality ("Demo kommune") and serve it`, nil, (*Main).runDemo},
+	{"migrate", "bring the database schema up to date", nil, (*Main).runMigrate},
+	{"user", "manage users", userSubcommands, (*Main).runUser},
+	{"token", "manage personal access tokens for the API", tokenSubcommands, (*Main).runToken},
+	{"audit", "check the audit trail", auditSubcommands, (*Main).runAudit},
+	{"routine", "manage the routines", routineSubcommands, (*Main).runRoutine},
+}
+
+// mainUsage is what "samordna --help" prints.
+func mainUsage() string {
+	var b strings.Builder
+	b.WriteString(`Samordna coordinates a municipality's services around children, families
 and adults with long-term, complex needs.
 
 Usage: samordna <command> [flags]
 
 Commands:
-  serve     run the web server and the JSON API
-  demo      create a fresh demo municipality ("Demo kommune") and serve it
-  migrate   bring the database schema up to date
-  user      manage users: create, list, disable, enable, set-password, grant-role
-  token     manage personal access tokens for the API: create, revoke
-  audit     check the audit trail: verify
-  routine   manage the routines: upload, list, default
-
+`)
+	for _, c := range commands {
+		summary := c.summary
+		if len(c.subcommands) > 0 {
+			summary += ": " + strings.Join(c.subcommands, ", ")
+		}
+		fmt.Fprintf(&b, "  %-9s %s\n", c.name, summary)
+	}
+	b.WriteString(`
 Every command takes --db (env SAMORDNA_DB): a SQLite file path (default
-samordna.db) or a postgres:// URL. Run "samordna <command> --help" for more.
-`
+samordna.db) or a postgres:// URL. Run "samordna <command> --help" for its
+flags.
+`)
+	return b.String()
+}
+
+// commandNames lists the commands' names, for error messages.
+func commandNames() string {
+	var names []string
+	for _, c := range commands {
+		names = append(names, c.name)
+	}
+	return strings.Join(names, ", ")
+}
 
 // Run runs the command line args.
 func (m *Main) Run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprint(m.Stderr, mainUsage)
+		fmt.Fprint(m.Stderr, mainUsage())
 		return usageError("no command given")
 	}
-	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "serve":
-		return m.runServe(ctx, rest)
-	case "demo":
-		return m.runDemo(ctx, rest)
-	case "migrate":
-		return m.runMigrate(ctx, rest)
-	case "user":
-		return m.runUser(ctx, rest)
-	case "token":
-		return m.runToken(ctx, rest)
-	case "audit":
-		return m.runAudit(ctx, rest)
-	case "routine":
-		return m.runRoutine(ctx, rest)
+	name, rest := args[0], args[1:]
+	switch name {
 	case "help", "-h", "--help", "-help":
-		fmt.Fprint(m.Stdout, mainUsage)
+		fmt.Fprint(m.Stdout, mainUsage())
 		return nil
 	}
-	fmt.Fprint(m.Stderr, mainUsage)
-	return usageError("unknown command %q", cmd)
+	for _, c := range commands {
+		if c.name == name {
+			return c.run(m, ctx, rest)
+		}
+	}
+	return usageError("unknown command %q; the commands are %s (samordna --help explains them)", name, commandNames())
+}
+
+// subcommand picks the subcommand of a command from args[0]. With no
+// subcommand, or an unknown one, it prints fs's usage and returns a usage
+// error naming the known ones; with --help it prints the usage and the flags
+// and returns flag.ErrHelp.
+func (m *Main) subcommand(fs *flag.FlagSet, subcommands, args []string) (string, error) {
+	if len(args) == 0 {
+		fs.Usage()
+		return "", usageError("%s: give a subcommand: %s", fs.Name(), strings.Join(subcommands, ", "))
+	}
+	switch sub := args[0]; {
+	case sub == "-h" || sub == "-help" || sub == "--help" || sub == "help":
+		fs.Usage()
+		return "", flag.ErrHelp
+	case !slices.Contains(subcommands, sub):
+		fs.Usage()
+		return "", usageError("%s: unknown subcommand %q; the subcommands are %s", fs.Name(), sub,
+			strings.Join(subcommands, ", "))
+	default:
+		return sub, nil
+	}
 }
 
 // env returns the environment variable or the fallback.
@@ -127,6 +178,19 @@ func (m *Main) newFlagSet(name, usage string) *flag.FlagSet {
 		fs.PrintDefaults()
 	}
 	return fs
+}
+
+// parseFlags parses args into fs and refuses anything left over: a word
+// that is not a flag would otherwise stop the parsing and leave the flags
+// after it silently unused.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("%s: unexpected argument %q (flags start with --)", fs.Name(), fs.Arg(0))
+	}
+	return nil
 }
 
 // dbFlag adds --db with its environment fallback.

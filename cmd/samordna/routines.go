@@ -22,20 +22,19 @@ const routineUsage = `Usage: samordna routine <upload|list|default> [flags]
 Cases keep the routine version they started under; new cases follow the newest.
 See pathway.Parse for the document format and routines/ for examples.`
 
+// routineSubcommands are the subcommands of "samordna routine".
+var routineSubcommands = []string{"upload", "list", "default"}
+
 func (m *Main) runRoutine(ctx context.Context, args []string) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(m.Stderr, routineUsage)
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			return nil
-		}
-		return usageError("routine: give a subcommand")
-	}
-	sub := args[0]
-	fs := m.newFlagSet("routine "+sub, routineUsage)
+	fs := m.newFlagSet("routine", routineUsage)
 	dsn := m.dbFlag(fs)
 	file := fs.String("file", "", "the routine document (upload)")
 	id := fs.String("id", "", "the routine's id (default)")
-	if err := fs.Parse(args[1:]); err != nil {
+	sub, err := m.subcommand(fs, routineSubcommands, args)
+	if err != nil {
+		return err
+	}
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	switch {
@@ -43,9 +42,6 @@ func (m *Main) runRoutine(ctx context.Context, args []string) error {
 		return usageError("routine upload: --file is required")
 	case sub == "default" && *id == "":
 		return usageError("routine default: --id is required")
-	case sub != "upload" && sub != "list" && sub != "default":
-		fmt.Fprintln(m.Stderr, routineUsage)
-		return usageError("routine: unknown subcommand %q", sub)
 	}
 	a, done, err := m.openApp(ctx, *dsn)
 	if err != nil {

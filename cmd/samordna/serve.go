@@ -7,6 +7,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/samordna/samordna/app"
@@ -50,11 +54,19 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("serve", serveUsage)
 	db := m.dbFlag(fs)
 	f := m.addServeFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	f.db = db
-	log := m.logger(*f.logLevel)
+	log, err := m.flagLogger(*f.logLevel)
+	if err != nil {
+		return err
+	}
+	ln, err := listen(*f.addr) // before the database: a taken port leaves no new file behind
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	sdb, err := m.openDB(ctx, *f.db)
 	if err != nil {
 		return err
@@ -64,41 +76,109 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if a.AllowSynthetic, err = a.IsDemo(ctx); err != nil {
 		return err
 	}
-	return m.serve(ctx, a, f, nil)
+	return m.serve(ctx, a, f, ln, nil)
+}
+
+// listen listens on addr, naming the address and the flag that changes it
+// when it cannot (typically: another server has the port).
+func listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("cannot listen on %s (choose another address with --addr or SAMORDNA_ADDR): %w", addr, err)
+	}
+	return ln, nil
 }
 
 // openDB opens and migrates the database.
 func (m *Main) openDB(ctx context.Context, dsn string) (*store.DB, error) {
-	db, err := store.Open(ctx, dsn)
+	db, err := openStore(ctx, dsn)
 	if err != nil {
 		return nil, err
 	}
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
-		return nil, err
+		return nil, dbError(dsn, fmt.Errorf("migrate: %w", err))
 	}
 	return db, nil
 }
 
-func (m *Main) logger(level string) *slog.Logger {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(level)); err != nil {
-		l = slog.LevelInfo
+// openStore opens the database without migrating it; an error names the
+// database (a postgres:// URL without its password).
+func openStore(ctx context.Context, dsn string) (*store.DB, error) {
+	if !store.IsPostgresDSN(dsn) {
+		dir := filepath.Dir(dsn)
+		if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("database %s: the folder %s does not exist", dsn, dir)
+		}
 	}
-	return slog.New(slog.NewJSONHandler(m.Stderr, &slog.HandlerOptions{Level: l}))
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, dbError(dsn, err)
+	}
+	return db, nil
 }
 
-// serve listens and serves until ctx ends, then shuts down gracefully.
+// mustExist reports a SQLite file that does not exist, for commands that
+// only read a database and must not create an empty one.
+func mustExist(dsn string) error {
+	if store.IsPostgresDSN(dsn) {
+		return nil
+	}
+	if _, err := os.Stat(dsn); errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("database %s: no such file (give the SQLite file with --db or SAMORDNA_DB)", dsn)
+	} else if err != nil {
+		return dbError(dsn, err)
+	}
+	return nil
+}
+
+// dsnPassword finds a postgres:// URL's password: in the user part
+// (group 1 is what comes before it) or as a password= parameter (group 2).
+var dsnPassword = regexp.MustCompile(`^(postgres(?:ql)?://[^:@/?]*:)[^@/?]*@|([?&]password=)[^&]*`)
+
+// dbError names the database in err's message, with the password of a
+// postgres:// URL left out (also where the driver quotes a URL it cannot
+// parse).
+func dbError(dsn string, err error) error {
+	shown := dsnPassword.ReplaceAllStringFunc(dsn, func(s string) string {
+		m := dsnPassword.FindStringSubmatch(s)
+		if m[1] != "" {
+			return m[1] + "xxxxx@"
+		}
+		return m[2] + "xxxxx"
+	})
+	if shown == dsn {
+		return fmt.Errorf("database %s: %w", dsn, err)
+	}
+	return fmt.Errorf("database %s: %s", shown, strings.ReplaceAll(err.Error(), dsn, shown))
+}
+
+// logLevels are the values --log-level takes.
+var logLevels = map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo,
+	"warn": slog.LevelWarn, "error": slog.LevelError}
+
+// flagLogger returns the JSON logger at the level --log-level names, or a
+// usage error for a level it does not know.
+func (m *Main) flagLogger(level string) (*slog.Logger, error) {
+	l, ok := logLevels[strings.ToLower(level)]
+	if !ok {
+		return nil, usageError("--log-level %q: use debug, info, warn or error", level)
+	}
+	return slog.New(slog.NewJSONHandler(m.Stderr, &slog.HandlerOptions{Level: l})), nil
+}
+
+// logger returns the JSON logger at one of the logLevels.
+func (m *Main) logger(level string) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(m.Stderr, &slog.HandlerOptions{Level: logLevels[level]}))
+}
+
+// serve serves on ln until ctx ends, then shuts down gracefully.
 // announce, if set, prints something once the server listens.
-func (m *Main) serve(ctx context.Context, a *app.App, f serveFlags, announce func(url string)) error {
+func (m *Main) serve(ctx context.Context, a *app.App, f serveFlags, ln net.Listener, announce func(url string)) error {
 	if err := a.LoadRoutines(ctx); err != nil { // a broken routine stops the start, naming file and line
 		return err
 	}
 	srv, err := web.New(a, web.Config{BaseURL: *f.baseURL})
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", *f.addr)
 	if err != nil {
 		return err
 	}

@@ -62,30 +62,6 @@ func TestGracefulShutdownFinishesInFlightRequest(t *testing.T) {
 	}
 }
 
-func TestHelpExplainsEveryCommand(t *testing.T) {
-	var out bytes.Buffer
-	m := &Main{Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }}
-	if err := m.Run(context.Background(), []string{"--help"}); err != nil {
-		t.Fatal(err)
-	}
-	for _, cmd := range []string{"serve", "demo", "migrate", "user", "token", "audit"} {
-		if !strings.Contains(out.String(), cmd) {
-			t.Errorf("help does not mention %q", cmd)
-		}
-	}
-	for _, cmd := range [][]string{{"serve", "--help"}, {"demo", "--help"}, {"migrate", "--help"},
-		{"user", "--help"}, {"token", "--help"}, {"audit", "--help"}} {
-		out.Reset()
-		_ = m.Run(context.Background(), cmd)
-		if !strings.Contains(out.String(), "Usage: samordna "+cmd[0]) {
-			t.Errorf("%v prints no usage: %q", cmd, out.String())
-		}
-	}
-	if err := m.Run(context.Background(), []string{"nonsense"}); exitCode(err) != 2 {
-		t.Errorf("unknown command: exit code %d, want 2", exitCode(err))
-	}
-}
-
 // TestEnvironmentFallbacks: flags fall back to SAMORDNA_* variables.
 func TestEnvironmentFallbacks(t *testing.T) {
 	env := map[string]string{"SAMORDNA_DB": "/tmp/x.db", "SAMORDNA_ADDR": "127.0.0.1:9999"}
