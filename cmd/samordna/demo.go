@@ -24,6 +24,8 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("demo", demoUsage)
 	db := m.dbFlag(fs)
 	f := m.addServeFlags(fs)
+	af := m.addAuditFlags(fs)
+	every := m.checkpointEveryFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -32,7 +34,7 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	if err := resetDemo(ctx, *f.db); err != nil {
 		return err
 	}
-	sdb, err := m.openDB(ctx, *f.db)
+	sdb, audit, err := m.openAudited(ctx, *f.db, af)
 	if err != nil {
 		return err
 	}
@@ -43,6 +45,11 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
+	stop, err := startCheckpoints(ctx, sdb, audit, *every, store.CheckpointReset, log)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	return m.serve(ctx, a, f, func(url string) { m.printDemo(url, *f.db, info) })
 }
 

@@ -50,12 +50,14 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("serve", serveUsage)
 	db := m.dbFlag(fs)
 	f := m.addServeFlags(fs)
+	af := m.addAuditFlags(fs)
+	every := m.checkpointEveryFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	f.db = db
 	log := m.logger(*f.logLevel)
-	sdb, err := m.openDB(ctx, *f.db)
+	sdb, audit, err := m.openAudited(ctx, *f.db, af)
 	if err != nil {
 		return err
 	}
@@ -64,6 +66,11 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if a.AllowSynthetic, err = a.IsDemo(ctx); err != nil {
 		return err
 	}
+	stop, err := startCheckpoints(ctx, sdb, audit, *every, store.CheckpointStart, log)
+	if err != nil {
+		return err
+	}
+	defer stop() // the last checkpoint, after the last request
 	return m.serve(ctx, a, f, nil)
 }
 
