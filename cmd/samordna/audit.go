@@ -294,7 +294,7 @@ func (m *Main) runAuditVerify(ctx context.Context, args []string) error {
 	if err != nil {
 		return m.auditBroken(err)
 	}
-	m.printAuditReport(r)
+	m.printAuditReport(r, true)
 	return nil
 }
 
@@ -308,7 +308,10 @@ func (m *Main) auditBroken(err error) error {
 	return &exitError{code: 1, err: problem}
 }
 
-func (m *Main) printAuditReport(r *store.AuditReport) {
+// printAuditReport prints what a verification found; checkpoints says
+// whether it held the trail against them (restore does not: a backup is
+// older than the newest checkpoint by nature).
+func (m *Main) printAuditReport(r *store.AuditReport, checkpoints bool) {
 	fmt.Fprintf(m.Stdout, "audit trail OK: %d rows verified", r.Rows)
 	if n := r.Unkeyed(); n > 0 {
 		fmt.Fprintf(m.Stdout, " (rows 1–%d carry the unkeyed hash of before the chain was keyed)", n)
@@ -319,7 +322,7 @@ func (m *Main) printAuditReport(r *store.AuditReport) {
 	}
 	if cp := r.Checkpoint; cp != nil {
 		fmt.Fprintf(m.Stdout, "newest checkpoint %s (%s) at row %d: matches\n", cp.At.Format(time.RFC3339), cp.Reason, cp.Seq)
-	} else {
+	} else if checkpoints {
 		fmt.Fprintln(m.Stdout, "WARNING: no checkpoint found: removal of the newest rows cannot be detected")
 	}
 }

@@ -102,6 +102,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runAudit(ctx, rest)
 	case "routine":
 		return m.runRoutine(ctx, rest)
+	case "backup":
+		return m.runBackup(ctx, rest)
+	case "restore":
+		return m.runRestore(ctx, rest)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(m.Stdout, mainUsage)
 		return nil
