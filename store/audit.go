@@ -2,6 +2,7 @@ package store
 
 import (
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -143,7 +144,7 @@ func VerifyAudit(tx *Tx) (int64, error) {
 // the checkpoints (loaded with LoadCheckpoints). It returns what it
 // checked, and an *AuditProblem naming the first row that was edited,
 // removed (a gap), reordered (a broken link), recomputed without the key,
-// or truncated (the head set back behind the newest checkpoint); nil when
+// or truncated (the head set back behind a checkpoint); nil when
 // the chain holds. Rows before keyed_from are checked with the unkeyed
 // hash, the rest with the transaction's key, which must be the chain's.
 // Run it in DB.ReadSnapshot so that rows and head are read at one instant.
@@ -164,17 +165,20 @@ func VerifyAuditAgainst(tx *Tx, checkpoints []Checkpoint) (*AuditReport, error) 
 	if p != nil {
 		return r, p
 	}
-	if len(cps) > 0 {
-		r.Checkpoint = &cps[len(cps)-1]
-		if cp := r.Checkpoint; cp.KeyedFrom != r.KeyedFrom {
+	var highest *Checkpoint // the checkpoint that saw the most rows
+	bySeq := map[int64]*Checkpoint{}
+	for i := range cps {
+		cp := &cps[i]
+		if cp.KeyedFrom != r.KeyedFrom {
 			return r, &AuditProblem{Seq: min(cp.KeyedFrom, r.KeyedFrom), Kind: ProblemRecomputed,
 				Reason: fmt.Sprintf("the keyed chain starts at row %d, but the checkpoint of %s says row %d: "+
 					"rows were rewritten with the unkeyed hash", r.KeyedFrom, cp.At.Format(time.RFC3339), cp.KeyedFrom)}
 		}
-	}
-	bySeq := map[int64]*Checkpoint{}
-	for i := range cps {
-		bySeq[cps[i].Seq] = &cps[i]
+		bySeq[cp.Seq] = cp
+		if highest == nil || cp.Seq > highest.Seq {
+			highest = cp
+		}
+		r.Checkpoint = cp // the newest, for the report
 	}
 	last, lastHash, err := walkAudit(tx, k, r, bySeq)
 	if err != nil {
@@ -186,12 +190,42 @@ func VerifyAuditAgainst(tx *Tx, checkpoints []Checkpoint) (*AuditReport, error) 
 	case headSeq != last || headHash != lastHash:
 		return r, &AuditProblem{Seq: headSeq, Kind: ProblemEdited, Reason: "the head does not match the newest row"}
 	}
-	if cp := r.Checkpoint; cp != nil && cp.Seq > last {
+	if cp := highest; cp != nil && cp.Seq > last {
 		return r, &AuditProblem{Seq: last + 1, Kind: ProblemTruncated,
 			Reason: fmt.Sprintf("the trail ends at row %d, but the checkpoint of %s saw row %d: the newest rows were removed "+
 				"and the head set back", last, cp.At.Format(time.RFC3339), cp.Seq)}
 	}
 	return r, nil
+}
+
+// CheckAgainstCheckpoint is the quick check a server makes before each new
+// checkpoint: the trail still reaches the checkpoint's row, that row still
+// has its hash, and the keyed chain starts where it did. A new checkpoint
+// must never bless a truncated or rewritten trail.
+func CheckAgainstCheckpoint(tx *Tx, cp *Checkpoint) error {
+	var headSeq, keyedFrom int64
+	if err := tx.QueryRow(`SELECT seq, keyed_from FROM audit_head WHERE id = 1`).Scan(&headSeq, &keyedFrom); err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	at := cp.At.Format(time.RFC3339)
+	if headSeq < cp.Seq {
+		return &AuditProblem{Seq: headSeq + 1, Kind: ProblemTruncated,
+			Reason: fmt.Sprintf("the head is row %d, but the checkpoint of %s saw row %d", headSeq, at, cp.Seq)}
+	}
+	if keyedFrom != cp.KeyedFrom {
+		return &AuditProblem{Seq: min(keyedFrom, cp.KeyedFrom), Kind: ProblemRecomputed,
+			Reason: fmt.Sprintf("the keyed chain starts at row %d, but the checkpoint of %s says row %d", keyedFrom, at, cp.KeyedFrom)}
+	}
+	if cp.Seq == 0 {
+		return nil
+	}
+	var hash string
+	err := tx.QueryRow(`SELECT hash FROM audit_events WHERE seq = $1`, cp.Seq).Scan(&hash)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && hash != cp.Hash) {
+		return &AuditProblem{Seq: cp.Seq, Kind: ProblemRecomputed,
+			Reason: fmt.Sprintf("the row is not the one the checkpoint of %s saw", at)}
+	}
+	return err
 }
 
 // checkKey refuses to verify a keyed chain without its key.

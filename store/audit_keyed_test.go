@@ -210,6 +210,19 @@ func TestAuditVerifyCatchesTruncation(t *testing.T) {
 		}
 		_, err := verifyWith(t, db, dir)
 		wantProblem(t, err, store.ProblemTruncated, 4)
+
+		// A server checks the trail against its last checkpoint before it
+		// writes the next one, and refuses; and if a later checkpoint had
+		// been written at the truncated head, the earlier one still shows it.
+		cps, err := store.LoadCheckpoints(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = db.Read(context.Background(), func(tx *store.Tx) error { return store.CheckAgainstCheckpoint(tx, &cps[0]) })
+		wantProblem(t, err, store.ProblemTruncated, 4)
+		checkpoint(t, db, dir, store.CheckpointInterval, time.Now().Add(time.Minute))
+		_, err = verifyWith(t, db, dir)
+		wantProblem(t, err, store.ProblemTruncated, 4)
 	})
 }
 

@@ -175,3 +175,20 @@ func currentCheckpoints(k *AuditKey, cps []Checkpoint) ([]Checkpoint, *AuditProb
 	}
 	return cps, nil
 }
+
+// HighestCheckpoint returns, of the checkpoints that apply (see
+// currentCheckpoints), the one that saw the most rows, or nil when there is
+// none. A checkpoint not signed with k is an *AuditProblem.
+func HighestCheckpoint(k *AuditKey, cps []Checkpoint) (*Checkpoint, error) {
+	cur, p := currentCheckpoints(k, cps)
+	if p != nil {
+		return nil, p
+	}
+	var top *Checkpoint
+	for i := range cur {
+		if top == nil || cur[i].Seq > top.Seq {
+			top = &cur[i]
+		}
+	}
+	return top, nil
+}

@@ -31,7 +31,7 @@ func (m *Main) openApp(ctx context.Context, dsn string) (*app.App, func(), error
 	log := m.logger("warn")
 	a := app.New(db, nil, log)
 	return a, func() {
-		if _, err := writeCheckpoint(context.Background(), db, s, store.CheckpointCommand, log); err != nil {
+		if err := newCheckpointer(db, s, log, false).write(context.Background(), store.CheckpointCommand); err != nil {
 			log.Error("audit checkpoint", "err", err)
 		}
 		db.Close()

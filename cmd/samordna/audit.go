@@ -141,36 +141,75 @@ func (m *Main) openAudited(ctx context.Context, dsn string, f auditFlags) (*stor
 	return db, &s, nil
 }
 
-// writeCheckpoint records the head of db's audit trail: in the log always,
-// and as a file when s has a checkpoint folder.
-func writeCheckpoint(ctx context.Context, db *store.DB, s *auditSetup, reason string, log *slog.Logger) (store.Checkpoint, error) {
+// checkpointer writes checkpoints of one database's audit trail: in the log
+// always, and as files when there is a checkpoint folder. It writes one
+// only after checking that the trail still holds what the previous one saw,
+// so a checkpoint never blesses a truncated or rewritten trail.
+type checkpointer struct {
+	db   *store.DB
+	s    *auditSetup
+	log  *slog.Logger
+	prev *store.Checkpoint // the newest checkpoint known to hold; nil: none
+}
+
+// newCheckpointer starts from the checkpoint in the folder that saw the
+// most rows, unless supersede (a restore or a fresh demo: the trail went
+// back on purpose). A folder it cannot trust is logged and not started from.
+func newCheckpointer(db *store.DB, s *auditSetup, log *slog.Logger, supersede bool) *checkpointer {
+	c := &checkpointer{db: db, s: s, log: log}
+	if supersede || s.checkpointDir == "" {
+		return c
+	}
+	cps, err := store.LoadCheckpoints(s.checkpointDir)
+	if err == nil {
+		c.prev, err = store.HighestCheckpoint(s.key, cps)
+	}
+	if err != nil {
+		log.Error("audit checkpoints: run samordna audit verify", "err", err)
+	}
+	return c
+}
+
+// write records the head now, or returns why the trail no longer matches
+// the previous checkpoint (an *store.AuditProblem) and records nothing.
+func (c *checkpointer) write(ctx context.Context, reason string) error {
 	var cp store.Checkpoint
-	err := db.Read(ctx, func(tx *store.Tx) (err error) {
+	err := c.db.Read(ctx, func(tx *store.Tx) (err error) {
+		if c.prev != nil {
+			if err := store.CheckAgainstCheckpoint(tx, c.prev); err != nil {
+				return err
+			}
+		}
 		cp, err = store.AuditCheckpoint(tx, time.Now(), reason)
 		return err
 	})
 	if err != nil {
-		return cp, err
+		return fmt.Errorf("audit checkpoint: %w", err)
 	}
-	log.Info("audit checkpoint", "seq", cp.Seq, "hash", cp.Hash, "keyed_from", cp.KeyedFrom,
+	c.log.Info("audit checkpoint", "seq", cp.Seq, "hash", cp.Hash, "keyed_from", cp.KeyedFrom,
 		"key_id", cp.KeyID, "reason", cp.Reason, "at", cp.At, "mac", cp.MAC)
-	if s.checkpointDir != "" {
-		_, err = store.WriteCheckpoint(s.checkpointDir, cp)
+	if c.s.checkpointDir != "" {
+		if _, err := store.WriteCheckpoint(c.s.checkpointDir, cp); err != nil {
+			return err
+		}
 	}
-	return cp, err
+	c.prev = &cp
+	return nil
 }
 
-// startCheckpoints writes a checkpoint now, then every interval when the
-// trail has grown, and a last one when the returned stop is called (at
-// shutdown, after the last request).
+// startCheckpoints writes a checkpoint now (reason start, or reset for a
+// fresh demo), then every interval when the trail has grown, and a last one
+// when the returned stop is called (at shutdown, after the last request). A
+// trail that no longer matches is logged as an error at each try; the
+// server keeps serving.
 func startCheckpoints(ctx context.Context, db *store.DB, s *auditSetup, every time.Duration, start string,
 	log *slog.Logger) (func(), error) {
 	if every <= 0 {
 		return nil, usageError("--audit-checkpoint-every must be positive")
 	}
-	last, err := writeCheckpoint(ctx, db, s, start, log)
-	if err != nil {
-		return nil, fmt.Errorf("audit checkpoint: %w", err)
+	c := newCheckpointer(db, s, log, start == store.CheckpointReset)
+	if err := c.write(ctx, start); err != nil {
+		log.Error("audit trail does not match its checkpoint: run samordna audit verify", "err", err)
 	}
 	done := make(chan struct{})
 	var wg sync.WaitGroup
@@ -179,6 +218,10 @@ func startCheckpoints(ctx context.Context, db *store.DB, s *auditSetup, every ti
 		defer wg.Done()
 		t := time.NewTicker(every)
 		defer t.Stop()
+		var seen int64 = -1
+		if c.prev != nil {
+			seen = c.prev.Seq
+		}
 		for {
 			select {
 			case <-done:
@@ -189,20 +232,19 @@ func startCheckpoints(ctx context.Context, db *store.DB, s *auditSetup, every ti
 			err := db.Read(context.Background(), func(tx *store.Tx) error {
 				return tx.QueryRow(`SELECT seq FROM audit_head WHERE id = 1`).Scan(&seq)
 			})
-			if err != nil || seq == last.Seq {
+			if err != nil || seq == seen {
 				continue
 			}
-			if cp, err := writeCheckpoint(context.Background(), db, s, store.CheckpointInterval, log); err != nil {
-				log.Error("audit checkpoint", "err", err)
-			} else {
-				last = cp
+			seen = seq
+			if err := c.write(context.Background(), store.CheckpointInterval); err != nil {
+				log.Error("audit trail does not match its checkpoint: run samordna audit verify", "err", err)
 			}
 		}
 	}()
 	return func() {
 		close(done)
 		wg.Wait()
-		if _, err := writeCheckpoint(context.Background(), db, s, store.CheckpointShutdown, log); err != nil {
+		if err := c.write(context.Background(), store.CheckpointShutdown); err != nil {
 			log.Error("audit checkpoint at shutdown", "err", err)
 		}
 	}, nil

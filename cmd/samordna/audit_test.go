@@ -181,6 +181,22 @@ func TestAuditVerifyCatchesRewriteAndTruncation(t *testing.T) {
 				asDBA(t, dsn, d, `DELETE FROM audit_events WHERE seq = 2`,
 					`UPDATE audit_head SET seq = 1, hash = '`+evs[0].Hash+`' WHERE id = 1`)
 				wantBroken(t, env, dsn, 2, store.ProblemTruncated)
+
+				// The next command appends a new row 2; its checkpoint is
+				// refused (the trail no longer holds the row the last one
+				// saw), so the rewrite stays visible.
+				dir := env[envAuditCheckpoints]
+				if d == store.SQLite {
+					dir = dsn + ".audit-checkpoints"
+				}
+				before, _ := filepath.Glob(filepath.Join(dir, "checkpoint-*.json"))
+				if _, _, err := cli(env, "user", "disable", "--db", dsn, "--username", "per.bv"); err != nil {
+					t.Fatal(err)
+				}
+				if after, _ := filepath.Glob(filepath.Join(dir, "checkpoint-*.json")); len(after) != len(before) {
+					t.Fatalf("a checkpoint was written over the truncated trail: %d files, were %d", len(after), len(before))
+				}
+				wantBroken(t, env, dsn, 2, store.ProblemRecomputed)
 			})
 		})
 	}

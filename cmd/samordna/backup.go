@@ -96,7 +96,7 @@ func (m *Main) runRestore(ctx context.Context, args []string) error {
 	if err := m.keepRestoredKey(*dsn, &s); err != nil {
 		return err
 	}
-	if _, err := writeCheckpoint(ctx, db, &s, store.CheckpointRestore, m.logger("warn")); err != nil {
+	if err := newCheckpointer(db, &s, m.logger("warn"), true).write(ctx, store.CheckpointRestore); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "restored %s into the %s database\n", *from, db.Dialect())
