@@ -333,6 +333,11 @@ func (m *Main) runAuditVerify(ctx context.Context, args []string) error {
 		r, err = store.VerifyAuditAgainst(tx, cps)
 		return err
 	})
+	var problem *store.AuditProblem
+	if s.key == nil && errors.As(err, &problem) && problem.Kind == store.ProblemKey {
+		// Not a broken trail: one this command cannot check without its key.
+		return fmt.Errorf("the audit trail is keyed: give its key with --audit-key or %s", envAuditKey)
+	}
 	if err != nil {
 		return m.auditBroken(err)
 	}

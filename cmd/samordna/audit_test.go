@@ -270,6 +270,10 @@ func TestServeKeysAndCheckpointsTheTrail(t *testing.T) {
 				t.Fatalf("serve with another key: %v, want a refusal", err)
 			}
 			if d == store.Postgres {
+				_, _, err = cli(nil, "audit", "verify", "--db", dsn)
+				if err == nil || !strings.Contains(err.Error(), "give its key") {
+					t.Fatalf("verify on PostgreSQL without the key: %v", err)
+				}
 				_, _, err = cli(nil, "serve", "--db", dsn, "--addr", "127.0.0.1:0")
 				if err == nil || !strings.Contains(err.Error(), "no audit key") {
 					t.Fatalf("serve on PostgreSQL without a key: %v, want a refusal", err)
