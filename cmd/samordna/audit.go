@@ -109,6 +109,9 @@ func loadAuditKey(s *auditSetup, create bool) error {
 // refusing a key other than the one the trail is written with.
 func (m *Main) openAudited(ctx context.Context, dsn string, f auditFlags) (*store.DB, *auditSetup, error) {
 	s := auditPaths(dsn, f)
+	if s.keyFile == "" {
+		return nil, nil, loadAuditKey(&s, false) // says that PostgreSQL needs a key, before touching it
+	}
 	db, err := m.openDB(ctx, dsn)
 	if err != nil {
 		return nil, nil, err
