@@ -117,7 +117,8 @@ func pruneCheckpoints(dir string) error {
 		return err
 	}
 	for len(names) > keepCheckpoints {
-		if err := os.Remove(names[0]); err != nil {
+		// Several servers may prune one folder at once: gone is fine.
+		if err := os.Remove(names[0]); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("audit checkpoint: %w", err)
 		}
 		names = names[1:]
