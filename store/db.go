@@ -40,6 +40,10 @@ type DB struct {
 	// beforeCommit, when set, runs inside every write transaction just before
 	// commit. Tests use it to inject faults.
 	beforeCommit func(*Tx) error
+	// auditKey keys the audit chain; see auditkey.go.
+	auditKey *AuditKey
+	// pgURL is the PostgreSQL URL as given ("" for SQLite), for pg_dump.
+	pgURL string
 }
 
 // IsPostgresDSN reports whether dsn names a PostgreSQL database.
@@ -67,8 +71,8 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	return db, nil
 }
 
-func openPostgres(dsn string) (*DB, error) {
-	dsn, err := withoutJIT(dsn)
+func openPostgres(given string) (*DB, error) {
+	dsn, err := withoutJIT(given)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
@@ -79,7 +83,7 @@ func openPostgres(dsn string) (*DB, error) {
 	pool.SetMaxOpenConns(20)
 	pool.SetMaxIdleConns(20)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{dialect: Postgres, write: pool, read: pool}, nil
+	return &DB{dialect: Postgres, write: pool, read: pool, pgURL: given}, nil
 }
 
 // withoutJIT turns PostgreSQL's JIT compilation off for Samordna's
@@ -169,7 +173,7 @@ func (db *DB) SetBeforeCommit(f func(*Tx) error) { db.beforeCommit = f }
 // Write runs fn in a read-write transaction and commits it when fn returns
 // nil. The commit is durable when Write returns.
 func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
-	return db.run(ctx, db.write, false, fn)
+	return db.run(ctx, db.write, false, sql.LevelDefault, fn)
 }
 
 // stmtsFor returns the statement cache of a pool (nil on PostgreSQL).
@@ -182,16 +186,28 @@ func (db *DB) stmtsFor(pool *sql.DB) *stmtCache {
 
 // Read runs fn in a read-only transaction.
 func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
-	return db.run(ctx, db.read, true, fn)
+	return db.run(ctx, db.read, true, sql.LevelDefault, fn)
 }
 
-func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx) error) error {
-	opts := &sql.TxOptions{ReadOnly: readOnly && db.dialect == Postgres}
+// ReadSnapshot runs fn in a read-only transaction whose statements all see
+// one snapshot, even while others write: REPEATABLE READ on PostgreSQL
+// (where a plain read transaction sees each statement's own snapshot); on
+// SQLite every read transaction on the WAL is one already.
+func (db *DB) ReadSnapshot(ctx context.Context, fn func(*Tx) error) error {
+	level := sql.LevelDefault
+	if db.dialect == Postgres {
+		level = sql.LevelRepeatableRead
+	}
+	return db.run(ctx, db.read, true, level, fn)
+}
+
+func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, level sql.IsolationLevel, fn func(*Tx) error) error {
+	opts := &sql.TxOptions{ReadOnly: readOnly && db.dialect == Postgres, Isolation: level}
 	sqlTx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{ctx: ctx, tx: sqlTx, dialect: db.dialect, stmts: db.stmtsFor(pool)}
+	tx := &Tx{ctx: ctx, tx: sqlTx, dialect: db.dialect, stmts: db.stmtsFor(pool), auditKey: db.auditKey}
 	committed := false
 	defer func() {
 		// Roll back on every way out but a commit: an error, a panic, or
@@ -222,6 +238,8 @@ type Tx struct {
 	tx      *sql.Tx
 	dialect Dialect
 	stmts   *stmtCache // nil: run every statement unprepared
+	// auditKey is the DB's audit key (nil when none is set).
+	auditKey *AuditKey
 }
 
 // Dialect reports which database the transaction runs on.

@@ -20,14 +20,22 @@ func cliActor() *samordna.Actor {
 	return &samordna.Actor{RequestID: "cli", Client: "cli"}
 }
 
-// openApp opens and migrates the database named by the --db flag.
+// openApp opens and migrates the database named by the --db flag, with its
+// audit key (audit.go; from the environment). Its done function writes a
+// checkpoint of the audit trail, then closes the database.
 func (m *Main) openApp(ctx context.Context, dsn string) (*app.App, func(), error) {
-	db, err := m.openDB(ctx, dsn)
+	db, s, err := m.openAudited(ctx, dsn, m.envAuditFlags())
 	if err != nil {
 		return nil, nil, err
 	}
-	a := app.New(db, nil, m.logger("warn"))
-	return a, func() { db.Close() }, nil
+	log := m.logger("warn")
+	a := app.New(db, nil, log)
+	return a, func() {
+		if err := newCheckpointer(db, s, log, false).write(context.Background(), store.CheckpointCommand); err != nil {
+			log.Error("audit checkpoint", "err", err)
+		}
+		db.Close()
+	}, nil
 }
 
 const migrateUsage = `Usage: samordna migrate [flags]
@@ -236,44 +244,5 @@ func (m *Main) runToken(ctx context.Context, args []string) error {
 		}
 		fmt.Fprintf(m.Stderr, "revoked %d token(s)\n", n)
 	}
-	return nil
-}
-
-const auditUsage = `Usage: samordna audit verify [flags]
-
-Walks the hash-chained audit trail from the first row to the last. Exits
-non-zero and names the first bad row when a row was edited, removed or
-reordered. A SQLite file that does not exist is reported, not created.`
-
-// auditSubcommands are the subcommands of "samordna audit".
-var auditSubcommands = []string{"verify"}
-
-func (m *Main) runAudit(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("audit", auditUsage)
-	dsn := m.dbFlag(fs)
-	if _, err := m.subcommand(fs, auditSubcommands, args); err != nil {
-		return err
-	}
-	if err := parseFlags(fs, args[1:]); err != nil {
-		return err
-	}
-	if err := mustExist(*dsn); err != nil {
-		return err
-	}
-	db, err := openStore(ctx, *dsn)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	n, err := app.New(db, nil, nil).VerifyAudit(ctx)
-	var problem *store.AuditProblem
-	if errors.As(err, &problem) {
-		fmt.Fprintf(m.Stdout, "audit trail BROKEN at row %d: %s\n", problem.Seq, problem.Reason)
-		return &exitError{code: 1, err: problem}
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(m.Stdout, "audit trail OK: %d rows verified\n", n)
 	return nil
 }

@@ -24,6 +24,8 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("demo", demoUsage)
 	db := m.dbFlag(fs)
 	f := m.addServeFlags(fs)
+	af := m.addAuditFlags(fs)
+	every := m.checkpointEveryFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -40,7 +42,7 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	if err := resetDemo(ctx, *f.db); err != nil {
 		return err
 	}
-	sdb, err := m.openDB(ctx, *f.db)
+	sdb, audit, err := m.openAudited(ctx, *f.db, af)
 	if err != nil {
 		return err
 	}
@@ -51,6 +53,11 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
+	stop, err := startCheckpoints(ctx, sdb, audit, *every, store.CheckpointReset, log)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	return m.serve(ctx, a, f, ln, func(url string) { m.printDemo(url, *f.db, info) })
 }
 

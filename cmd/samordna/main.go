@@ -81,8 +81,10 @@ var commands = []command{
 	{"migrate", "bring the database schema up to date", nil, (*Main).runMigrate},
 	{"user", "manage users", userSubcommands, (*Main).runUser},
 	{"token", "manage personal access tokens for the API", tokenSubcommands, (*Main).runToken},
-	{"audit", "check the audit trail", auditSubcommands, (*Main).runAudit},
+	{"audit", "check the audit trail and make its key", auditSubcommands, (*Main).runAudit},
 	{"routine", "manage the routines", routineSubcommands, (*Main).runRoutine},
+	{"backup", "write a consistent copy of the database while it runs", nil, (*Main).runBackup},
+	{"restore", "bring a backup back, verify its audit trail and print the counts", nil, (*Main).runRestore},
 }
 
 // mainUsage is what "samordna --help" prints.

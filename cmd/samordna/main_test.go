@@ -17,7 +17,7 @@ import (
 func runMain(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	m := &Main{Stdout: &out, Stderr: io.Discard, Getenv: func(string) string { return "" }}
+	m := &Main{Stdout: &out, Stderr: io.Discard, Getenv: testEnv}
 	err := m.Run(context.Background(), args)
 	return out.String(), err
 }

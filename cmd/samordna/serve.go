@@ -54,6 +54,8 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("serve", serveUsage)
 	db := m.dbFlag(fs)
 	f := m.addServeFlags(fs)
+	af := m.addAuditFlags(fs)
+	every := m.checkpointEveryFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -67,7 +69,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer ln.Close()
-	sdb, err := m.openDB(ctx, *f.db)
+	sdb, audit, err := m.openAudited(ctx, *f.db, af)
 	if err != nil {
 		return err
 	}
@@ -76,6 +78,11 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if a.AllowSynthetic, err = a.IsDemo(ctx); err != nil {
 		return err
 	}
+	stop, err := startCheckpoints(ctx, sdb, audit, *every, store.CheckpointStart, log)
+	if err != nil {
+		return err
+	}
+	defer stop() // the last checkpoint, after the last request
 	return m.serve(ctx, a, f, ln, nil)
 }
 

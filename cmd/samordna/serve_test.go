@@ -83,7 +83,7 @@ func TestTwoServersShareOneDatabase(t *testing.T) {
 	for _, d := range dbtest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			dsn := dbtest.DSN(t, d)
-			seed := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }}
+			seed := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: testEnv}
 			if err := seed.Run(context.Background(), []string{"migrate", "--db", dsn}); err != nil {
 				t.Fatal(err)
 			}
@@ -93,12 +93,12 @@ func TestTwoServersShareOneDatabase(t *testing.T) {
 			addrs := make(chan string, 2)
 			errs := make(chan error, 2)
 			for i := 0; i < 2; i++ {
-				m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" },
+				m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: testEnv,
 					Ready: func(addr string) { addrs <- addr }}
 				go func() { errs <- m.Run(ctx, []string{"serve", "--db", dsn, "--addr", "127.0.0.1:0"}) }()
 			}
 			var tokenOut bytes.Buffer
-			tm := &Main{Stdout: &tokenOut, Stderr: io.Discard, Getenv: func(string) string { return "" }}
+			tm := &Main{Stdout: &tokenOut, Stderr: io.Discard, Getenv: testEnv}
 			if err := tm.Run(context.Background(), []string{"token", "create", "--db", dsn, "--user", "kari.ke"}); err != nil {
 				t.Fatal(err)
 			}
@@ -140,7 +140,7 @@ func seedMunicipalityAndUser(t *testing.T, dsn string) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }}
+	m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: testEnv}
 	err = db.Write(context.Background(), func(tx *store.Tx) error {
 		_, err := tx.Exec(`INSERT INTO municipalities (id, name, number, created_at) VALUES ('m1', 'Testkommune', '9998', $1)`, time.Now())
 		return err

@@ -83,8 +83,8 @@ func Load(ctx context.Context, dsn string, w *world, passwordHash string, progre
 		}
 	}
 	stats.Tables["(indexes)"] = time.Since(t0).Seconds()
-	if err := s.exec(ctx, fmt.Sprintf(`UPDATE audit_head SET seq = %d, hash = '%s' WHERE id = 1`,
-		w.spec.AuditRows, w.auditHead)); err != nil {
+	if err := s.exec(ctx, fmt.Sprintf(`UPDATE audit_head SET seq = %d, hash = '%s', keyed_from = 1, key_id = '%s' WHERE id = 1`,
+		w.spec.AuditRows, w.auditHead, w.auditKey.ID())); err != nil {
 		return nil, err
 	}
 	t0 = time.Now()

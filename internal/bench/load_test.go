@@ -28,6 +28,7 @@ func TestGenerateLoadsAValidCountry(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer db.Close()
+			db.SetAuditKey(g.world.auditKey)
 			if err := db.Migrate(ctx); err != nil {
 				t.Fatal(err)
 			}

@@ -36,6 +36,7 @@ func startTarget(ctx context.Context, dsn string, w *world) (*target, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.SetAuditKey(w.auditKey)
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/samordna/samordna"
+	"github.com/samordna/samordna/store"
 )
 
 // The shape of the generated country. Fractions are of all cases.
@@ -140,16 +141,17 @@ type world struct {
 	employees []employee
 	teams     []team
 	cases     []casePlan
-	auditHead string
+	auditHead string // the last generated audit row's hash
+	auditKey  *store.AuditKey
 	caseIDs   []string
-	personIDs []string // the last generated audit row's hash
+	personIDs []string
 }
 
 // newWorld lays out the country: municipality sizes follow Zipf's law (the
 // largest holds about a sixth of the cases, as Oslo does), employees scale
 // with a municipality's cases, and every case is planned.
 func newWorld(spec Spec, now time.Time) *world {
-	w := &world{spec: spec, now: now.UTC().Truncate(time.Second)}
+	w := &world{spec: spec, now: now.UTC().Truncate(time.Second), auditKey: benchAuditKey(spec.Seed)}
 	weights := make([]float64, spec.Municipalities)
 	total := 0.0
 	for i := range weights {

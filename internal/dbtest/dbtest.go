@@ -20,6 +20,16 @@ import (
 	"github.com/samordna/samordna/store"
 )
 
+// AuditKey is the audit key every database Open returns is keyed with (a
+// fresh one per test process).
+var AuditKey = func() *store.AuditKey {
+	k, err := store.NewAuditKey()
+	if err != nil {
+		panic(err)
+	}
+	return k
+}()
+
 // Dialects lists the dialects every test runs on.
 var Dialects = []store.Dialect{store.SQLite, store.Postgres}
 
@@ -43,6 +53,7 @@ func Open(t testing.TB, d store.Dialect) *store.DB {
 		t.Fatalf("open %s: %v", d, err)
 	}
 	t.Cleanup(func() { db.Close() })
+	db.SetAuditKey(AuditKey)
 	if err := db.Migrate(context.Background()); err != nil {
 		t.Fatalf("migrate %s: %v", d, err)
 	}
