@@ -131,3 +131,22 @@ func TextField(err error) string {
 	}
 	return ""
 }
+
+// MaskIDNumbers replaces the digits of every fødselsnummer or D-nummer in s
+// with x's, so that an error message that quotes a value cannot put one in
+// a log.
+func MaskIDNumbers(s string) string {
+	matches := FindIDNumbers(s)
+	if len(matches) == 0 {
+		return s
+	}
+	b := []byte(s)
+	for _, m := range matches {
+		for i := m.Start; i < m.End; i++ {
+			if isDigit(b[i]) {
+				b[i] = 'x'
+			}
+		}
+	}
+	return string(b)
+}

@@ -99,7 +99,7 @@ func (h *API) logInternalErrors(next http.Handler) http.Handler {
 		next.ServeHTTP(note, r)
 		if note.err != nil {
 			h.app.Log.Error("internal error", "route", r.Pattern, "request_id", reqctx.From(r.Context()).RequestID,
-				"err", maskIDNumbers(note.err.Error()))
+				"err", samordna.MaskIDNumbers(note.err.Error()))
 		}
 	})
 }
@@ -118,26 +118,6 @@ func noteInternalError(w http.ResponseWriter, err error) {
 		w = u.Unwrap()
 	}
 }
-
-// maskIDNumbers replaces every fødselsnummer or D-nummer in s with x's, so
-// that an error that quotes a value cannot put one in the log.
-func maskIDNumbers(s string) string {
-	matches := samordna.FindIDNumbers(s)
-	if len(matches) == 0 {
-		return s
-	}
-	b := []byte(s)
-	for _, m := range matches {
-		for i := m.Start; i < m.End; i++ {
-			if isASCIIDigit(b[i]) {
-				b[i] = 'x'
-			}
-		}
-	}
-	return string(b)
-}
-
-func isASCIIDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // authenticate resolves the bearer token into the request's employee;
 // without a valid token the answer is 401.

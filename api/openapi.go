@@ -49,7 +49,8 @@ func OpenAPI(routes []Route) map[string]any {
 		"openapi": "3.1.0",
 		"info": map[string]any{"title": "Samordna API", "version": "1",
 			"description": "Coordinated municipal services. Authenticate with a personal access token: " +
-				"Authorization: Bearer <token>. Errors are {\"error\": {\"code\", \"message\"}}; " +
+				"Authorization: Bearer <token>. Errors are {\"error\": {\"code\", \"message\", \"field\"?}} " +
+				"(field names the refused text field; see x-error-codes); " +
 				"404 means not found or not allowed."},
 		"servers":       []any{map[string]any{"url": "/"}},
 		"paths":         paths,
