@@ -39,7 +39,7 @@ var formFieldKinds = map[string]samordna.TextKind{
 	"name": samordna.TextName, "mother_name": samordna.TextName, "given_by": samordna.TextName,
 	"given_by_relation": samordna.TextName, "relation": samordna.TextName, "role": samordna.TextName,
 	"adviser_name": samordna.TextName, "place": samordna.TextName, "chair": samordna.TextName,
-	"minute_taker": samordna.TextName, "services": samordna.TextName, "ref_title": samordna.TextName,
+	"minute_taker": samordna.TextName, "ref_title": samordna.TextName,
 	"ref_holder": samordna.TextName, "requested_by": samordna.TextName, "measure_service": samordna.TextName,
 	"review_responsible": samordna.TextName, "file_name": samordna.TextName, "return": samordna.TextName,
 	// short texts
@@ -52,6 +52,7 @@ var formFieldKinds = map[string]samordna.TextKind{
 	"resources": samordna.TextLong, "summary": samordna.TextLong, "advice": samordna.TextLong,
 	"person_account": samordna.TextLong, "conclusions": samordna.TextLong, "previous_comments": samordna.TextLong,
 	"item_notes": samordna.TextLong, "agenda": samordna.TextLong, "recipients": samordna.TextLong,
+	"services": samordna.TextLong, // one service a line
 	"document": samordna.TextDocument,
 }
 
