@@ -5,12 +5,14 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/samordna/samordna"
 	"github.com/samordna/samordna/app"
@@ -33,6 +35,11 @@ type Route struct {
 	Access string
 	// Summary describes the endpoint in the OpenAPI document.
 	Summary string
+	// Request is a zero value of the JSON body's type for a route that
+	// decodes one (nil otherwise): the OpenAPI document describes its
+	// fields and their limits from it, and the input tests send every one
+	// of its text fields bad values.
+	Request any
 	Handler http.HandlerFunc
 }
 
@@ -69,7 +76,47 @@ func (h *API) Handler() http.Handler {
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, samordna.ErrNotFound)
 	})
-	return mux
+	return h.logInternalErrors(mux)
+}
+
+// errorNote carries the cause of a 500 from WriteError, which has only the
+// ResponseWriter, to logInternalErrors, which has the logger and request.
+type errorNote struct {
+	http.ResponseWriter
+	err error
+}
+
+// Unwrap lets http.ResponseController and WriteError see through the note.
+func (n *errorNote) Unwrap() http.ResponseWriter { return n.ResponseWriter }
+
+// logInternalErrors logs the cause of every 500 the API answers (the client
+// only hears "something went wrong"): the route pattern, the request id
+// and the error with any fødselsnummer or D-nummer masked; never the path
+// or the body.
+func (h *API) logInternalErrors(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		note := &errorNote{ResponseWriter: w}
+		next.ServeHTTP(note, r)
+		if note.err != nil {
+			h.app.Log.Error("internal error", "route", r.Pattern, "request_id", reqctx.From(r.Context()).RequestID,
+				"err", samordna.MaskIDNumbers(note.err.Error()))
+		}
+	})
+}
+
+// noteInternalError hands err to the errorNote in w's chain, if any.
+func noteInternalError(w http.ResponseWriter, err error) {
+	for {
+		if n, ok := w.(*errorNote); ok {
+			n.err = err
+			return
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return
+		}
+		w = u.Unwrap()
+	}
 }
 
 // authenticate resolves the bearer token into the request's employee;
@@ -108,19 +155,24 @@ type errorBody struct {
 	Error struct {
 		Code    string `json:"code"`
 		Message string `json:"message"`
+		Field   string `json:"field,omitempty"` // the refused text field, e.g. "subject.name"
 	} `json:"error"`
 }
 
 // WriteError writes err in the API's error shape. Internal errors are not
-// described to the client.
+// described to the client; their cause goes to the log (logInternalErrors).
 func WriteError(w http.ResponseWriter, err error) {
 	var body errorBody
 	status := samordna.HTTPStatus(err)
 	var e *samordna.Error
 	if errors.As(err, &e) {
 		body.Error.Code, body.Error.Message = e.Code, e.Message
+		body.Error.Field = samordna.TextField(err)
 	} else {
 		body.Error.Code, body.Error.Message = "internal", "something went wrong"
+	}
+	if status == http.StatusInternalServerError {
+		noteInternalError(w, err)
 	}
 	WriteJSON(w, status, body)
 }
@@ -138,15 +190,27 @@ func Decode(w http.ResponseWriter, r *http.Request, v any) error {
 	return DecodeReader(r.Body, v)
 }
 
-// DecodeReader decodes one strict JSON value from body into v.
+// DecodeReader decodes one strict JSON value from body into v: valid UTF-8
+// (400 invalid_utf8), valid JSON whose fields v knows (400 malformed_json),
+// no key twice in an object (400 duplicate_key: encoding/json would keep the
+// last one silently, and matches keys case-insensitively) and every text
+// field within its kind's limits (see CheckFields). Nothing is changed
+// before all of this holds.
 func DecodeReader(body io.Reader, v any) error {
-	dec := json.NewDecoder(body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	raw, err := io.ReadAll(body)
+	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return samordna.Errorf(samordna.KindTooLarge, "body_too_large", "the body is larger than %d bytes", MaxBodyBytes)
 		}
+		return samordna.Errorf(samordna.KindInvalid, "malformed_json", "the body could not be read")
+	}
+	if !utf8.Valid(raw) {
+		return samordna.Errorf(samordna.KindInvalid, samordna.CodeInvalidUTF8, "the body is not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
 		return samordna.Errorf(samordna.KindInvalid, "malformed_json", "%s", cleanJSONError(err))
 	}
 	if dec.More() {
@@ -155,7 +219,10 @@ func DecodeReader(body io.Reader, v any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return samordna.Errorf(samordna.KindInvalid, "malformed_json", "unexpected data after the JSON value")
 	}
-	return nil
+	if err := checkDuplicateKeys(raw); err != nil {
+		return err
+	}
+	return CheckFields(v)
 }
 
 // cleanJSONError keeps the decoder's description but never echoes values.

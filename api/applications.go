@@ -25,7 +25,7 @@ func (h *API) coordinationRoutes() []Route {
 
 func (h *API) applicationRoutes() []Route {
 	return []Route{
-		{Method: "POST", Path: "/api/v1/cases/{id}/applications", Access: "case:write", Handler: h.submitApplication,
+		{Method: "POST", Path: "/api/v1/cases/{id}/applications", Access: "case:write", Handler: h.submitApplication, Request: applicationRequest{},
 			Summary: "Apply to the coordinating unit: {\"coordinator\", \"individual_plan\", \"wished_coordinator\"?} → 201 {\"id\", \"status\": \"submitted\"}."},
 		{Method: "GET", Path: "/api/v1/cases/{id}/applications", Access: "case:read", Handler: h.caseApplications,
 			Summary: "The case's applications and their decisions, newest first."},
@@ -33,11 +33,11 @@ func (h *API) applicationRoutes() []Route {
 			Summary: "The coordinating unit's inbox (?status=submitted|granted|refused&cursor=&limit=), oldest first."},
 		{Method: "GET", Path: "/api/v1/applications/{id}", Access: "application:read", Handler: h.getApplication,
 			Summary: "One application with its decision."},
-		{Method: "POST", Path: "/api/v1/applications/{id}/decision", Access: "application:decide", Handler: h.decideApplication,
+		{Method: "POST", Path: "/api/v1/applications/{id}/decision", Access: "application:decide", Handler: h.decideApplication, Request: decisionRequest{},
 			Summary: "The coordinating unit's decision: {\"outcome\": \"granted\"|\"refused\", \"coordinator\", \"coordinator_kind\", \"individual_plan\", \"individual_plan_when\"?, \"reason\"}."},
-		{Method: "POST", Path: "/api/v1/cases/{id}/coordinator/accept", Access: "case:accept_coordinator", Handler: h.acceptCoordinator,
+		{Method: "POST", Path: "/api/v1/cases/{id}/coordinator/accept", Access: "case:accept_coordinator", Handler: h.acceptCoordinator, Request: emptyRequest{},
 			Summary: "The appointed coordinator, or a handover's recipient, accepts the role."},
-		{Method: "POST", Path: "/api/v1/cases/{id}/coordinator/handover", Access: "case:coordinate", Handler: h.handoverCoordinator,
+		{Method: "POST", Path: "/api/v1/cases/{id}/coordinator/handover", Access: "case:coordinate", Handler: h.handoverCoordinator, Request: coordinatorHandoverRequest{},
 			Summary: "The coordinator or the coordinating unit offers the role to another employee: {\"username\"}; the old one stays until it is accepted."},
 		{Method: "GET", Path: "/api/v1/coordinator/cases", Access: "authenticated", Handler: h.myCoordinatorCases,
 			Summary: "The caller's own cases as coordinator, and roles offered to them."},
@@ -47,7 +47,7 @@ func (h *API) applicationRoutes() []Route {
 type applicationRequest struct {
 	Coordinator       bool   `json:"coordinator"`
 	IndividualPlan    bool   `json:"individual_plan"`
-	WishedCoordinator string `json:"wished_coordinator"`
+	WishedCoordinator string `json:"wished_coordinator" text:"id"`
 }
 
 type personRefJSON struct {
@@ -153,12 +153,12 @@ func (h *API) getApplication(w http.ResponseWriter, r *http.Request) {
 // decisionRequest is POST /api/v1/applications/{id}/decision. individual_plan
 // is a boolean (docs/API.md); "now", "later" or "no" are accepted too.
 type decisionRequest struct {
-	Outcome            string          `json:"outcome"`
-	Coordinator        string          `json:"coordinator"`
-	CoordinatorKind    string          `json:"coordinator_kind"`
+	Outcome            string          `json:"outcome" text:"code"`
+	Coordinator        string          `json:"coordinator" text:"id"`
+	CoordinatorKind    string          `json:"coordinator_kind" text:"code"`
 	IndividualPlan     json.RawMessage `json:"individual_plan"`
-	IndividualPlanWhen string          `json:"individual_plan_when"`
-	Reason             string          `json:"reason"`
+	IndividualPlanWhen string          `json:"individual_plan_when" text:"code"`
+	Reason             string          `json:"reason" text:"long,4000"`
 }
 
 func (in decisionRequest) decision() (app.Decision, error) {
@@ -237,7 +237,7 @@ func (h *API) decideApplication(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *API) acceptCoordinator(w http.ResponseWriter, r *http.Request) {
-	if err := decodeOptional(w, r, &struct{}{}); err != nil {
+	if err := decodeOptional(w, r, &emptyRequest{}); err != nil {
 		WriteError(w, err)
 		return
 	}
@@ -249,10 +249,13 @@ func (h *API) acceptCoordinator(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusOK, map[string]any{"username": k.Username, "name": k.Name, "kind": k.Kind, "status": k.Status})
 }
 
+// coordinatorHandoverRequest is POST /api/v1/cases/{id}/coordinator/handover.
+type coordinatorHandoverRequest struct {
+	Username string `json:"username" text:"id"`
+}
+
 func (h *API) handoverCoordinator(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Username string `json:"username"`
-	}
+	var in coordinatorHandoverRequest
 	if err := Decode(w, r, &in); err != nil {
 		WriteError(w, err)
 		return

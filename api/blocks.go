@@ -11,11 +11,11 @@ func (h *API) blockRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/api/v1/cases/{id}/blocks", Access: "case:block", Handler: h.listBlocks,
 			Summary: "The case's bars (sperring) on named employees, active first."},
-		{Method: "POST", Path: "/api/v1/cases/{id}/blocks", Access: "case:block", Handler: h.createBlock,
+		{Method: "POST", Path: "/api/v1/cases/{id}/blocks", Access: "case:block", Handler: h.createBlock, Request: blockRequest{},
 			Summary: "Bar a named employee from the case at the person's request: {\"username\", \"reason\"}."},
-		{Method: "DELETE", Path: "/api/v1/cases/{id}/blocks/{blockId}", Access: "case:block", Handler: h.liftBlock,
+		{Method: "DELETE", Path: "/api/v1/cases/{id}/blocks/{blockId}", Access: "case:block", Handler: h.liftBlock, Request: emptyRequest{},
 			Summary: "Lift a bar."},
-		{Method: "POST", Path: "/api/v1/cases/{id}/blocks/{blockId}/lift", Access: "case:block", Handler: h.liftBlock,
+		{Method: "POST", Path: "/api/v1/cases/{id}/blocks/{blockId}/lift", Access: "case:block", Handler: h.liftBlock, Request: emptyRequest{},
 			Summary: "Lift a bar (the same as DELETE, for clients without DELETE)."},
 	}
 }
@@ -54,8 +54,8 @@ func (h *API) listBlocks(w http.ResponseWriter, r *http.Request) {
 
 // blockRequest is POST /api/v1/cases/{id}/blocks.
 type blockRequest struct {
-	Username string `json:"username"`
-	Reason   string `json:"reason"`
+	Username string `json:"username" text:"id"`
+	Reason   string `json:"reason" text:"short"`
 }
 
 func (h *API) createBlock(w http.ResponseWriter, r *http.Request) {
@@ -73,7 +73,7 @@ func (h *API) createBlock(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *API) liftBlock(w http.ResponseWriter, r *http.Request) {
-	if err := decodeOptional(w, r, &struct{}{}); err != nil {
+	if err := decodeOptional(w, r, &emptyRequest{}); err != nil {
 		WriteError(w, err)
 		return
 	}

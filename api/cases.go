@@ -30,7 +30,7 @@ func (h *API) caseRoutes() []Route {
 			Summary: "One case: subject, coordinator, tasks, consents, links and timeline."},
 		{Method: "GET", Path: "/api/v1/cases/{id}/access-log", Access: "case:view_access_log", Handler: h.accessLog,
 			Summary: "Who looked at, changed or was refused the case, newest first (?cursor=&limit=)."},
-		{Method: "POST", Path: "/api/v1/cases/{id}/links", Access: "case:write", Handler: h.linkCases,
+		{Method: "POST", Path: "/api/v1/cases/{id}/links", Access: "case:write", Handler: h.linkCases, Request: linkRequest{},
 			Summary: "Link a case of the same family: {\"case_id\"}; needs write access to both cases."},
 	}
 }
@@ -263,7 +263,7 @@ func (h *API) accessLog(w http.ResponseWriter, r *http.Request) {
 
 // linkRequest is POST /api/v1/cases/{id}/links.
 type linkRequest struct {
-	CaseID string `json:"case_id"`
+	CaseID string `json:"case_id" text:"id"`
 }
 
 // linkCases links two cases of one family.

@@ -13,7 +13,7 @@ import (
 
 func (h *API) concernRoutes() []Route {
 	return []Route{
-		{Method: "POST", Path: "/api/v1/concerns", Access: "role:employee", Handler: h.createConcern,
+		{Method: "POST", Path: "/api/v1/concerns", Access: "role:employee", Handler: h.createConcern, Request: concernRequest{},
 			Summary: "Register a concern or inquiry and start the routine: {\"situation\", \"anonymous\", \"subject\": " +
 				"{\"fnr\", \"name\"} or {\"expected_due_date\", \"mother_fnr\", \"mother_name\"?}, \"description\", " +
 				"\"routine\"? (default: the municipality's; lillehammer-oppdager), \"follows\"? (an anonymous case id)}. " +
@@ -22,27 +22,27 @@ func (h *API) concernRoutes() []Route {
 			Summary: "The case's routine: the version it follows, its tasks, what comes next, consultations, reports."},
 		{Method: "GET", Path: "/api/v1/cases/{id}/consultations", Access: "case:read", Handler: h.listConsultations,
 			Summary: "The case's consultations (drøftinger), oldest first."},
-		{Method: "POST", Path: "/api/v1/cases/{id}/consultations", Access: "case:write", Handler: h.createConsultation,
+		{Method: "POST", Path: "/api/v1/cases/{id}/consultations", Access: "case:write", Handler: h.createConsultation, Request: consultationRequest{},
 			Summary: "Record a consultation: {\"with\": colleague|leader|resource_group|team, \"mode\": anonymous|open, " +
 				"\"consent_given\", \"team_id\"?, \"adviser\"? (username), \"adviser_name\"?, \"summary\"?, \"advice\", \"held_at\"?}."},
 	}
 }
 
 type concernSubjectRequest struct {
-	FNR             string `json:"fnr"`
-	Name            string `json:"name"`
-	ExpectedDueDate string `json:"expected_due_date"`
-	MotherFNR       string `json:"mother_fnr"`
-	MotherName      string `json:"mother_name"`
+	FNR             string `json:"fnr" text:"code"`
+	Name            string `json:"name" text:"name"`
+	ExpectedDueDate string `json:"expected_due_date" text:"code"`
+	MotherFNR       string `json:"mother_fnr" text:"code"`
+	MotherName      string `json:"mother_name" text:"name"`
 }
 
 type concernRequest struct {
-	Situation   string                 `json:"situation"`
+	Situation   string                 `json:"situation" text:"code"`
 	Anonymous   bool                   `json:"anonymous"`
 	Subject     *concernSubjectRequest `json:"subject"`
-	Description string                 `json:"description"`
-	Routine     string                 `json:"routine"`
-	Follows     string                 `json:"follows"`
+	Description string                 `json:"description" text:"long"`
+	Routine     string                 `json:"routine" text:"id"`
+	Follows     string                 `json:"follows" text:"id"`
 }
 
 type concernResponse struct {
@@ -131,15 +131,15 @@ func (h *API) caseRoutine(w http.ResponseWriter, r *http.Request) {
 }
 
 type consultationRequest struct {
-	With         string `json:"with"`
-	Mode         string `json:"mode"`
+	With         string `json:"with" text:"code"`
+	Mode         string `json:"mode" text:"code"`
 	ConsentGiven bool   `json:"consent_given"`
-	TeamID       string `json:"team_id"`
-	Adviser      string `json:"adviser"`
-	AdviserName  string `json:"adviser_name"`
-	Summary      string `json:"summary"`
-	Advice       string `json:"advice"`
-	HeldAt       string `json:"held_at"`
+	TeamID       string `json:"team_id" text:"id"`
+	Adviser      string `json:"adviser" text:"id"`
+	AdviserName  string `json:"adviser_name" text:"name"`
+	Summary      string `json:"summary" text:"long,5000"`
+	Advice       string `json:"advice" text:"long,5000"`
+	HeldAt       string `json:"held_at" text:"code"`
 }
 
 type consultationJSON struct {

@@ -14,13 +14,13 @@ import (
 
 func (h *API) consentRoutes() []Route {
 	return []Route{
-		{Method: "POST", Path: "/api/v1/cases/{id}/consents", Access: "case:manage_consent", Handler: h.recordConsent,
+		{Method: "POST", Path: "/api/v1/cases/{id}/consents", Access: "case:manage_consent", Handler: h.recordConsent, Request: consentRequest{},
 			Summary: "Record a written consent: {\"given_by\", \"purposes\", \"valid_until\"?, \"given_by_relation\"?, \"form_id\"?}."},
-		{Method: "POST", Path: "/api/v1/consents/{id}/withdraw", Access: "consent:manage_consent", Handler: h.withdrawConsent,
+		{Method: "POST", Path: "/api/v1/consents/{id}/withdraw", Access: "consent:manage_consent", Handler: h.withdrawConsent, Request: emptyRequest{},
 			Summary: "Withdraw a consent; access that rested on it ends with the next request."},
 		{Method: "GET", Path: "/api/v1/consents/{id}/versions", Access: "consent:read", Handler: h.consentVersions,
 			Summary: "Every version of a consent, oldest first."},
-		{Method: "POST", Path: "/api/v1/consents/{id}/form", Access: "consent:manage_consent", Handler: h.attachForm,
+		{Method: "POST", Path: "/api/v1/consents/{id}/form", Access: "consent:manage_consent", Handler: h.attachForm, Request: attachFormRequest{},
 			Summary: "Attach an uploaded signed form of the same case to the consent (a new version): {\"form_id\"}."},
 		{Method: "POST", Path: "/api/v1/cases/{id}/consent-forms", Access: "case:manage_consent", Handler: h.uploadForm,
 			Summary: "Upload a scanned signed consent form as the raw body (PDF, PNG or JPEG by content; at most 5 MiB)."},
@@ -54,11 +54,11 @@ func consentToJSON(c *samordna.Consent) consentJSON {
 
 // consentRequest is POST /api/v1/cases/{id}/consents.
 type consentRequest struct {
-	GivenBy         string   `json:"given_by"`
-	GivenByRelation string   `json:"given_by_relation"`
-	Purposes        []string `json:"purposes"`
-	ValidUntil      string   `json:"valid_until"`
-	FormID          string   `json:"form_id"`
+	GivenBy         string   `json:"given_by" text:"name"`
+	GivenByRelation string   `json:"given_by_relation" text:"name"`
+	Purposes        []string `json:"purposes" text:"code"`
+	ValidUntil      string   `json:"valid_until" text:"code"`
+	FormID          string   `json:"form_id" text:"id"`
 }
 
 // recordConsent answers 201 {"id", "status": "active", "version"}.
@@ -81,6 +81,9 @@ func (h *API) recordConsent(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusCreated, map[string]any{"id": c.ID, "status": c.Status, "version": c.Version})
 }
 
+// emptyRequest is the body of an action that takes none: no body, or {}.
+type emptyRequest struct{}
+
 // decodeOptional accepts an empty body or a strict JSON value into v.
 func decodeOptional(w http.ResponseWriter, r *http.Request, v any) error {
 	if r.Body == nil || r.ContentLength == 0 {
@@ -102,7 +105,7 @@ func decodeOptional(w http.ResponseWriter, r *http.Request, v any) error {
 
 // withdrawConsent answers 200 {"id", "status": "withdrawn", "version"}.
 func (h *API) withdrawConsent(w http.ResponseWriter, r *http.Request) {
-	if err := decodeOptional(w, r, &struct{}{}); err != nil {
+	if err := decodeOptional(w, r, &emptyRequest{}); err != nil {
 		WriteError(w, err)
 		return
 	}
@@ -149,7 +152,7 @@ func (h *API) consentVersions(w http.ResponseWriter, r *http.Request) {
 
 // attachFormRequest is POST /api/v1/consents/{id}/form.
 type attachFormRequest struct {
-	FormID string `json:"form_id"`
+	FormID string `json:"form_id" text:"id"`
 }
 
 // attachForm answers 200 {"id", "status", "version", "form_id"}.

@@ -9,20 +9,20 @@ import (
 
 func (h *API) emergencyRoutes() []Route {
 	return []Route{
-		{Method: "POST", Path: "/api/v1/cases/{id}/emergency-access", Access: "case:break_glass", Handler: h.breakGlass,
+		{Method: "POST", Path: "/api/v1/cases/{id}/emergency-access", Access: "case:break_glass", Handler: h.breakGlass, Request: emergencyRequest{},
 			Summary: "Emergency access (break the glass) for two hours: {\"reason_code\": life_or_health | " +
 				"acute_child_welfare | other, \"reason\": at least 10 characters}. Needs the emergency_access role."},
 		{Method: "GET", Path: "/api/v1/emergency-access/reviews", Access: "role:service_leader", Handler: h.emergencyReviews,
 			Summary: "The emergency accesses the calling service leader reviews: who, which case, why, when."},
-		{Method: "POST", Path: "/api/v1/emergency-access/{id}/review", Access: "emergency_access:review", Handler: h.reviewEmergency,
+		{Method: "POST", Path: "/api/v1/emergency-access/{id}/review", Access: "emergency_access:review", Handler: h.reviewEmergency, Request: reviewRequest{},
 			Summary: "Mark an emergency access reviewed: {\"note\"}."},
 	}
 }
 
 // emergencyRequest is POST /api/v1/cases/{id}/emergency-access.
 type emergencyRequest struct {
-	ReasonCode string `json:"reason_code"`
-	Reason     string `json:"reason"`
+	ReasonCode string `json:"reason_code" text:"code"`
+	Reason     string `json:"reason" text:"short,1000"`
 }
 
 func (h *API) breakGlass(w http.ResponseWriter, r *http.Request) {
@@ -77,7 +77,7 @@ func (h *API) emergencyReviews(w http.ResponseWriter, r *http.Request) {
 
 // reviewRequest is POST /api/v1/emergency-access/{id}/review.
 type reviewRequest struct {
-	Note string `json:"note"`
+	Note string `json:"note" text:"short,1000"`
 }
 
 func (h *API) reviewEmergency(w http.ResponseWriter, r *http.Request) {

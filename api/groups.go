@@ -11,19 +11,19 @@ import (
 
 func (h *API) groupRoutes() []Route {
 	return []Route{
-		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group", Access: "case:coordinate", Handler: h.createGroup,
+		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group", Access: "case:coordinate", Handler: h.createGroup, Request: membersRequest{},
 			Summary: "Set up the responsibility group (the coordinator or the coordinating unit): {\"members\": [{\"username\", \"role\"?} or {\"name\", \"relation\"}]}; 422 coordinator_required, consent_required; \"warnings\" above eight members."},
 		{Method: "GET", Path: "/api/v1/cases/{id}/responsibility-group", Access: "case:read", Handler: h.getGroup,
 			Summary: "The case's open responsibility group: members, meetings, next chair and minute-taker, matters not for the group; \"open\": false (and no id) when the case has none."},
-		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group/members", Access: "case:coordinate", Handler: h.addGroupMembers,
+		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group/members", Access: "case:coordinate", Handler: h.addGroupMembers, Request: membersRequest{},
 			Summary: "Add members: {\"members\": [...]} (the coordinator or the coordinating unit)."},
 		{Method: "DELETE", Path: "/api/v1/cases/{id}/responsibility-group/members/{member}", Access: "case:coordinate", Handler: h.removeGroupMember,
 			Summary: "Remove a member (not the coordinator)."},
-		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group/close", Access: "case:coordinate", Handler: h.closeGroup,
+		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group/close", Access: "case:coordinate", Handler: h.closeGroup, Request: closeGroupRequest{},
 			Summary: "Close the group, reported to the coordinating unit: {\"reason\"}."},
-		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group/evaluation", Access: "case:coordinate", Handler: h.evaluateGroup,
+		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group/evaluation", Access: "case:coordinate", Handler: h.evaluateGroup, Request: evaluationRequest{},
 			Summary: "The annual evaluation: {\"continue\": bool, \"note\"}; not continued closes the group."},
-		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group/escalations", Access: "case:write", Handler: h.raiseToLeaders,
+		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group/escalations", Access: "case:write", Handler: h.raiseToLeaders, Request: escalationRequest{},
 			Summary: "Raise a matter the group cannot handle to the leaders: {\"category\", \"matter\"}; the coordinator gets the task."},
 		{Method: "GET", Path: "/api/v1/cases/{id}/consent-form.pdf", Access: "case:manage_consent", Handler: h.consentFormPDF,
 			Summary: "The printable consent form for a responsibility group (seed 004's four statements)."},
@@ -31,10 +31,10 @@ func (h *API) groupRoutes() []Route {
 }
 
 type memberRequest struct {
-	Username string `json:"username"`
-	Role     string `json:"role"`
-	Name     string `json:"name"`
-	Relation string `json:"relation"`
+	Username string `json:"username" text:"id"`
+	Role     string `json:"role" text:"name"`
+	Name     string `json:"name" text:"name"`
+	Relation string `json:"relation" text:"name"`
 }
 
 type membersRequest struct {
@@ -181,10 +181,13 @@ func (h *API) removeGroupMember(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// closeGroupRequest is POST .../responsibility-group/close.
+type closeGroupRequest struct {
+	Reason string `json:"reason" text:"short"`
+}
+
 func (h *API) closeGroup(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Reason string `json:"reason"`
-	}
+	var in closeGroupRequest
 	if err := Decode(w, r, &in); err != nil {
 		WriteError(w, err)
 		return
@@ -196,11 +199,14 @@ func (h *API) closeGroup(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusOK, map[string]any{"status": "closed"})
 }
 
+// evaluationRequest is POST .../responsibility-group/evaluation.
+type evaluationRequest struct {
+	Continue bool   `json:"continue"`
+	Note     string `json:"note" text:"short"`
+}
+
 func (h *API) evaluateGroup(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Continue bool   `json:"continue"`
-		Note     string `json:"note"`
-	}
+	var in evaluationRequest
 	if err := Decode(w, r, &in); err != nil {
 		WriteError(w, err)
 		return
@@ -218,11 +224,14 @@ func (h *API) evaluateGroup(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusOK, map[string]any{"status": status})
 }
 
+// escalationRequest is POST .../responsibility-group/escalations.
+type escalationRequest struct {
+	Category string `json:"category" text:"code"`
+	Matter   string `json:"matter" text:"short"`
+}
+
 func (h *API) raiseToLeaders(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Category string `json:"category"`
-		Matter   string `json:"matter"`
-	}
+	var in escalationRequest
 	if err := Decode(w, r, &in); err != nil {
 		WriteError(w, err)
 		return

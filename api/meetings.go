@@ -12,7 +12,7 @@ import (
 
 func (h *API) meetingRoutes() []Route {
 	return []Route{
-		{Method: "POST", Path: "/api/v1/cases/{id}/meetings", Access: "case:coordinate", Handler: h.planMeeting,
+		{Method: "POST", Path: "/api/v1/cases/{id}/meetings", Access: "case:coordinate", Handler: h.planMeeting, Request: meetingRequest{},
 			Summary: "Plan a group meeting (the coordinator or the coordinating unit): {\"starts_at\", \"duration_minutes\" (default 90), \"place\", \"agenda\": [..], \"reason_short_notice\"?, \"chair\"?, \"minute_taker\"?} → 201; less than 14 days ahead needs the reason (422 short_notice_reason_required)."},
 		{Method: "GET", Path: "/api/v1/cases/{id}/meetings", Access: "case:read", Handler: h.caseMeetings,
 			Summary: "The meetings of the case's open responsibility group, oldest first."},
@@ -20,15 +20,15 @@ func (h *API) meetingRoutes() []Route {
 			Summary: "One meeting: agenda, attendees, chair, minute-taker and the minutes."},
 		{Method: "GET", Path: "/api/v1/meetings/{id}/invite.ics", Access: "meeting:read", Handler: h.meetingInvite,
 			Summary: "The invitation as iCalendar (text/calendar), Europe/Oslo time, organiser and attendees."},
-		{Method: "POST", Path: "/api/v1/meetings/{id}/invitation", Access: "meeting:coordinate", Handler: h.sendInvitation,
+		{Method: "POST", Path: "/api/v1/meetings/{id}/invitation", Access: "meeting:coordinate", Handler: h.sendInvitation, Request: emptyRequest{},
 			Summary: "Record that the agenda agreed with the person was sent, and send the invitation to the attendees (outbox)."},
-		{Method: "POST", Path: "/api/v1/meetings/{id}/cancel", Access: "meeting:coordinate", Handler: h.cancelMeeting,
+		{Method: "POST", Path: "/api/v1/meetings/{id}/cancel", Access: "meeting:coordinate", Handler: h.cancelMeeting, Request: emptyRequest{},
 			Summary: "Cancel a planned meeting."},
 		{Method: "GET", Path: "/api/v1/meetings/{id}/minutes", Access: "meeting:read", Handler: h.getMinutes,
 			Summary: "The minutes (draft, or finalised with their SHA-256) and the parts still missing."},
-		{Method: "PUT", Path: "/api/v1/meetings/{id}/minutes", Access: "meeting:write_minutes", Handler: h.saveMinutes,
+		{Method: "PUT", Path: "/api/v1/meetings/{id}/minutes", Access: "meeting:write_minutes", Handler: h.saveMinutes, Request: app.Minutes{},
 			Summary: "Save the draft minutes (the coordinator, the coordinating unit or the minute-taker); 409 once finalised."},
-		{Method: "POST", Path: "/api/v1/meetings/{id}/minutes/finalise", Access: "meeting:write_minutes", Handler: h.finaliseMinutes,
+		{Method: "POST", Path: "/api/v1/meetings/{id}/minutes/finalise", Access: "meeting:write_minutes", Handler: h.finaliseMinutes, Request: emptyRequest{},
 			Summary: "Finalise and lock the minutes; 422 minutes_incomplete with \"missing\" naming the parts."},
 		{Method: "GET", Path: "/api/v1/meetings/{id}/minutes.pdf", Access: "meeting:read", Handler: h.minutesPDF,
 			Summary: "The finalised minutes as a PDF."},
@@ -36,13 +36,13 @@ func (h *API) meetingRoutes() []Route {
 }
 
 type meetingRequest struct {
-	StartsAt          string   `json:"starts_at"`
+	StartsAt          string   `json:"starts_at" text:"code"`
 	DurationMinutes   int      `json:"duration_minutes"`
-	Place             string   `json:"place"`
-	Agenda            []string `json:"agenda"`
-	ReasonShortNotice string   `json:"reason_short_notice"`
-	Chair             string   `json:"chair"`
-	MinuteTaker       string   `json:"minute_taker"`
+	Place             string   `json:"place" text:"name"`
+	Agenda            []string `json:"agenda" text:"short"`
+	ReasonShortNotice string   `json:"reason_short_notice" text:"short"`
+	Chair             string   `json:"chair" text:"id"`
+	MinuteTaker       string   `json:"minute_taker" text:"id"`
 }
 
 type attendeeJSON struct {
@@ -160,7 +160,7 @@ func (h *API) meetingInvite(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *API) sendInvitation(w http.ResponseWriter, r *http.Request) {
-	if err := decodeOptional(w, r, &struct{}{}); err != nil {
+	if err := decodeOptional(w, r, &emptyRequest{}); err != nil {
 		WriteError(w, err)
 		return
 	}
@@ -172,7 +172,7 @@ func (h *API) sendInvitation(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *API) cancelMeeting(w http.ResponseWriter, r *http.Request) {
-	if err := decodeOptional(w, r, &struct{}{}); err != nil {
+	if err := decodeOptional(w, r, &emptyRequest{}); err != nil {
 		WriteError(w, err)
 		return
 	}
@@ -227,7 +227,7 @@ func (h *API) saveMinutes(w http.ResponseWriter, r *http.Request) {
 // finaliseMinutes answers 200 with the locked minutes, or 422
 // minutes_incomplete whose error names the missing parts in "missing".
 func (h *API) finaliseMinutes(w http.ResponseWriter, r *http.Request) {
-	if err := decodeOptional(w, r, &struct{}{}); err != nil {
+	if err := decodeOptional(w, r, &emptyRequest{}); err != nil {
 		WriteError(w, err)
 		return
 	}

@@ -13,7 +13,7 @@ import (
 
 func (h *API) planRoutes() []Route {
 	return []Route{
-		{Method: "POST", Path: "/api/v1/cases/{id}/plans", Access: "case:write", Handler: h.createPlan,
+		{Method: "POST", Path: "/api/v1/cases/{id}/plans", Access: "case:write", Handler: h.createPlan, Request: planRequest{},
 			Summary: "Make a plan (individual_plan, action_plan or relay_log): {\"kind\", \"what_matters\", \"resources\"?, " +
 				"\"goals\": [{\"text\", \"term\"}], \"measures\": [{\"text\", \"responsible\", \"responsible_service\"?, \"due\", " +
 				"\"goal_index\"?, \"evaluation_date\"?}], \"services\"?, \"evaluation_dates\"?, \"references\"?, \"holder\"?}. " +
@@ -22,7 +22,7 @@ func (h *API) planRoutes() []Route {
 			Summary: "The case's plans, newest first."},
 		{Method: "GET", Path: "/api/v1/plans/{id}", Access: "plan:read", Handler: h.getPlan,
 			Summary: "A plan's current version, with its ETag."},
-		{Method: "PUT", Path: "/api/v1/plans/{id}", Access: "plan:write", Handler: h.updatePlan,
+		{Method: "PUT", Path: "/api/v1/plans/{id}", Access: "plan:write", Handler: h.updatePlan, Request: planRequest{},
 			Summary: "A new version of the plan (the whole content, as for creation; goals and measures keep their id). " +
 				"Needs If-Match with the current ETag: missing 428, stale 412."},
 		{Method: "GET", Path: "/api/v1/plans/{id}/versions", Access: "plan:read", Handler: h.planVersions,
@@ -32,14 +32,14 @@ func (h *API) planRoutes() []Route {
 				"fields, and goals and measures added, removed and changed."},
 		{Method: "GET", Path: "/api/v1/plans/{id}/pdf", Access: "plan:read", Handler: h.planPDF,
 			Summary: "The plan as a PDF (application/pdf) with selectable text; the person's own words first."},
-		{Method: "POST", Path: "/api/v1/plans/{id}/holder/handover", Access: "plan:write", Handler: h.handOverPlan,
+		{Method: "POST", Path: "/api/v1/plans/{id}/holder/handover", Access: "plan:write", Handler: h.handOverPlan, Request: handoverRequest{},
 			Summary: "Relay log: hand it over to another employee on the case, {\"username\"}; they must accept."},
-		{Method: "POST", Path: "/api/v1/plans/{id}/holder/accept", Access: "plan:write", Handler: h.acceptPlanHandover,
+		{Method: "POST", Path: "/api/v1/plans/{id}/holder/accept", Access: "plan:write", Handler: h.acceptPlanHandover, Request: emptyRequest{},
 			Summary: "Relay log: accept a handover and become its holder."},
-		{Method: "POST", Path: "/api/v1/plans/{id}/measures-from-minutes", Access: "plan:write", Handler: h.addMinutesToPlan,
+		{Method: "POST", Path: "/api/v1/plans/{id}/measures-from-minutes", Access: "plan:write", Handler: h.addMinutesToPlan, Request: minutesRequest{},
 			Summary: "Add the new measures of a meeting's finalised minutes to the plan in one step, {\"meeting_id\"}; " +
 				"a new version, needs If-Match like PUT."},
-		{Method: "POST", Path: "/api/v1/plans/{id}/close", Access: "plan:write", Handler: h.closePlan,
+		{Method: "POST", Path: "/api/v1/plans/{id}/close", Access: "plan:write", Handler: h.closePlan, Request: closePlanRequest{},
 			Summary: "Close the plan at someone's request, {\"requested_by\", \"reason\"?}; a closed plan is read-only."},
 	}
 }
@@ -98,9 +98,9 @@ type measureJSON struct {
 }
 
 type referenceJSON struct {
-	Title  string `json:"title"`
-	Holder string `json:"holder"`
-	Note   string `json:"note"`
+	Title  string `json:"title" text:"name"`
+	Holder string `json:"holder" text:"name"`
+	Note   string `json:"note" text:"short"`
 }
 
 func planToJSON(v *app.PlanView) planJSON {
@@ -167,15 +167,15 @@ func nonNilStrings(s []string) []string {
 // accepted and ignored, so a client can send back what it read with its
 // changes.
 type planRequest struct {
-	Kind            string           `json:"kind"`
-	WhatMatters     string           `json:"what_matters"`
-	Resources       string           `json:"resources"`
+	Kind            string           `json:"kind" text:"code"`
+	WhatMatters     string           `json:"what_matters" text:"long"`
+	Resources       string           `json:"resources" text:"long"`
 	Goals           []goalRequest    `json:"goals"`
 	Measures        []measureRequest `json:"measures"`
-	Services        []string         `json:"services"`
-	EvaluationDates []string         `json:"evaluation_dates"`
+	Services        []string         `json:"services" text:"name"`
+	EvaluationDates []string         `json:"evaluation_dates" text:"code"`
 	References      []referenceJSON  `json:"references"`
-	Holder          string           `json:"holder"`
+	Holder          string           `json:"holder" text:"id"`
 	planReadOnly
 }
 
@@ -201,25 +201,25 @@ type planReadOnly struct {
 }
 
 type goalRequest struct {
-	ID            string          `json:"id"`
-	Text          string          `json:"text"`
-	Term          string          `json:"term"`
+	ID            string          `json:"id" text:"id"`
+	Text          string          `json:"text" text:"short"`
+	Term          string          `json:"term" text:"code"`
 	MeasuresDone  json.RawMessage `json:"measures_done"`
 	MeasuresTotal json.RawMessage `json:"measures_total"`
 }
 
 type measureRequest struct {
-	ID                 string          `json:"id"`
-	Text               string          `json:"text"`
-	Responsible        string          `json:"responsible"`
-	ResponsibleService string          `json:"responsible_service"`
-	Due                string          `json:"due"`
-	GoalID             string          `json:"goal_id"`
+	ID                 string          `json:"id" text:"id"`
+	Text               string          `json:"text" text:"short"`
+	Responsible        string          `json:"responsible" text:"id"`
+	ResponsibleService string          `json:"responsible_service" text:"name"`
+	Due                string          `json:"due" text:"code"`
+	GoalID             string          `json:"goal_id" text:"id"`
 	GoalIndex          *int            `json:"goal_index"`
-	Status             string          `json:"status"`
-	Evaluation         string          `json:"evaluation"`
-	EvaluationDate     string          `json:"evaluation_date"`
-	MeetingID          string          `json:"meeting_id"`
+	Status             string          `json:"status" text:"code"`
+	Evaluation         string          `json:"evaluation" text:"short"`
+	EvaluationDate     string          `json:"evaluation_date" text:"code"`
+	MeetingID          string          `json:"meeting_id" text:"id"`
 	ResponsibleName    json.RawMessage `json:"responsible_name"`
 	Overdue            json.RawMessage `json:"overdue"`
 	TaskID             json.RawMessage `json:"task_id"`
@@ -435,7 +435,7 @@ func versionParam(r *http.Request, name string) (int, error) {
 }
 
 type handoverRequest struct {
-	Username string `json:"username"`
+	Username string `json:"username" text:"id"`
 }
 
 func (h *API) handOverPlan(w http.ResponseWriter, r *http.Request) {
@@ -454,7 +454,7 @@ func (h *API) handOverPlan(w http.ResponseWriter, r *http.Request) {
 
 // acceptPlanHandover takes no body (an empty JSON object is accepted).
 func (h *API) acceptPlanHandover(w http.ResponseWriter, r *http.Request) {
-	if err := decodeOptional(w, r, &struct{}{}); err != nil {
+	if err := decodeOptional(w, r, &emptyRequest{}); err != nil {
 		WriteError(w, err)
 		return
 	}
@@ -467,8 +467,8 @@ func (h *API) acceptPlanHandover(w http.ResponseWriter, r *http.Request) {
 }
 
 type closePlanRequest struct {
-	RequestedBy string `json:"requested_by"`
-	Reason      string `json:"reason"`
+	RequestedBy string `json:"requested_by" text:"name"`
+	Reason      string `json:"reason" text:"short"`
 }
 
 func (h *API) closePlan(w http.ResponseWriter, r *http.Request) {
@@ -486,7 +486,7 @@ func (h *API) closePlan(w http.ResponseWriter, r *http.Request) {
 }
 
 type minutesRequest struct {
-	MeetingID string `json:"meeting_id"`
+	MeetingID string `json:"meeting_id" text:"id"`
 }
 
 // addMinutesToPlan needs If-Match, as an update does.

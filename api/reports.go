@@ -12,10 +12,10 @@ import (
 
 func (h *API) reportRoutes() []Route {
 	return []Route{
-		{Method: "POST", Path: "/api/v1/cases/{id}/child-welfare-reports", Access: "case:write", Handler: h.sendChildWelfareReport,
+		{Method: "POST", Path: "/api/v1/cases/{id}/child-welfare-reports", Access: "case:write", Handler: h.sendChildWelfareReport, Request: reportRequest{},
 			Summary: "Report to child welfare (meldeplikt): {\"description\", \"acute\"}. Signed by the caller, locked once sent; " +
 				"never for an anonymous case (422 anonymous_report_not_allowed)."},
-		{Method: "POST", Path: "/api/v1/cases/{id}/duty-to-inform", Access: "case:write", Handler: h.sendDutyToInform,
+		{Method: "POST", Path: "/api/v1/cases/{id}/duty-to-inform", Access: "case:write", Handler: h.sendDutyToInform, Request: reportRequest{},
 			Summary: "Inform the mental health and substance service about a pregnant woman's substance use " +
 				"(opplysningsplikt): {\"description\", \"acute\"}; the same rules as a child welfare report."},
 		{Method: "GET", Path: "/api/v1/child-welfare-reports", Access: "authenticated", Handler: h.listReports,
@@ -36,7 +36,7 @@ func (h *API) reportRoutes() []Route {
 }
 
 type reportRequest struct {
-	Description string `json:"description"`
+	Description string `json:"description" text:"long"`
 	Acute       bool   `json:"acute"`
 }
 

@@ -24,7 +24,7 @@ func (h *API) routineRoutes() []Route {
 				"started by an event has \"situation\": \"\" and \"event\"."},
 		Route{Method: "GET", Path: "/api/v1/routines/{id}", Access: "authenticated", Handler: h.getRoutine,
 			Summary: "One routine (?version=N for an older version) with its versions."},
-		Route{Method: "POST", Path: "/api/v1/routines", Access: "role:admin", Handler: h.uploadRoutine,
+		Route{Method: "POST", Path: "/api/v1/routines", Access: "role:admin", Handler: h.uploadRoutine, Request: uploadRoutineRequest{},
 			Summary: "Upload a new routine version: {\"file_name\", \"document\": \"<YAML>\"}. Problems give 422 " +
 				"invalid_routine with each problem's line."},
 	)
@@ -134,8 +134,8 @@ func (h *API) getRoutine(w http.ResponseWriter, r *http.Request) {
 }
 
 type uploadRoutineRequest struct {
-	FileName string `json:"file_name"`
-	Document string `json:"document"`
+	FileName string `json:"file_name" text:"name"`
+	Document string `json:"document" text:"document"`
 }
 
 // uploadRoutine answers POST /api/v1/routines (administrator).

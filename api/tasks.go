@@ -17,7 +17,7 @@ func (h *API) taskRoutes() []Route {
 				"?assigned=me, ?overdue=true, ?status=open|done|cancelled, ?case_id=, ?cursor=&limit=."},
 		{Method: "GET", Path: "/api/v1/tasks/{id}", Access: "task:read", Handler: h.getTask,
 			Summary: "One task with its routine step."},
-		{Method: "POST", Path: "/api/v1/tasks/{id}/complete", Access: "task:complete", Handler: h.completeTask,
+		{Method: "POST", Path: "/api/v1/tasks/{id}/complete", Access: "task:complete", Handler: h.completeTask, Request: completeRequest{},
 			Summary: "Complete a task as its assignee: optional {\"outcome\"}: one of the step's outcomes (e.g. given, " +
 				"refused), or a free-text result for a step without outcomes. Returns the task and the tasks it started."},
 		{Method: "GET", Path: "/api/v1/notifications", Access: "authenticated", Handler: h.listNotifications,
@@ -151,7 +151,7 @@ func (h *API) getTask(w http.ResponseWriter, r *http.Request) {
 }
 
 type completeRequest struct {
-	Outcome string `json:"outcome"`
+	Outcome string `json:"outcome" text:"short"`
 }
 
 // completeTask answers POST /api/v1/tasks/{id}/complete; the body is

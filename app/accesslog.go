@@ -38,14 +38,13 @@ func (a *App) CaseAccessLog(ctx context.Context, actor *samordna.Actor, caseID, 
 	}
 	var page *AccessLogPage
 	err := a.withCase(ctx, actor, caseID, access.ViewAccessLog, "read_access_log", func(tx *store.Tx, g *caseGrant) error {
-		rows, err := store.CaseAccessLog(tx, g.Case.ID, before, limit+1)
+		rows, next, err := store.CaseAccessLog(tx, g.Case.ID, before, limit)
 		if err != nil {
 			return err
 		}
 		page = &AccessLogPage{Items: rows}
-		if len(rows) > limit {
-			page.Items = rows[:limit]
-			page.Next = strconv.FormatInt(rows[limit-1].Seq, 10)
+		if next > 0 {
+			page.Next = strconv.FormatInt(next, 10)
 		}
 		if page.Items == nil {
 			page.Items = []AccessLogEntry{}

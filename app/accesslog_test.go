@@ -72,3 +72,55 @@ func TestCaseAccessLog(t *testing.T) {
 		wantSpineCode(t, err, samordna.KindInvalid, "bad_cursor")
 	})
 }
+
+// A case with more entries than a page: the default page (100) says there
+// is a next one, and following next reads every entry exactly once, newest
+// first, until next is empty. (The default page used to end at 100 entries
+// with no next, hiding every older entry.)
+func TestCaseAccessLogPagesPastTheDefaultPage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newSpineWorld(t, db)
+		ctx := context.Background()
+		caseID, _ := w.namedCase("ola.laerer")
+		w.write(func(tx *store.Tx) error {
+			return matrixtest.AddCoordinator(tx, caseID, w.emp["anne.ppt"].ID, w.emp["kari.ke"].ID, w.clock.Now(), false)
+		})
+		for range 130 {
+			w.readable("ola.laerer", caseID)
+		}
+		var want int
+		w.read(func(tx *store.Tx) error {
+			return tx.QueryRow(`SELECT COUNT(*) FROM audit_events WHERE case_id = $1`, caseID).Scan(&want)
+		})
+		seen := map[int64]bool{}
+		cursor, pages := "", 0
+		var last int64
+		for {
+			// limit 0 is the default page, as the API and the pages ask for it.
+			page, err := w.a.CaseAccessLog(ctx, w.actor("anne.ppt"), caseID, cursor, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages++
+			for _, x := range page.Items {
+				if seen[x.Seq] || (last != 0 && x.Seq >= last) {
+					t.Fatalf("entry %d repeated or out of order", x.Seq)
+				}
+				seen[x.Seq], last = true, x.Seq
+			}
+			if page.Next == "" {
+				break
+			}
+			if len(page.Items) != 100 {
+				t.Fatalf("page %d has %d entries and a next page", pages, len(page.Items))
+			}
+			cursor = page.Next
+		}
+		// Each read of the log adds a newer row, which pages that continue
+		// before the first page's rows never show: exactly the rows that
+		// existed before the first read are seen.
+		if len(seen) != want || pages < 2 {
+			t.Fatalf("read %d entries in %d pages; the case had %d before the log was read", len(seen), pages, want)
+		}
+	})
+}

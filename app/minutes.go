@@ -28,63 +28,63 @@ import (
 // Minutes is the content of a meeting's minutes. It is stored as JSON; the
 // field order is fixed, so the same minutes always give the same bytes.
 type Minutes struct {
-	StartedAt        string           `json:"started_at"` // RFC 3339
-	Place            string           `json:"place"`
-	Chair            string           `json:"chair"`
-	MinuteTaker      string           `json:"minute_taker"`
+	StartedAt        string           `json:"started_at" text:"code"` // RFC 3339
+	Place            string           `json:"place" text:"name"`
+	Chair            string           `json:"chair" text:"name"`
+	MinuteTaker      string           `json:"minute_taker" text:"name"`
 	Attendance       []Attendance     `json:"attendance"`
 	PreviousMinutes  *PreviousMinutes `json:"previous_minutes,omitempty"`
-	PersonAccount    string           `json:"person_account"`
+	PersonAccount    string           `json:"person_account" text:"long"`
 	Items            []ItemNote       `json:"items"`
 	MeasuresReviewed []MeasureReview  `json:"measures_reviewed"`
 	NewMeasures      []NewMeasure     `json:"new_measures"`
-	Conclusions      string           `json:"conclusions"`
+	Conclusions      string           `json:"conclusions" text:"long"`
 	NextMeeting      *NextMeeting     `json:"next_meeting,omitempty"`
-	Recipients       []string         `json:"recipients"`
+	Recipients       []string         `json:"recipients" text:"name"`
 }
 
 // Attendance says whether one invited attendee was there; Present nil means
 // not yet recorded.
 type Attendance struct {
-	AttendeeID    string `json:"attendee_id"`
-	Name          string `json:"name"`
+	AttendeeID    string `json:"attendee_id" text:"id"`
+	Name          string `json:"name" text:"name"`
 	Present       *bool  `json:"present"`
-	AbsenceReason string `json:"absence_reason,omitempty"`
+	AbsenceReason string `json:"absence_reason,omitempty" text:"short"`
 }
 
 // PreviousMinutes is the approval of the last meeting's minutes.
 type PreviousMinutes struct {
 	Approved bool   `json:"approved"`
-	Comments string `json:"comments,omitempty"`
+	Comments string `json:"comments,omitempty" text:"long"`
 }
 
 // ItemNote is what was said on one agenda item.
 type ItemNote struct {
-	Item  string `json:"item"`
-	Notes string `json:"notes"`
+	Item  string `json:"item" text:"short"`
+	Notes string `json:"notes" text:"long"`
 }
 
 // MeasureReview says whether a measure agreed last time was done, and why
 // not when it was not.
 type MeasureReview struct {
-	Measure     string `json:"measure"`
-	Responsible string `json:"responsible,omitempty"`
+	Measure     string `json:"measure" text:"short"`
+	Responsible string `json:"responsible,omitempty" text:"name"`
 	Done        bool   `json:"done"`
-	WhyNot      string `json:"why_not,omitempty"`
+	WhyNot      string `json:"why_not,omitempty" text:"short"`
 }
 
 // NewMeasure is a measure agreed at the meeting: who is responsible (a
 // username, or the name of a member) and the deadline (YYYY-MM-DD).
 type NewMeasure struct {
-	Text        string `json:"text"`
-	Responsible string `json:"responsible"`
-	Due         string `json:"due"`
+	Text        string `json:"text" text:"short"`
+	Responsible string `json:"responsible" text:"name"`
+	Due         string `json:"due" text:"code"`
 }
 
 // NextMeeting is the date set for the next meeting, and its theme.
 type NextMeeting struct {
-	StartsAt string `json:"starts_at"` // RFC 3339
-	Topic    string `json:"topic,omitempty"`
+	StartsAt string `json:"starts_at" text:"code"` // RFC 3339
+	Topic    string `json:"topic,omitempty" text:"short"`
 }
 
 // The parts of the minutes, as finalising names what is missing.

@@ -73,13 +73,12 @@ func (a *App) ListPlanVersions(ctx context.Context, actor *samordna.Actor, planI
 			}
 			after = n
 		}
-		vs, err := store.PlanVersions(tx, p.ID, after, limit+1)
+		vs, next, err := store.PlanVersions(tx, p.ID, after, limit)
 		if err != nil {
 			return err
 		}
-		if len(vs) > limit {
-			vs = vs[:limit]
-			page.Next = strconv.Itoa(vs[limit-1].Version)
+		if next > 0 {
+			page.Next = strconv.Itoa(next)
 		}
 		refs := map[string]*EmployeeRef{}
 		for _, v := range vs {

@@ -23,7 +23,9 @@ type AccessLogEntry struct {
 
 // CaseAccessLog returns the audit rows tied to the case, newest first,
 // limit at a time (at most 100), before the row beforeSeq when it is > 0.
-func CaseAccessLog(tx *Tx, caseID string, beforeSeq int64, limit int) ([]AccessLogEntry, error) {
+// next is the seq to continue before when there are older rows, 0 at the
+// end (one row more than the page is read to tell).
+func CaseAccessLog(tx *Tx, caseID string, beforeSeq int64, limit int) (items []AccessLogEntry, next int64, err error) {
 	if limit <= 0 || limit > 100 {
 		limit = 100
 	}
@@ -36,10 +38,10 @@ func CaseAccessLog(tx *Tx, caseID string, beforeSeq int64, limit int) ([]AccessL
 		args = append(args, beforeSeq)
 		q += ` AND a.seq < $2`
 	}
-	q += ` ORDER BY a.seq DESC LIMIT ` + strconv.Itoa(limit)
+	q += ` ORDER BY a.seq DESC LIMIT ` + strconv.Itoa(limit+1)
 	rows, err := tx.Query(q, args...)
 	if err != nil {
-		return nil, wrap(err, "access log")
+		return nil, 0, wrap(err, "access log")
 	}
 	defer rows.Close()
 	var out []AccessLogEntry
@@ -47,9 +49,16 @@ func CaseAccessLog(tx *Tx, caseID string, beforeSeq int64, limit int) ([]AccessL
 		var x AccessLogEntry
 		if err := rows.Scan(&x.Seq, &x.At, &x.Username, &x.Name, &x.Role, &x.Service, &x.Action, &x.Outcome,
 			&x.Purpose, &x.ObjectType); err != nil {
-			return nil, wrap(err, "access log")
+			return nil, 0, wrap(err, "access log")
 		}
 		out = append(out, x)
 	}
-	return out, wrap(rows.Err(), "access log")
+	if err := rows.Err(); err != nil {
+		return nil, 0, wrap(err, "access log")
+	}
+	if len(out) > limit {
+		out = out[:limit]
+		next = out[limit-1].Seq
+	}
+	return out, next, nil
 }

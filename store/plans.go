@@ -239,27 +239,34 @@ func PlanVersionAt(tx *Tx, planID string, version int) (*PlanVersion, error) {
 }
 
 // PlanVersions returns the plan's versions after version after, oldest
-// first, at most limit (1-100).
-func PlanVersions(tx *Tx, planID string, after, limit int) ([]*PlanVersion, error) {
+// first, at most limit (1-100). next is the version to continue after when
+// there are more, 0 at the end (one row more than the page is read to tell).
+func PlanVersions(tx *Tx, planID string, after, limit int) (vs []*PlanVersion, next int, err error) {
 	if limit <= 0 || limit > 100 {
 		limit = 100
 	}
 	rows, err := tx.Query(`SELECT plan_id, version, content, change, changed_by, changed_at
-		FROM plan_versions WHERE plan_id = $1 AND version > $2 ORDER BY version LIMIT `+strconv.Itoa(limit),
+		FROM plan_versions WHERE plan_id = $1 AND version > $2 ORDER BY version LIMIT `+strconv.Itoa(limit+1),
 		planID, after)
 	if err != nil {
-		return nil, wrap(err, "plan versions")
+		return nil, 0, wrap(err, "plan versions")
 	}
 	defer rows.Close()
-	var out []*PlanVersion
 	for rows.Next() {
 		v, err := scanPlanVersion(rows)
 		if err != nil {
-			return nil, wrap(err, "plan versions")
+			return nil, 0, wrap(err, "plan versions")
 		}
-		out = append(out, v)
+		vs = append(vs, v)
 	}
-	return out, wrap(rows.Err(), "plan versions")
+	if err := rows.Err(); err != nil {
+		return nil, 0, wrap(err, "plan versions")
+	}
+	if len(vs) > limit {
+		vs = vs[:limit]
+		next = vs[limit-1].Version
+	}
+	return vs, next, nil
 }
 
 // PlanMeasureRow is one current measure of a plan with its task.

@@ -63,12 +63,15 @@ func TestPlanVersionsRoundTrip(t *testing.T) {
 			if first.Content.WhatMatters != "Å få være med på fotball – æøå" || first.Content.Measures[0].GoalID != "g1" {
 				t.Errorf("version 1: %+v", first.Content)
 			}
-			vs, err := store.PlanVersions(tx, p.ID, 1, 2)
+			vs, next, err := store.PlanVersions(tx, p.ID, 1, 2)
 			if err != nil {
 				return err
 			}
-			if len(vs) != 2 || vs[0].Version != 2 || vs[1].Version != 3 || vs[1].Content.Goals == nil {
-				t.Errorf("versions after 1, two at a time: %+v", vs)
+			if len(vs) != 2 || vs[0].Version != 2 || vs[1].Version != 3 || vs[1].Content.Goals == nil || next != 3 {
+				t.Errorf("versions after 1, two at a time: %+v, next %d", vs, next)
+			}
+			if vs, next, err := store.PlanVersions(tx, p.ID, 3, 2); err != nil || len(vs) != 1 || next != 0 {
+				t.Errorf("the last page: %+v, next %d, %v", vs, next, err)
 			}
 			if _, err := store.PlanVersionAt(tx, p.ID, 9); err != samordna.ErrNotFound {
 				t.Errorf("a missing version: %v", err)
@@ -153,6 +156,35 @@ func TestPlanMeasuresHolderAndClosing(t *testing.T) {
 			if err != nil || got.Status != "closed" || got.CloseRequestedBy != "Mor" || got.ClosedAt == nil ||
 				!got.ClosedAt.Equal(closed) || got.CloseRequestedByPerson != "" {
 				t.Errorf("closed: %+v, %v", got, err)
+			}
+			return nil
+		})
+	})
+}
+
+// A plan with more versions than the default page (100): the first page
+// says where to continue and the second holds the rest. (The default page
+// used to end at 100 versions with no next.)
+func TestPlanVersionsPagePastTheDefaultPage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		p, by := planSeed(t, db)
+		orgWrite(t, db, func(tx *store.Tx) error {
+			for v := 2; v <= 102; v++ {
+				if err := store.AddPlanVersion(tx, p, v-1, &store.PlanVersion{PlanID: p.ID, Version: v, Change: "updated",
+					ChangedBy: by, ChangedAt: planTestNow.Add(time.Duration(v) * time.Minute)}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		orgRead(t, db, func(tx *store.Tx) error {
+			first, next, err := store.PlanVersions(tx, p.ID, 0, 0)
+			if err != nil || len(first) != 100 || next != 100 {
+				t.Fatalf("the default page: %d versions, next %d, %v", len(first), next, err)
+			}
+			rest, next, err := store.PlanVersions(tx, p.ID, next, 0)
+			if err != nil || len(rest) != 2 || rest[0].Version != 101 || next != 0 {
+				t.Fatalf("the next page: %d versions, next %d, %v", len(rest), next, err)
 			}
 			return nil
 		})

@@ -298,13 +298,14 @@ func (s *Server) spineErrorMessage(lang string, err error) string {
 	return "case.err.invalid"
 }
 
-// parseSpineForm reads a small form post.
+// parseSpineForm reads a small form post and checks its texts
+// (checkFormText).
 func parseSpineForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
 		return samordna.Errorf(samordna.KindInvalid, "bad_form", "the form could not be read")
 	}
-	return nil
+	return checkFormText(r.PostForm)
 }
 
 // caseDoneRedirect sends the browser back to the case page with a notice.
@@ -314,7 +315,7 @@ func caseDoneRedirect(w http.ResponseWriter, r *http.Request, caseID, done, anch
 
 func (s *Server) recordConsent(w http.ResponseWriter, r *http.Request) {
 	if err := parseSpineForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	f := r.PostForm
@@ -336,7 +337,7 @@ func (s *Server) recordConsent(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) withdrawConsent(w http.ResponseWriter, r *http.Request) {
 	if err := parseSpineForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	c, err := s.app.WithdrawConsent(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"))
@@ -349,7 +350,7 @@ func (s *Server) withdrawConsent(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) attachConsentForm(w http.ResponseWriter, r *http.Request) {
 	if err := parseSpineForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	c, err := s.app.AttachConsentForm(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), r.PostForm.Get("form_id"))
@@ -417,7 +418,7 @@ func (s *Server) downloadConsentForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) blockEmployee(w http.ResponseWriter, r *http.Request) {
 	if err := parseSpineForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	username, reason := r.PostForm.Get("username"), r.PostForm.Get("reason")
@@ -431,7 +432,7 @@ func (s *Server) blockEmployee(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) liftBlock(w http.ResponseWriter, r *http.Request) {
 	if err := parseSpineForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	_, err := s.app.LiftBlock(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), r.PathValue("blockId"))
@@ -444,7 +445,7 @@ func (s *Server) liftBlock(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) linkCase(w http.ResponseWriter, r *http.Request) {
 	if err := parseSpineForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	other := strings.TrimSpace(r.PostForm.Get("case_id"))

@@ -43,6 +43,8 @@ type concernFormData struct {
 	ErrorField string
 	// IdentifyingAt describes where identifying data was found ("" for none).
 	IdentifyingAt string
+	// FieldError is the message shown next to ErrorField ("" for none).
+	FieldError string
 }
 
 type routineOption struct {
@@ -79,14 +81,32 @@ func (s *Server) renderConcernForm(w http.ResponseWriter, r *http.Request, p *Pa
 
 // concernSubmit registers the concern and shows the case's routine.
 func (s *Server) concernSubmit(w http.ResponseWriter, r *http.Request) {
-	if err := routineForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+	err := routineForm(w, r)
+	var textErr *samordna.TextError
+	if err != nil && !errors.As(err, &textErr) {
+		s.formError(w, r, err)
 		return
 	}
 	f := r.PostForm
+	if textErr != nil {
+		for _, vs := range f {
+			for i, v := range vs {
+				vs[i] = refillable(v)
+			}
+		}
+	}
 	in := concernInput{Situation: f.Get("situation"), Anonymous: f.Get("anonymous"), FNR: f.Get("fnr"), Name: f.Get("name"),
 		DueDate: f.Get("expected_due_date"), MotherFNR: f.Get("mother_fnr"), MotherName: f.Get("mother_name"),
 		Description: f.Get("description"), Routine: f.Get("routine"), Follows: f.Get("follows")}
+	if textErr != nil {
+		// The refused text is shown again without what made it unstorable,
+		// with the message next to its field.
+		p := s.page(r, "routine.title")
+		p.Error = "error.text." + samordna.ErrorCode(err)
+		s.renderConcernForm(w, r, p, http.StatusBadRequest, &concernFormData{In: in, ErrorField: textErr.Field,
+			FieldError: s.textErrorMessage(p.Lang, err)})
+		return
+	}
 	nc := app.NewConcern{Situation: pathway.Situation(in.Situation), Anonymous: in.Anonymous == "yes",
 		Description: in.Description, Routine: in.Routine, Follows: in.Follows}
 	if strings.TrimSpace(in.FNR+in.Name+in.DueDate+in.MotherFNR+in.MotherName) != "" {
@@ -237,7 +257,7 @@ func subjectName(p *Page, s *Server, person *samordna.Person) string {
 // consultationSubmit records a consultation from the routine view.
 func (s *Server) consultationSubmit(w http.ResponseWriter, r *http.Request) {
 	if err := routineForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	f := r.PostForm
@@ -270,7 +290,7 @@ func (s *Server) dutyToInformSubmit(w http.ResponseWriter, r *http.Request) {
 // reportSubmit sends a report from the routine view and shows it.
 func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request, kind string) {
 	if err := routineForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	in := reportInput{Kind: kind, Description: r.PostForm.Get("description"), Acute: r.PostForm.Get("acute")}

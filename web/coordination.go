@@ -190,7 +190,7 @@ func (s *Server) childBirth(date string) bool {
 
 func (s *Server) decideApplication(w http.ResponseWriter, r *http.Request) {
 	if err := coordParseForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	f := r.PostForm
@@ -233,7 +233,7 @@ func (s *Server) renderApply(w http.ResponseWriter, r *http.Request, p *Page, st
 
 func (s *Server) submitApplication(w http.ResponseWriter, r *http.Request) {
 	if err := coordParseForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	f := r.PostForm
@@ -278,7 +278,7 @@ func (s *Server) coordinatorPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) acceptCoordinator(w http.ResponseWriter, r *http.Request) {
 	if err := coordParseForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	if _, err := s.app.AcceptCoordinator(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id")); err != nil {
@@ -294,7 +294,7 @@ func (s *Server) acceptCoordinator(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handoverCoordinator(w http.ResponseWriter, r *http.Request) {
 	if err := coordParseForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	_, err := s.app.HandoverCoordinator(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), r.PostForm.Get("username"))
@@ -350,13 +350,14 @@ func sendPDF(w http.ResponseWriter, name string, b []byte) {
 // coordTime formats an instant for people: Oslo time, day first.
 func coordTime(t time.Time) string { return t.In(pathway.Oslo()).Format("02.01.2006 15:04") }
 
-// coordParseForm reads a small form post.
+// coordParseForm reads a small form post and checks its texts
+// (checkFormText).
 func coordParseForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
 		return samordna.Errorf(samordna.KindInvalid, "bad_form", "the form could not be read")
 	}
-	return nil
+	return checkFormText(r.PostForm)
 }
 
 // coordLabel translates prefix+value (prefix ends with a dot), or shows

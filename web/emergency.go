@@ -48,7 +48,7 @@ func (s *Server) emergencyPage(w http.ResponseWriter, r *http.Request) {
 // not exist and one that may not be opened give the same answer.
 func (s *Server) breakGlass(w http.ResponseWriter, r *http.Request) {
 	if err := parseSpineForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	d := newEmergencyData()
@@ -118,7 +118,7 @@ func (s *Server) renderReviews(w http.ResponseWriter, r *http.Request, p *Page, 
 // reviewEmergency marks an emergency access reviewed with a note.
 func (s *Server) reviewEmergency(w http.ResponseWriter, r *http.Request) {
 	if err := parseSpineForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	_, err := s.app.ReviewEmergencyAccess(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), r.PostForm.Get("note"))

@@ -168,7 +168,7 @@ func membersFromForm(f map[string][]string) []app.NewGroupMember {
 
 func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) {
 	if err := coordParseForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	v, err := s.app.CreateGroup(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), membersFromForm(r.PostForm))
@@ -185,7 +185,7 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) addGroupMembers(w http.ResponseWriter, r *http.Request) {
 	if err := coordParseForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	v, err := s.app.AddGroupMembers(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), membersFromForm(r.PostForm))
@@ -202,7 +202,7 @@ func (s *Server) addGroupMembers(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) removeGroupMember(w http.ResponseWriter, r *http.Request) {
 	if err := coordParseForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	err := s.app.RemoveGroupMember(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), r.PathValue("member"))
@@ -215,7 +215,7 @@ func (s *Server) removeGroupMember(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) closeGroup(w http.ResponseWriter, r *http.Request) {
 	if err := coordParseForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	if err := s.app.CloseGroup(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), r.PostForm.Get("reason")); err != nil {
@@ -227,7 +227,7 @@ func (s *Server) closeGroup(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) evaluateGroup(w http.ResponseWriter, r *http.Request) {
 	if err := coordParseForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	in := app.Evaluation{Continue: r.PostForm.Get("continue") != "no", Note: r.PostForm.Get("note")}
@@ -240,7 +240,7 @@ func (s *Server) evaluateGroup(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) raiseToLeaders(w http.ResponseWriter, r *http.Request) {
 	if err := coordParseForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	_, err := s.app.RaiseToLeaders(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), r.PostForm.Get("category"),
@@ -256,7 +256,7 @@ func (s *Server) raiseToLeaders(w http.ResponseWriter, r *http.Request) {
 // are Oslo time.
 func (s *Server) planMeeting(w http.ResponseWriter, r *http.Request) {
 	if err := coordParseForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	f := r.PostForm

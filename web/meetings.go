@@ -262,7 +262,7 @@ func formAt(f url.Values, key string, i int) string {
 // minutes, or shows the parts still missing.
 func (s *Server) saveMinutes(w http.ResponseWriter, r *http.Request) {
 	if err := coordParseForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	actor := reqctx.Actor(r.Context())
@@ -297,7 +297,7 @@ func (s *Server) saveMinutes(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) sendInvitation(w http.ResponseWriter, r *http.Request) {
 	if err := coordParseForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	if err := s.app.SendInvitation(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id")); err != nil {
@@ -309,7 +309,7 @@ func (s *Server) sendInvitation(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) cancelMeeting(w http.ResponseWriter, r *http.Request) {
 	if err := coordParseForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	if err := s.app.CancelMeeting(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id")); err != nil {

@@ -302,11 +302,16 @@ const planPrintJS = `// Samordna: the plan page's print button.
 })();
 `
 
-// parsePlanForm reads a posted form (bounded) or answers 400.
+// parsePlanForm reads a posted form (bounded) and checks its texts
+// (checkFormText), or answers 400.
 func (s *Server) parsePlanForm(w http.ResponseWriter, r *http.Request) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
 		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		return false
+	}
+	if err := checkFormText(r.PostForm); err != nil {
+		s.formError(w, r, err)
 		return false
 	}
 	return true

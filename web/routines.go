@@ -112,13 +112,14 @@ func routineRedirect(w http.ResponseWriter, r *http.Request, path, done, anchor 
 	http.Redirect(w, r, u, http.StatusSeeOther)
 }
 
-// routineForm reads a small form post.
+// routineForm reads a small form post and checks its texts
+// (checkFormText).
 func routineForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
 		return samordna.Errorf(samordna.KindInvalid, "bad_form", "the form could not be read")
 	}
-	return nil
+	return checkFormText(r.PostForm)
 }
 
 // stepView is a routine step as the pages show it.
@@ -282,6 +283,10 @@ func (s *Server) renderRoutineAdmin(w http.ResponseWriter, r *http.Request, p *P
 func (s *Server) routineUpload(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, app.MaxRoutineBytes+64<<10)
 	doc, name, err := readRoutineUpload(r)
+	if samordna.TextField(err) != "" {
+		s.formError(w, r, err)
+		return
+	}
 	if err != nil {
 		s.routineFail(w, r, err, func(p *Page, status int) {
 			s.renderRoutineAdmin(w, r, p, status, &routineAdminData{})
@@ -318,11 +323,20 @@ func readRoutineUpload(r *http.Request) ([]byte, string, error) {
 				return nil, "", bad
 			}
 			if len(b) > 0 {
+				if err := samordna.CheckText("document", samordna.TextDocument, 0, string(b)); err != nil {
+					return nil, "", err
+				}
+				if err := samordna.CheckText("file_name", samordna.TextName, 0, h.Filename); err != nil {
+					return nil, "", err
+				}
 				return b, h.Filename, nil
 			}
 		}
 	} else if err := r.ParseForm(); err != nil {
 		return nil, "", bad
+	}
+	if err := checkFormText(r.PostForm); err != nil {
+		return nil, "", err
 	}
 	doc := r.FormValue("document")
 	if strings.TrimSpace(doc) == "" {

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/samordna/samordna"
 	"github.com/samordna/samordna/api"
 	"github.com/samordna/samordna/app"
 )
@@ -148,7 +149,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, m
 // serverError logs err (without personal data: only the route) and shows a
 // plain error page.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	s.log.Error("internal error", "route", r.Pattern, "request_id", requestID(r), "err", err)
+	s.log.Error("internal error", "route", r.Pattern, "request_id", requestID(r), "err", samordna.MaskIDNumbers(err.Error()))
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusInternalServerError)
 	_, _ = w.Write([]byte(s.catalog.T(s.lang(r), "error.internal", nil) + "\n"))

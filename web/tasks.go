@@ -211,7 +211,7 @@ func (s *Server) tasksPage(w http.ResponseWriter, r *http.Request) {
 // (the routine view of the case by default).
 func (s *Server) completeTaskSubmit(w http.ResponseWriter, r *http.Request) {
 	if err := routineForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	_, _, err := s.app.CompleteTask(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), r.PostForm.Get("outcome"))
