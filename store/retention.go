@@ -212,9 +212,11 @@ const kept = `NOT EXISTS (SELECT 1 FROM purged_cases p WHERE p.case_id = k.id)`
 // AnonymisePersonIfUnneeded removes the person's name, number and dates
 // and their relations when no kept (unpurged) case needs them any longer:
 // none is about them, none holds their consent or their request to close a
-// plan, and none is about a relative of theirs. The row itself stays, so
-// the ids in the audit trail keep pointing at it (now a pseudonym). It
-// reports whether the person was anonymised now.
+// plan, and none is about someone they are guardian, parent or expecting
+// mother of (a child's open case needs its guardians; a parent's case does
+// not keep a child whose own cases are gone). The row itself stays, so the
+// ids in the audit trail keep pointing at it (now a pseudonym). It reports
+// whether the person was anonymised now.
 func AnonymisePersonIfUnneeded(tx *Tx, personID string, at time.Time) (bool, error) {
 	var needed bool
 	err := tx.QueryRow(`SELECT
@@ -222,9 +224,7 @@ func AnonymisePersonIfUnneeded(tx *Tx, personID string, at time.Time) (bool, err
 		OR EXISTS (SELECT 1 FROM consents x JOIN cases k ON k.id = x.case_id WHERE x.given_by_person_id = $1 AND `+kept+`)
 		OR EXISTS (SELECT 1 FROM plans x JOIN cases k ON k.id = x.case_id WHERE x.close_requested_by_person = $1 AND `+kept+`)
 		OR EXISTS (SELECT 1 FROM person_relations r JOIN cases k ON k.subject_person_id = r.related_id
-		           WHERE r.person_id = $1 AND `+kept+`)
-		OR EXISTS (SELECT 1 FROM person_relations r JOIN cases k ON k.subject_person_id = r.person_id
-		           WHERE r.related_id = $1 AND `+kept+`)`, personID).Scan(&needed)
+		           WHERE r.person_id = $1 AND `+kept+`)`, personID).Scan(&needed)
 	if err != nil || needed {
 		return false, wrap(err, "person needed")
 	}
