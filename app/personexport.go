@@ -726,7 +726,7 @@ func nonEmpty(ss ...string) []string {
 // allowed) and when no person in the actor's municipality has the number;
 // invalid_id_number (KindInvalid) for a number that is not valid.
 func (a *App) FindPersonForExport(ctx context.Context, actor *samordna.Actor, idNumber string) (*samordna.Person, error) {
-	if actor == nil || actor.Employee == nil || !access.CanExportPerson(access.SubjectOf(actor.Employee), true, false) {
+	if !MayExportPersons(actor) {
 		return nil, a.refuse(ctx, actor, "person", "find_person")
 	}
 	number := strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(idNumber))
@@ -754,4 +754,22 @@ func (a *App) FindPersonForExport(ctx context.Context, actor *samordna.Actor, id
 		return nil, samordna.ErrNotFound
 	}
 	return p, nil
+}
+
+// MayExportPersons reports whether the actor may look up and export
+// persons at all (the coordinating unit; the pages show the search by
+// it). Whether one person may be exported is ExportPersonData's decision.
+func MayExportPersons(actor *samordna.Actor) bool {
+	return actor != nil && actor.Employee != nil &&
+		access.CanExportPerson(access.SubjectOf(actor.Employee), true, false)
+}
+
+// CheckExportRole answers nil when MayExportPersons, and otherwise writes
+// a denied audit row and returns not_found, like any refusal: the search
+// page and the API call it before reading any input.
+func (a *App) CheckExportRole(ctx context.Context, actor *samordna.Actor) error {
+	if MayExportPersons(actor) {
+		return nil
+	}
+	return a.refuse(ctx, actor, "person", "find_person")
 }

@@ -117,6 +117,16 @@ func (a *App) SetRetention(ctx context.Context, actor *samordna.Actor, months in
 	return a.Retention(ctx, actor)
 }
 
+// CheckRetentionRole answers nil when the actor may manage retention (the
+// administrator), and otherwise writes a denied audit row and returns
+// not_found: the page and the API call it before reading any input.
+func (a *App) CheckRetentionRole(ctx context.Context, actor *samordna.Actor) error {
+	if mayManageRetention(actor) {
+		return nil
+	}
+	return a.refuse(ctx, actor, "retention", "set_retention")
+}
+
 // mayManageRetention: a signed-in administrator of a municipality.
 func mayManageRetention(actor *samordna.Actor) bool {
 	return actor != nil && actor.Employee != nil && actor.Employee.MunicipalityID != "" &&
