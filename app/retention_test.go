@@ -84,14 +84,14 @@ func caseText(t *testing.T, db *store.DB, caseID string) string {
 }
 
 // auditHashes returns every audit row's hash in order, after checking
-// that the chain verifies.
-func auditHashes(t *testing.T, db *store.DB) []string {
+// that the chain verifies as `samordna audit verify` does.
+func auditHashes(t *testing.T, a *app.App, db *store.DB) []string {
 	t.Helper()
+	if _, err := a.VerifyAudit(context.Background()); err != nil {
+		t.Fatalf("audit chain: %v", err)
+	}
 	var hashes []string
 	err := db.Read(context.Background(), func(tx *store.Tx) error {
-		if _, err := store.VerifyAudit(tx); err != nil {
-			return err
-		}
 		rows, err := tx.Query(`SELECT hash FROM audit_events ORDER BY seq`)
 		if err != nil {
 			return err
@@ -133,6 +133,15 @@ func TestRetentionPurgesClosedCasesPastThePeriod(t *testing.T) {
 			WhatMatters: "Oliver skal ha trygge voksne rundt seg hver dag."}); err != nil {
 			t.Fatal(err)
 		}
+		// A scanned, signed consent form on Oliver's case.
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			return store.CreateConsentForm(tx, &store.ConsentForm{ID: samordna.NewID(), CaseID: groupCase,
+				ContentType: "application/pdf", Size: 15, SHA256: "x", Data: []byte("%PDF-1.4\n%%EOF\n"),
+				UploadedBy: as["ingrid.hs"].Employee.ID, UploadedAt: demoToday})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 		// Oliver's cases closed three years ago; Emma's a month ago; Sofie's open.
 		for _, id := range casesOf(t, db, oliver.ID) {
 			closeCase(t, db, id, demoToday.AddDate(-3, 0, 0))
@@ -150,9 +159,18 @@ func TestRetentionPurgesClosedCasesPastThePeriod(t *testing.T) {
 			}
 		}
 
+		forms := func() int {
+			var n int
+			if err := db.Read(ctx, func(tx *store.Tx) error {
+				return tx.QueryRow(`SELECT COUNT(*) FROM consent_forms WHERE case_id = $1`, groupCase).Scan(&n)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
 		// No period: nothing is deleted.
 		res, err := a.SweepOverdue(ctx, demoToday)
-		if err != nil || res.Purged != 0 || caseText(t, db, groupCase) != before[groupCase] {
+		if err != nil || res.Purged != 0 || caseText(t, db, groupCase) != before[groupCase] || forms() != 1 {
 			t.Fatalf("without a period: %+v, %v", res, err)
 		}
 
@@ -191,17 +209,20 @@ func TestRetentionPurgesClosedCasesPastThePeriod(t *testing.T) {
 			t.Errorf("set_retention audit rows: %d, %v", setRows, err)
 		}
 
-		chain := auditHashes(t, db)
+		chain := auditHashes(t, a, db)
 		res, err = a.SweepOverdue(ctx, demoToday)
 		if err != nil || res.Purged != 2 {
 			t.Fatalf("sweep: %+v, %v", res, err)
 		}
-		after := auditHashes(t, db)
+		after := auditHashes(t, a, db)
 		if len(after) <= len(chain) || strings.Join(after[:len(chain)], ",") != strings.Join(chain, ",") {
 			t.Error("the purge changed audit rows (it may only append)")
 		}
 
 		// Oliver's case lost its content; he is anonymised.
+		if n := forms(); n != 0 {
+			t.Errorf("%d signed consent forms left on the purged case", n)
+		}
 		left := caseText(t, db, groupCase)
 		for _, gone := range []string{"utrygg i barnehagen", "Camilla Berg", "Mor forteller", "trygge voksne", "møtte ruset"} {
 			if strings.Contains(left, gone) {
