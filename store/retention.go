@@ -157,7 +157,9 @@ var purgeStatements = []string{
 	`UPDATE plans SET close_requested_by = '', close_requested_by_person = NULL, close_reason = '' WHERE case_id = $1`,
 	`UPDATE child_welfare_reports SET description = '', pdf = NULL WHERE case_id = $1`,
 	`UPDATE tasks SET outcome = '' WHERE case_id = $1`,
-	`UPDATE tasks SET title = '' WHERE case_id = $1 AND kind = '` + TaskKindMeasure + `'`,
+	// Routine steps keep their titles (the routine's words); measures and
+	// coordination tasks are titled with what was agreed for the person.
+	`UPDATE tasks SET title = '' WHERE case_id = $1 AND (kind = '` + TaskKindMeasure + `' OR step_id = '')`,
 	`UPDATE case_blocks SET reason = '' WHERE case_id = $1`,
 	`UPDATE emergency_accesses SET reason_text = '' WHERE case_id = $1`,
 }
