@@ -252,31 +252,38 @@ func (a *App) ExportPersonData(ctx context.Context, actor *samordna.Actor, perso
 	default:
 		return nil, samordna.Errorf(samordna.KindInvalid, "bad_action", "unknown export action")
 	}
+	// Read in a read transaction (the export may be long, and must not
+	// hold the single writer), then append the audit rows with group
+	// commit; the answer leaves only once they are durable.
 	var out *PersonExport
-	denied := false
-	err := a.DB.Write(ctx, func(tx *store.Tx) error {
-		p, ok, err := a.authorizeExport(tx, actor, personID)
-		if err != nil {
+	var p *samordna.Person
+	allowed := false
+	err := a.DB.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		if p, allowed, err = a.authorizeExport(tx, actor, personID); err != nil || !allowed {
 			return err
 		}
-		if !ok {
-			denied = true
-			ev := samordna.AuditEvent{ObjectType: "person", ObjectID: truncate(personID, 64), Action: action,
-				Outcome: samordna.OutcomeDenied}
-			if p != nil {
-				ev.PersonID = p.ID
-			}
-			return a.audit(tx, actor, ev)
-		}
-		if out, err = a.collectExport(tx, actor, p); err != nil {
-			return err
-		}
-		return a.auditExport(tx, actor, p, out, action)
+		out, err = a.collectExport(tx, actor, p)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	if denied {
+	err = a.DB.WriteGrouped(ctx, func(tx *store.Tx) error {
+		if allowed {
+			return a.auditExport(tx, actor, p, out, action)
+		}
+		ev := samordna.AuditEvent{ObjectType: "person", ObjectID: truncate(personID, 64), Action: action,
+			Outcome: samordna.OutcomeDenied}
+		if p != nil {
+			ev.PersonID = p.ID
+		}
+		return a.audit(tx, actor, ev)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !allowed {
 		return nil, samordna.ErrNotFound
 	}
 	return out, nil

@@ -147,7 +147,7 @@ var purgeStatements = []string{
 	`UPDATE consents SET given_by_name = '', given_by_person_id = NULL, form_id = NULL WHERE case_id = $1`,
 	`DELETE FROM consent_forms WHERE case_id = $1`,
 	`UPDATE applications SET decision_reason = '' WHERE case_id = $1`,
-	`UPDATE group_members SET name = '' WHERE employee_id IS NULL
+	`UPDATE group_members SET name = '', role = '' WHERE employee_id IS NULL
 		AND group_id IN (SELECT id FROM responsibility_groups WHERE case_id = $1)`,
 	`UPDATE responsibility_groups SET close_reason = '' WHERE case_id = $1`,
 	`UPDATE group_escalations SET matter = '' WHERE case_id = $1`,
