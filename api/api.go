@@ -59,6 +59,7 @@ func (h *API) Routes() []Route {
 	routes = append(routes, h.routineRoutes()...)
 	routes = append(routes, h.planRoutes()...)
 	routes = append(routes, h.coordinationRoutes()...)
+	routes = append(routes, h.personRoutes()...)
 	return routes
 }
 

@@ -37,6 +37,7 @@ type SweepResult struct {
 	Tasks      int // overdue tasks escalated
 	Deviations int // deviations recorded (and revision tasks started)
 	Reports    int // unacknowledged acute reports escalated
+	Purged     int // closed cases past retention whose content was deleted (retention.go)
 }
 
 // SweepOverdue escalates what is overdue at now. Who may call: the server's
@@ -86,7 +87,11 @@ func (a *App) SweepOverdue(ctx context.Context, now time.Time) (SweepResult, err
 	if _, err := a.RemindActionPlans(ctx); err != nil {
 		return res, err
 	}
-	return res, nil
+	// Retention: closed cases past the municipality's period lose their
+	// content (nothing, while no period is set).
+	n, err := a.PurgeExpiredCases(ctx, now)
+	res.Purged = n
+	return res, err
 }
 
 // escalateTask claims and escalates one task in its own transaction.
@@ -227,7 +232,8 @@ func (a *App) StartSweeper(ctx context.Context, every time.Duration) (stop func(
 			case err != nil && ctx.Err() == nil:
 				a.Log.Error("deadline sweep failed", "err", err)
 			case res != SweepResult{}:
-				a.Log.Info("deadline sweep", "tasks", res.Tasks, "deviations", res.Deviations, "reports", res.Reports)
+				a.Log.Info("deadline sweep", "tasks", res.Tasks, "deviations", res.Deviations, "reports", res.Reports,
+					"purged", res.Purged)
 			}
 			select {
 			case <-ctx.Done():

@@ -80,6 +80,7 @@ func (s *Server) Routes() []Route {
 	routes = append(routes, s.routineRoutes()...)
 	routes = append(routes, s.coordinationRoutes()...)
 	routes = append(routes, s.planRoutes()...)
+	routes = append(routes, s.personRoutes()...)
 	return routes
 }
 

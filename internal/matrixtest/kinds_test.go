@@ -352,6 +352,9 @@ func (w *world) makeObjects(tx *store.Tx, fx *fixture) error {
 	if err := w.makeReport(tx, fx); err != nil {
 		return err
 	}
+	if err := w.makePersonObject(tx, fx); err != nil { // persons_kinds_test.go
+		return err
+	}
 	return w.makePlanObject(tx, fx) // plans_kinds_test.go
 }
 
