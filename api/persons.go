@@ -14,7 +14,7 @@ import (
 // retention (how long the municipality keeps closed cases).
 func (h *API) personRoutes() []Route {
 	return []Route{
-		{Method: "POST", Path: "/api/v1/persons/lookup", Access: "role:coordinating_unit", Handler: h.lookupPerson,
+		{Method: "POST", Path: "/api/v1/persons/lookup", Access: "role:coordinating_unit", Handler: h.lookupPerson, Request: lookupRequest{},
 			Summary: "Coordinating unit: find a person by fødselsnummer or D-nummer for an export: {\"id_number\"} → {\"id\", \"name\"}; audited (the number is not logged)."},
 		{Method: "GET", Path: "/api/v1/persons/{id}/export", Access: "person:export", Handler: h.exportPerson,
 			Summary: "Coordinating unit: everything Samordna holds about the person as JSON (cases, consents, applications, coordinators, groups, meetings and minutes, plans, reports, tasks, access logs); audited on the person and each case. ?format=pdf gives the PDF."},
@@ -24,13 +24,13 @@ func (h *API) personRoutes() []Route {
 			Summary: "Administrator: how long closed cases are kept: {\"months\" (null: not set, nothing is deleted), \"set_by\", \"set_at\", \"expired_cases\"}."},
 		{Method: "GET", Path: "/api/v1/retention/preview", Access: "role:admin", Handler: h.previewRetention,
 			Summary: "Administrator: how many closed cases would lose their content now with a period of ?months= (changes nothing): {\"months\", \"affected_cases\"}."},
-		{Method: "PUT", Path: "/api/v1/retention", Access: "role:admin", Handler: h.setRetention,
+		{Method: "PUT", Path: "/api/v1/retention", Access: "role:admin", Handler: h.setRetention, Request: retentionRequest{},
 			Summary: "Administrator: set the period: {\"months\": 1-1200, or 0 to stop deleting}; audited. 400 invalid_retention."},
 	}
 }
 
 type lookupRequest struct {
-	IDNumber string `json:"id_number"`
+	IDNumber string `json:"id_number" text:"code"`
 }
 
 // lookupPerson finds a person by number for the coordinating unit.

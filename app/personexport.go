@@ -378,8 +378,12 @@ func (a *App) collectExport(tx *store.Tx, actor *samordna.Actor, p *samordna.Per
 	for _, c := range given {
 		out.ConsentsGiven = append(out.ConsentsGiven, x.consent(c))
 	}
-	out.AccessLog, err = x.accessLog(func(before int64) ([]store.AccessLogEntry, error) {
-		return store.PersonAccessLog(tx, p.ID, before, 100)
+	out.AccessLog, err = x.accessLog(func(before int64) ([]store.AccessLogEntry, int64, error) {
+		rows, err := store.PersonAccessLog(tx, p.ID, before, 100)
+		if err != nil || len(rows) < 100 {
+			return rows, 0, err
+		}
+		return rows, rows[len(rows)-1].Seq, nil
 	})
 	return out, err
 }
@@ -456,7 +460,7 @@ func (x *exporter) exportCase(c *samordna.Case) (*ExportCase, error) {
 			return nil, err
 		}
 	}
-	ec.AccessLog, err = x.accessLog(func(before int64) ([]store.AccessLogEntry, error) {
+	ec.AccessLog, err = x.accessLog(func(before int64) ([]store.AccessLogEntry, int64, error) {
 		return store.CaseAccessLog(x.tx, c.ID, before, 100)
 	})
 	return ec, err
@@ -678,11 +682,11 @@ func (x *exporter) tasks(ec *ExportCase) error {
 }
 
 // accessLog reads a whole access log, page by page, newest first.
-func (x *exporter) accessLog(page func(before int64) ([]store.AccessLogEntry, error)) ([]ExportLogEntry, error) {
+func (x *exporter) accessLog(page func(before int64) ([]store.AccessLogEntry, int64, error)) ([]ExportLogEntry, error) {
 	out := []ExportLogEntry{}
 	var before int64
 	for {
-		rows, err := page(before)
+		rows, next, err := page(before)
 		if err != nil {
 			return nil, err
 		}
@@ -690,10 +694,10 @@ func (x *exporter) accessLog(page func(before int64) ([]store.AccessLogEntry, er
 			out = append(out, ExportLogEntry{At: stamp(r.At), Name: r.Name, Role: r.Role, Service: r.Service,
 				Action: r.Action, Outcome: r.Outcome, Purpose: r.Purpose})
 		}
-		if len(rows) < 100 {
+		if next == 0 {
 			return out, nil
 		}
-		before = rows[len(rows)-1].Seq
+		before = next
 	}
 }
 
