@@ -97,9 +97,29 @@ func (s *Server) page(r *http.Request, title string) *Page {
 	return &Page{Lang: s.lang(r), Title: title, User: reqctx.From(r.Context()).Employee, Path: r.URL.Path}
 }
 
-// safeReturn accepts only a local path to come back to, never another site.
+// safeReturn returns p when it is a path on this site to come back to after
+// a form, and "/" otherwise, so that a crafted return address can never send
+// the browser to another site (an open redirect).
+//
+// Browsers are lenient where Go's URL parser is strict, so anything a
+// browser might read as a host is refused outright rather than parsed:
+// p must start with exactly one "/" and hold no backslash (browsers read it
+// as "/", so "/\evil.example" is "//evil.example"), no control character,
+// space or DEL (browsers drop tabs and newlines, so "/\t/evil.example" is
+// "//evil.example" too), and it must parse as a URL with neither scheme nor
+// host. Percent-encoded characters stay encoded in a path ("/%2F/x" is a
+// path on this site), so they need no special case.
 func safeReturn(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+	if len(p) == 0 || p[0] != '/' || (len(p) > 1 && p[1] == '/') {
+		return "/"
+	}
+	for i := range len(p) {
+		if c := p[i]; c <= ' ' || c == 0x7f || c == '\\' {
+			return "/"
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") {
 		return "/"
 	}
 	return p
