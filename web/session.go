@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/samordna/samordna"
+	"github.com/samordna/samordna/app"
 	"github.com/samordna/samordna/internal/reqctx"
 )
 
@@ -15,6 +16,8 @@ const (
 	sessionCookiePlain  = "samordna_session"
 	sessionCookieSecure = "__Host-samordna_session"
 	langCookie          = "samordna_lang"
+	deviceCookiePlain   = "samordna_device"
+	deviceCookieSecure  = "__Host-samordna_device"
 )
 
 // secure reports whether the request came over TLS (directly or as the
@@ -49,6 +52,32 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, secret
 func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: s.sessionCookieName(r), Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
+}
+
+func (s *Server) deviceCookieName(r *http.Request) string {
+	if s.secure(r) {
+		return deviceCookieSecure
+	}
+	return deviceCookiePlain
+}
+
+// deviceCookie returns the device cookie the browser sent ("" for none):
+// it lets the browser an employee usually signs in from keep signing in
+// while attackers elsewhere are throttled (see app/loginthrottle.go).
+func (s *Server) deviceCookie(r *http.Request) string {
+	c, err := r.Cookie(s.deviceCookieName(r))
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+// setDeviceCookie stores a new device cookie after a successful sign-in:
+// HttpOnly, SameSite=Strict (only the sign-in form, on this site, needs
+// it), Secure and __Host- over TLS, kept for app.DeviceCookieLifetime.
+func (s *Server) setDeviceCookie(w http.ResponseWriter, r *http.Request, value string) {
+	http.SetCookie(w, &http.Cookie{Name: s.deviceCookieName(r), Value: value, Path: "/", MaxAge: int(app.DeviceCookieLifetime.Seconds()),
+		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteStrictMode})
 }
 
 // requireSession lets the request through only with a live session; it
