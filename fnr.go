@@ -2,7 +2,6 @@ package samordna
 
 import (
 	"fmt"
-	"slices"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -275,9 +274,9 @@ const IDKindHNR IDKind = "hnr"
 // run are all reported. It returns nil when there is none.
 func FindIDNumbers(text string) []IDMatch {
 	var matches []IDMatch
-	for _, g := range digitGroups(text) {
+	eachDigitGroup(text, func(g *digitGroup) {
 		matches = appendGroupMatches(matches, g)
-	}
+	})
 	return matches
 }
 
@@ -300,19 +299,19 @@ type digitGroup struct {
 	partStart []int
 }
 
-// digitGroups splits text into digit groups: a part continues while digits
-// follow each other directly, a group while the gap between two digits is
-// only separators (at most maxVisibleSeparators visible ones). Groups with
-// fewer than 11 digits are dropped.
-func digitGroups(text string) []digitGroup {
-	var groups []digitGroup
+// eachDigitGroup splits text into digit groups and calls f with each group
+// of at least 11 digits: a part continues while digits follow each other
+// directly, a group while the gap between two digits is only separators (at
+// most maxVisibleSeparators visible ones). The group passed to f is reused
+// for the next one.
+func eachDigitGroup(text string, f func(*digitGroup)) {
 	var g digitGroup
 	inGroup, gap, visible := false, false, 0
 	flush := func() {
 		if len(g.digits) >= 11 {
-			groups = append(groups, g)
+			f(&g)
 		}
-		g, inGroup = digitGroup{}, false
+		g.digits, g.partStart, inGroup = g.digits[:0], g.partStart[:0], false
 	}
 	for i, r := range text {
 		if v, ok := digitValue(r); ok {
@@ -335,7 +334,6 @@ func digitGroups(text string) []digitGroup {
 		}
 	}
 	flush()
-	return groups
 }
 
 // isIDSeparator reports whether r may stand between the parts of a number:
@@ -357,6 +355,9 @@ func digitValue(r rune) (int, bool) {
 	if r < utf8.RuneSelf {
 		return int(r - '0'), isDigit(byte(r))
 	}
+	if !unicode.IsDigit(r) { // most non-ASCII letters (æøå) stop here
+		return 0, false
+	}
 	for _, rg := range unicode.Nd.R16 {
 		if rune(rg.Lo) <= r && r <= rune(rg.Hi) {
 			return int(r-rune(rg.Lo)) % 10, true
@@ -373,20 +374,20 @@ func digitValue(r rune) (int, bool) {
 // appendGroupMatches appends the valid numbers of group g: each 11
 // consecutive digits inside one part, and each run of whole parts with 11
 // digits together.
-func appendGroupMatches(matches []IDMatch, g digitGroup) []IDMatch {
-	part := 0 // the part holding digits[i]
+func appendGroupMatches(matches []IDMatch, g *digitGroup) []IDMatch {
+	part := 0    // the part holding digits[i]
+	endPart := 0 // the first part starting at or after the window's end
 	for i := 0; i+11 <= len(g.digits); i++ {
+		end := i + 11 // the window is digits[i:end]
 		for part+1 < len(g.partStart) && g.partStart[part+1] <= i {
 			part++
 		}
-		end := i + 11 // the window is digits[i:end]
-		nextPart := len(g.digits)
-		if part+1 < len(g.partStart) {
-			nextPart = g.partStart[part+1]
+		for endPart < len(g.partStart) && g.partStart[endPart] < end {
+			endPart++
 		}
-		insidePart := end <= nextPart
-		wholeParts := i == g.partStart[part] && (end == len(g.digits) || slices.Contains(g.partStart, end))
-		if !insidePart && !wholeParts {
+		insidePart := endPart == part+1 // no part starts inside the window but the first
+		endsPart := end == len(g.digits) || (endPart < len(g.partStart) && g.partStart[endPart] == end)
+		if !insidePart && !(i == g.partStart[part] && endsPart) {
 			continue
 		}
 		var d [11]int

@@ -221,3 +221,16 @@ func TestDigitValueAllScripts(t *testing.T) {
 		}
 	}
 }
+
+// TestFindIDNumbersLongInput checks that the work grows with the length of
+// the text, not its square: a megabyte of single digits with separators (a
+// group of half a million parts, as a crafted URL could be) is read in well
+// under the time a quadratic scan would take (minutes).
+func TestFindIDNumbersLongInput(t *testing.T) {
+	text := strings.Repeat("1 2/3.4-", 1<<17)
+	start := time.Now()
+	samordna.FindIDNumbers(text)
+	if d := time.Since(start); d > 10*time.Second {
+		t.Fatalf("FindIDNumbers on %d bytes took %s", len(text), d)
+	}
+}
