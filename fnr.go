@@ -3,6 +3,8 @@ package samordna
 import (
 	"fmt"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // This file validates Norwegian national identity numbers: fødselsnummer and
@@ -25,7 +27,8 @@ import (
 //     single changed digit.
 //
 // H-numbers (month + 40, assigned by hospitals) are refused: NAV accepts them
-// but they are neither fødselsnummer nor D-nummer.
+// but they are neither fødselsnummer nor D-nummer. They still identify a
+// person, so FindIDNumbers reports them (IDKindHNR).
 
 // IDKind says which kind of national identity number an IDNumber is.
 type IDKind string
@@ -233,73 +236,191 @@ func daysInMonth(year, month int) int {
 }
 
 // IDMatch is one identifying number found in free text: byte offsets
-// Start/End (text[Start:End] is the number as written, separator included)
-// and the Kind.
+// Start/End into the original text (text[Start:End] is the number as
+// written, from its first digit to its last, separators included) and the
+// Kind.
 type IDMatch struct {
 	Start, End int
 	Kind       IDKind
 }
 
-// FindIDNumbers returns every valid fødselsnummer or D-nummer in free text,
-// in order, so that anonymous consultations can refuse identifying data.
-// Synthetic numbers are found too: a synthetic number is still treated as
-// identifying, so demo data behaves like production.
+// IDKindHNR is a hjelpenummer (H-number: month + 40), which hospitals
+// assign. ParseIDNumber refuses it (it is neither fødselsnummer nor
+// D-nummer), but it identifies a person, so FindIDNumbers reports it.
+const IDKindHNR IDKind = "hnr"
+
+// FindIDNumbers returns every valid fødselsnummer, D-nummer or H-number in
+// free text, in order of Start, so that anonymous consultations can refuse
+// identifying data. Synthetic numbers are found too: a synthetic number is
+// still treated as identifying, so demo data behaves like production.
 //
-// A number counts when it is exactly 11 consecutive ASCII digits not part of a
-// longer digit run, or written as "DDMMYY NNNNN" or "DDMMYY-NNNNN" (6 digits,
-// one space or hyphen, 5 digits, again not part of longer digit runs). An
-// 11-digit number that fails the check digits or the date is not identifying
-// (it is likely an account or case number). It returns nil when there is none.
+// People write a number in many ways, and the guard must see through them:
+//   - digits of any script (full-width "１５０７…", Arabic-Indic, …), not only
+//     ASCII;
+//   - the number inside a longer digit run ("99150765005651"): every 11
+//     consecutive digits of a run are checked;
+//   - the number in parts ("150765 00565", "15.07.65 00565", "150765/00565",
+//     "1 5 0 7 6 5 0 0 5 6 5"), where between two parts there are at most
+//     maxVisibleSeparators spaces (any Unicode space, line breaks included),
+//     dots, slashes or dashes, and any number of invisible format characters
+//     (zero-width space, soft hyphen, …). A number in parts must consist of
+//     whole parts: it starts where a part starts and ends where a part ends.
+//
+// The whole-parts rule keeps ordinary text apart: a date followed by a time
+// ("14.04.2025 13.00") or a list of phone numbers or amounts has eleven
+// digits in a row only by cutting a part, and a part of such text is short.
+// Eleven digits that fail the check digits or the date are not identifying
+// (likely an account or case number). Overlapping matches inside one digit
+// run are all reported. It returns nil when there is none.
 func FindIDNumbers(text string) []IDMatch {
 	var matches []IDMatch
-	for start := 0; start < len(text); {
-		end := digitRunEnd(text, start)
-		if end == start {
-			start++
+	eachDigitGroup(text, func(g *digitGroup) {
+		matches = appendGroupMatches(matches, g)
+	})
+	return matches
+}
+
+// maxVisibleSeparators is how many visible separator characters may stand
+// between two parts of a number: "150765 - 00565" and "\r\n" fit, a
+// sentence does not.
+const maxVisibleSeparators = 3
+
+// idDigit is one digit of the text: its value and its byte span.
+type idDigit struct {
+	value      int
+	start, end int
+}
+
+// digitGroup is a sequence of digits joined by separators, and where each
+// part (a run of digits with nothing between them) starts: partStart[i] is
+// the index in digits of part i's first digit.
+type digitGroup struct {
+	digits    []idDigit
+	partStart []int
+}
+
+// eachDigitGroup splits text into digit groups and calls f with each group
+// of at least 11 digits: a part continues while digits follow each other
+// directly, a group while the gap between two digits is only separators (at
+// most maxVisibleSeparators visible ones). The group passed to f is reused
+// for the next one.
+func eachDigitGroup(text string, f func(*digitGroup)) {
+	var g digitGroup
+	inGroup, gap, visible := false, false, 0
+	flush := func() {
+		if len(g.digits) >= 11 {
+			f(&g)
+		}
+		g.digits, g.partStart, inGroup = g.digits[:0], g.partStart[:0], false
+	}
+	for i, r := range text {
+		if v, ok := digitValue(r); ok {
+			if !inGroup || gap {
+				g.partStart = append(g.partStart, len(g.digits))
+			}
+			g.digits = append(g.digits, idDigit{value: v, start: i, end: i + utf8.RuneLen(r)})
+			inGroup, gap, visible = true, false, 0
 			continue
 		}
-		if m, ok := idMatchAt(text, start, end); ok {
-			matches = append(matches, m)
+		switch {
+		case !inGroup:
+		case unicode.Is(unicode.Cf, r): // invisible: zero-width space, soft hyphen, word joiner, …
+			gap = true
+		case isIDSeparator(r) && visible < maxVisibleSeparators:
+			gap = true
+			visible++
+		default:
+			flush()
 		}
-		start = end
+	}
+	flush()
+}
+
+// isIDSeparator reports whether r may stand between the parts of a number:
+// any Unicode space or line break, a dash, a dot or a slash (ASCII or
+// full-width).
+func isIDSeparator(r rune) bool {
+	switch r {
+	case '.', '/', '\u2212' /* minus sign */, '\uFF0E' /* full-width full stop */, '\uFF0F' /* full-width solidus */ :
+		return true
+	}
+	return unicode.IsSpace(r) || unicode.Is(unicode.Pd, r)
+}
+
+// digitValue returns the value of a decimal digit of any script. Unicode
+// encodes every script's digits 0–9 as consecutive code points, and the
+// ranges of unicode.Nd are made of such whole sets, so the value is the
+// distance from the range's start modulo 10.
+func digitValue(r rune) (int, bool) {
+	if r < utf8.RuneSelf {
+		return int(r - '0'), isDigit(byte(r))
+	}
+	if !unicode.IsDigit(r) { // most non-ASCII letters (æøå) stop here
+		return 0, false
+	}
+	for _, rg := range unicode.Nd.R16 {
+		if rune(rg.Lo) <= r && r <= rune(rg.Hi) {
+			return int(r-rune(rg.Lo)) % 10, true
+		}
+	}
+	for _, rg := range unicode.Nd.R32 {
+		if rune(rg.Lo) <= r && r <= rune(rg.Hi) {
+			return int(r-rune(rg.Lo)) % 10, true
+		}
+	}
+	return 0, false
+}
+
+// appendGroupMatches appends the valid numbers of group g: each 11
+// consecutive digits inside one part, and each run of whole parts with 11
+// digits together.
+func appendGroupMatches(matches []IDMatch, g *digitGroup) []IDMatch {
+	part := 0    // the part holding digits[i]
+	endPart := 0 // the first part starting at or after the window's end
+	for i := 0; i+11 <= len(g.digits); i++ {
+		end := i + 11 // the window is digits[i:end]
+		for part+1 < len(g.partStart) && g.partStart[part+1] <= i {
+			part++
+		}
+		for endPart < len(g.partStart) && g.partStart[endPart] < end {
+			endPart++
+		}
+		insidePart := endPart == part+1 // no part starts inside the window but the first
+		endsPart := end == len(g.digits) || (endPart < len(g.partStart) && g.partStart[endPart] == end)
+		if !insidePart && !(i == g.partStart[part] && endsPart) {
+			continue
+		}
+		var d [11]int
+		for k := range d {
+			d[k] = g.digits[i+k].value
+		}
+		if kind, ok := findKind(&d); ok {
+			matches = append(matches, IDMatch{Start: g.digits[i].start, End: g.digits[end-1].end, Kind: kind})
+		}
 	}
 	return matches
 }
 
-// digitRunEnd returns the end of the run of ASCII digits starting at i
-// (i itself when text[i] is not a digit).
-func digitRunEnd(text string, i int) int {
-	for i < len(text) && isDigit(text[i]) {
-		i++
+// findKind returns the kind of a valid number, synthetic numbers and
+// H-numbers included, or false.
+func findKind(d *[11]int) (IDKind, bool) {
+	if !checkDigitsValid(d) {
+		return "", false
 	}
-	return i
+	if n, ok := decodeIDNumber(d); ok {
+		return n.Kind, true
+	}
+	if isHNumber(d) {
+		return IDKindHNR, true
+	}
+	return "", false
 }
 
-// idMatchAt checks the maximal digit run text[start:end]: an 11-digit run
-// on its own, or a 6-digit run followed by one separator and a 5-digit run.
-func idMatchAt(text string, start, end int) (IDMatch, bool) {
-	switch end - start {
-	case 11:
-		return validMatch(text[start:end], start, end)
-	case 6:
-		if end < len(text) && (text[end] == ' ' || text[end] == '-') {
-			end2 := digitRunEnd(text, end+1)
-			if end2-(end+1) == 5 {
-				return validMatch(text[start:end]+text[end+1:end2], start, end2)
-			}
-		}
-	}
-	return IDMatch{}, false
-}
-
-// validMatch returns the match for digits at text[start:end] when they are a
-// valid number, synthetic ones included.
-func validMatch(digits string, start, end int) (IDMatch, bool) {
-	n, err := ParseIDNumber(digits, true)
-	if err != nil {
-		return IDMatch{}, false
-	}
-	return IDMatch{Start: start, End: end, Kind: n.Kind}, true
+// isHNumber reports whether checked digits form an H-number: a real day and
+// month + 40 (41–52).
+func isHNumber(d *[11]int) bool {
+	day, month, yy := 10*d[0]+d[1], 10*d[2]+d[3]-40, 10*d[4]+d[5]
+	return dateExists(navDateYear(yy), month, day)
 }
 
 // SyntheticIDNumber builds a valid synthetic fødselsnummer (month + 80, like

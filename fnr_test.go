@@ -4,9 +4,11 @@ import (
 	"errors"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/samordna/samordna"
 	"pgregory.net/rapid"
@@ -294,7 +296,7 @@ func TestSyntheticIDNumberPanicsOutsideRange(t *testing.T) {
 }
 
 func TestFindIDNumbers(t *testing.T) {
-	fnr, dnr := samordna.IDKindFNR, samordna.IDKindDNR
+	fnr, dnr, hnr := samordna.IDKindFNR, samordna.IDKindDNR, samordna.IDKindHNR
 	tests := []struct {
 		name string
 		text string
@@ -311,21 +313,36 @@ func TestFindIDNumbers(t *testing.T) {
 		{"byte offsets after æøå", "Søsken på Ås: 15076500565", []samordna.IDMatch{{17, 28, fnr}}},
 		{"two numbers", "15076500565 og 150765-00565", []samordna.IDMatch{{0, 11, fnr}, {15, 27, fnr}}},
 		{"after a 6-digit run", "123456 150765 00565", []samordna.IDMatch{{7, 19, fnr}}},
+		// The spellings of issue 14.6.
+		{"dotted date", "fnr 15.07.65 00565", []samordna.IDMatch{{4, 18, fnr}}},
+		{"slash", "150765/00565", []samordna.IDMatch{{0, 12, fnr}}},
+		{"two spaces", "150765  00565", []samordna.IDMatch{{0, 13, fnr}}},
+		{"non-breaking space", "150765\u00a000565", []samordna.IDMatch{{0, 13, fnr}}},
+		{"zero-width space", "150765\u200b00565", []samordna.IDMatch{{0, 14, fnr}}},
+		{"line break", "fnr 150765\n00565", []samordna.IDMatch{{4, 16, fnr}}},
+		{"CRLF", "150765\r\n00565", []samordna.IDMatch{{0, 13, fnr}}},
+		{"full-width digits", "fnr １５０７６５００５６５.", []samordna.IDMatch{{4, 37, fnr}}},
+		{"digits spaced", "1 5 0 7 6 5 0 0 5 6 5", []samordna.IDMatch{{0, 21, fnr}}},
+		{"split 7+4", "1507650-0565", []samordna.IDMatch{{0, 12, fnr}}},
+		{"digit before", "915076500565", []samordna.IDMatch{{1, 12, fnr}}},
+		{"digit after", "150765005651", []samordna.IDMatch{{0, 11, fnr}}},
+		{"inside a long run", "Kontonr 9915076500565123", []samordna.IDMatch{{10, 21, fnr}}},
+		{"H-nummer", "15476500548", []samordna.IDMatch{{0, 11, hnr}}},
+		{"H-nummer in parts", "H-nr 15.47.65 00548", []samordna.IDMatch{{5, 19, hnr}}},
 
 		{"empty", "", nil},
 		{"invalid checksum", "Fnr 15076500566 er feil.", nil},
 		{"invalid date", "31026500349", nil},
-		{"digit before", "915076500565", nil},
-		{"digit after", "150765005651", nil},
-		{"inside a long run", "Kontonr 9915076500565123", nil},
-		{"space form, 7 digits first", "1150765 00565", nil},
-		{"space form, 6 digits last", "150765 005651", nil},
-		{"two spaces", "150765  00565", nil},
-		{"other separator", "150765/00565", nil},
-		{"split 7+4", "1507650-0565", nil},
+		{"part cut before", "1150765 00565", nil},
+		{"part cut after", "150765 005651", nil},
+		{"four separators", "150765 -- 00565", nil},
+		{"word between", "150765 og 00565", nil},
+		{"comma between", "150765,00565", nil},
 		{"phone numbers", "Ring 12345678 eller +47 912 34 567, tlf. 22 33 44 55.", nil},
+		{"phone list", "22 33 44 55 / 91 23 45 67 / 48 12 34 56", nil},
 		{"date and case number", "Møte 15.07.2025, sak 2025/00565.", nil},
-		{"H-nummer", "15476500548", nil},
+		{"date and time", "Møte 14.04.2025 13.00–14.30 i rådhuset", nil},
+		{"amounts", "Tilskudd kr 1 250 000 og 2 500 000, egenandel 12 500,50.", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -340,34 +357,107 @@ func TestFindIDNumbers(t *testing.T) {
 	}
 }
 
-// digitRuns finds maximal runs of ASCII digits (RE2's \d is ASCII only).
-var digitRuns = regexp.MustCompile(`\d+`)
-
 // referenceFindIDNumbers is a second, independently written FindIDNumbers:
-// it lists the maximal digit runs with a regexp and keeps 11-digit runs and
-// 6-digit runs followed by one space or hyphen and a 5-digit run, when
-// ValidIDNumber accepts the digits.
+// it lists the runs of digits with a regexp, joins neighbouring runs whose
+// gap is only separators (at most three visible ones), and checks every 11
+// digits that lie inside one run or consist of whole runs.
 func referenceFindIDNumbers(text string) []samordna.IDMatch {
 	var out []samordna.IDMatch
 	runs := digitRuns.FindAllStringIndex(text, -1)
-	for i, r := range runs {
-		start, end := r[0], r[1]
-		digits := text[start:end]
-		if end-start == 6 && i+1 < len(runs) {
-			next := runs[i+1]
-			if next[0] == end+1 && next[1]-next[0] == 5 && strings.ContainsRune(" -", rune(text[end])) {
-				digits += text[next[0]:next[1]]
-				end = next[1]
-			}
+	for first := 0; first < len(runs); {
+		last := first
+		for last+1 < len(runs) && joinable(text[runs[last][1]:runs[last+1][0]]) {
+			last++
 		}
-		if len(digits) != 11 {
+		out = append(out, referenceGroupMatches(text, runs[first:last+1])...)
+		first = last + 1
+	}
+	return out
+}
+
+// digitRuns finds maximal runs of decimal digits of any script.
+var digitRuns = regexp.MustCompile(`\p{Nd}+`)
+
+// joinable reports whether gap may stand between two parts of a number.
+func joinable(gap string) bool {
+	visible := 0
+	for _, r := range gap {
+		switch {
+		case unicode.In(r, unicode.Cf):
+		case unicode.In(r, unicode.White_Space, unicode.Pd) || strings.ContainsRune("./\u2212．／", r):
+			visible++
+		default:
+			return false
+		}
+	}
+	return visible <= 3
+}
+
+// refDigit is a digit's value and byte span in the reference.
+type refDigit struct{ value, start, end int }
+
+// referenceGroupMatches checks the windows of one group of runs.
+func referenceGroupMatches(text string, runs [][]int) []samordna.IDMatch {
+	var digits []refDigit
+	runOf := map[int]int{}     // digit index → run index
+	boundary := map[int]bool{} // digit indices where a run starts (and the end)
+	for k, r := range runs {
+		boundary[len(digits)] = true
+		for i, c := range text[r[0]:r[1]] {
+			runOf[len(digits)] = k
+			digits = append(digits, refDigit{refDigitValue(c), r[0] + i, r[0] + i + len(string(c))})
+		}
+	}
+	boundary[len(digits)] = true
+	var out []samordna.IDMatch
+	for i := 0; i+11 <= len(digits); i++ {
+		if runOf[i] != runOf[i+10] && !(boundary[i] && boundary[i+11]) {
 			continue
 		}
-		if n, err := samordna.ParseIDNumber(digits, true); err == nil {
-			out = append(out, samordna.IDMatch{Start: start, End: end, Kind: n.Kind})
+		var b strings.Builder
+		for _, d := range digits[i : i+11] {
+			b.WriteByte(byte('0' + d.value))
+		}
+		if kind, ok := referenceKind(b.String()); ok {
+			out = append(out, samordna.IDMatch{Start: digits[i].start, End: digits[i+10].end, Kind: kind})
 		}
 	}
 	return out
+}
+
+// refDigitValue finds the zero of c's script by walking down the digits
+// before it; scripts whose digit sets follow each other directly (the
+// mathematical digits) are told apart by taking the distance modulo 10.
+func refDigitValue(c rune) int {
+	zero := c
+	for unicode.IsDigit(zero - 1) {
+		zero--
+	}
+	return int(c-zero) % 10
+}
+
+// referenceKind says whether 11 ASCII digits are a fødselsnummer, D-nummer
+// or H-number (month + 40, which ParseIDNumber refuses as a wrong date).
+func referenceKind(s string) (samordna.IDKind, bool) {
+	n, err := samordna.ParseIDNumber(s, true)
+	if err == nil {
+		return n.Kind, true
+	}
+	if !errors.Is(err, samordna.ErrIDDate) {
+		return "", false
+	}
+	day, _ := strconv.Atoi(s[0:2])
+	month, _ := strconv.Atoi(s[2:4])
+	yy, _ := strconv.Atoi(s[4:6])
+	year := 1900 + yy
+	if yy == 0 {
+		year = 2000
+	}
+	month -= 40
+	if month < 1 || month > 12 || time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC).Day() != day {
+		return "", false
+	}
+	return samordna.IDKindHNR, true
 }
 
 // benchmarkText is about 2 KB of realistic case notes with one number among

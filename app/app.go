@@ -22,6 +22,7 @@ type App struct {
 	// in demo and test mode.
 	AllowSynthetic bool
 	routines       routineBook // the routine registry; see routines.go
+	login          loginState  // device cookie key, password check; see loginthrottle.go
 }
 
 // New returns an App. A nil clock means the system clock.

@@ -23,14 +23,6 @@ const (
 	sessionTouchInterval = time.Minute
 )
 
-// Login rate limit: after this many failures within the window, further
-// attempts for the username (or from the client address) are refused.
-const (
-	LoginWindow          = 15 * time.Minute
-	MaxFailuresPerUser   = 5
-	MaxFailuresPerClient = 20
-)
-
 // ErrBadCredentials is returned for a wrong username or password (the two
 // are not told apart).
 var ErrBadCredentials = samordna.Errorf(samordna.KindUnauthenticated, "invalid_credentials",
@@ -44,25 +36,31 @@ var ErrRateLimited = samordna.Errorf(samordna.KindRateLimited, "too_many_attempt
 var errUnauthenticated = samordna.Errorf(samordna.KindUnauthenticated, "unauthenticated",
 	"sign in first")
 
-// Login checks a local username and password and starts a session. It
-// returns the session's secret (for the cookie; only its hash is stored)
-// and the employee. Every attempt writes an audit row; after repeated
-// failures it returns ErrRateLimited. Anyone may call it.
+// SignedIn is a successful sign-in: the session's secret (for the session
+// cookie; only its hash is stored), a new device cookie for the browser,
+// and the employee.
+type SignedIn struct {
+	Secret   string
+	Device   string
+	Employee *samordna.Employee
+}
+
+// Login checks a local username and password and starts a session. device
+// is the device cookie the browser sent ("" for none); see loginthrottle.go
+// for how attempts are throttled. Every attempt writes an audit row; it
+// returns ErrBadCredentials for a wrong username or password and
+// ErrRateLimited, without checking the password, while the attempt's
+// buckets are full. Anyone may call it.
 //
 // This is the local-password seam; an OpenID Connect sign-in would end in
 // StartSession the same way.
-func (a *App) Login(ctx context.Context, actor *samordna.Actor, username, password, lang string) (string, *samordna.Employee, error) {
+func (a *App) Login(ctx context.Context, actor *samordna.Actor, username, password, lang, device string) (*SignedIn, error) {
 	username = strings.TrimSpace(strings.ToLower(username))
 	now := a.now()
 	var emp *samordna.Employee
 	var hash string
-	var limited bool
 	err := a.DB.Read(ctx, func(tx *store.Tx) error {
-		byUser, byClient, err := store.CountLoginFailures(tx, username, actor.Client, now.Add(-LoginWindow))
-		if err != nil {
-			return err
-		}
-		limited = byUser >= MaxFailuresPerUser || byClient >= MaxFailuresPerClient
+		var err error
 		emp, hash, err = store.EmployeeByUsername(tx, username)
 		if errors.Is(err, samordna.ErrNotFound) {
 			emp, err = nil, nil
@@ -70,46 +68,52 @@ func (a *App) Login(ctx context.Context, actor *samordna.Actor, username, passwo
 		return err
 	})
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
-	if limited {
-		return "", nil, a.refuseLogin(ctx, actor, emp, username, "rate_limited", false, ErrRateLimited)
+	key, err := a.deviceCookieKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	nonce := ""
+	if emp != nil {
+		nonce = deviceNonce(key, device, emp.ID, now)
+	}
+	held, err := a.reserveLogin(ctx, loginBuckets(username, actor.Client, nonce), now)
+	if errors.Is(err, errLoginLimited) {
+		return nil, a.refuseLogin(ctx, actor, emp, username, "rate_limited", ErrRateLimited)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if emp == nil {
-		CheckPassword(dummyHash, password)
-		return "", nil, a.refuseLogin(ctx, actor, nil, username, "bad_credentials", true, ErrBadCredentials)
+		a.passwordMatches(dummyHash, password) // as slow as for a real user
+		return nil, a.refuseLogin(ctx, actor, nil, username, "bad_credentials", ErrBadCredentials)
 	}
-	if !CheckPassword(hash, password) || emp.Disabled {
-		return "", nil, a.refuseLogin(ctx, actor, emp, username, "bad_credentials", true, ErrBadCredentials)
+	if !a.passwordMatches(hash, password) || emp.Disabled {
+		return nil, a.refuseLogin(ctx, actor, emp, username, "bad_credentials", ErrBadCredentials)
 	}
-	var secret string
+	in := &SignedIn{Device: newDeviceCookie(key, emp.ID, now), Employee: emp}
 	err = a.DB.Write(ctx, func(tx *store.Tx) error {
-		if err := store.ClearLoginFailures(tx, username); err != nil {
+		if err := releaseLogin(tx, held); err != nil {
 			return err
 		}
 		var err error
-		secret, err = a.startSession(tx, emp, lang)
-		if err != nil {
+		if in.Secret, err = a.startSession(tx, emp, lang); err != nil {
 			return err
 		}
 		return a.audit(tx, &samordna.Actor{Employee: emp, RequestID: actor.RequestID, Client: actor.Client},
 			samordna.AuditEvent{ObjectType: "session", ObjectID: emp.ID, Action: "login", Purpose: "local_password"})
 	})
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
-	return secret, emp, nil
+	return in, nil
 }
 
-// refuseLogin records a refused sign-in (and, when count is true, a failure
-// towards the rate limit) and returns refusal.
-func (a *App) refuseLogin(ctx context.Context, actor *samordna.Actor, emp *samordna.Employee, username, why string, count bool, refusal error) error {
+// refuseLogin audits a refused sign-in and returns refusal. (A failure
+// already counts: its attempt was reserved before the password check.)
+func (a *App) refuseLogin(ctx context.Context, actor *samordna.Actor, emp *samordna.Employee, username, why string, refusal error) error {
 	err := a.DB.Write(ctx, func(tx *store.Tx) error {
-		if count {
-			if err := store.RecordLoginFailure(tx, username, actor.Client, a.now()); err != nil {
-				return err
-			}
-		}
 		who := &samordna.Actor{Employee: emp, RequestID: actor.RequestID, Client: actor.Client}
 		ev := samordna.AuditEvent{ObjectType: "session", Action: "login", Outcome: samordna.OutcomeDenied, Purpose: why}
 		if emp == nil {

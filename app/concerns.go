@@ -404,7 +404,8 @@ func (e *IdentifyingDataError) Error() string { return e.Err.Error() }
 func (e *IdentifyingDataError) Unwrap() error { return e.Err }
 
 // checkAnonymousText returns an *IdentifyingDataError for the first valid
-// fødselsnummer or D-nummer (synthetic test numbers included) in text, and
+// fødselsnummer, D-nummer or H-number (synthetic test numbers included, in
+// any of the spellings FindIDNumbers reads) in text, and
 // nil when there is none. An 11-digit number that fails the check digits
 // or the date is not identifying.
 func checkAnonymousText(field, text string) error {
@@ -415,8 +416,11 @@ func checkAnonymousText(field, text string) error {
 	start := utf8.RuneCountInString(text[:m[0].Start])
 	end := start + utf8.RuneCountInString(text[m[0].Start:m[0].End])
 	kind := "fødselsnummer"
-	if m[0].Kind == samordna.IDKindDNR {
+	switch m[0].Kind {
+	case samordna.IDKindDNR:
 		kind = "D-nummer"
+	case samordna.IDKindHNR:
+		kind = "H-nummer"
 	}
 	return &IdentifyingDataError{Field: field, Start: start, End: end,
 		Err: samordna.Errorf(samordna.KindRule, "identifying_data",

@@ -22,3 +22,14 @@ func Meta(tx *Tx, key string) (string, error) {
 	}
 	return v, wrap(err, "meta")
 }
+
+// InitMeta stores value for key unless key already has one, and returns the
+// value stored: the first of several servers to ask wins, and all of them
+// then use the same value (for example a signing key).
+func InitMeta(tx *Tx, key, value string) (string, error) {
+	_, err := tx.Exec(`INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, key, value)
+	if err != nil {
+		return "", wrap(err, "init meta")
+	}
+	return Meta(tx, key)
+}

@@ -2,8 +2,6 @@ package store
 
 import (
 	"time"
-
-	"github.com/samordna/samordna"
 )
 
 // Session is a signed-in browser session. Only the hash of its secret id is
@@ -105,28 +103,4 @@ func RevokeAccessToken(tx *Tx, employeeID, id string, at time.Time) (int64, erro
 	}
 	n, _ := res.RowsAffected()
 	return n, nil
-}
-
-// RecordLoginFailure notes a failed sign-in for the rate limit.
-func RecordLoginFailure(tx *Tx, username, client string, at time.Time) error {
-	_, err := tx.Exec(`INSERT INTO login_failures (id, username, client, at) VALUES ($1, $2, $3, $4)`,
-		samordna.NewID(), username, client, at)
-	return wrap(err, "login failure")
-}
-
-// CountLoginFailures counts failures since a time for a username and for a
-// client address.
-func CountLoginFailures(tx *Tx, username, client string, since time.Time) (byUser, byClient int, err error) {
-	err = tx.QueryRow(`SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at >= $2`, username, since).Scan(&byUser)
-	if err != nil {
-		return 0, 0, wrap(err, "count login failures")
-	}
-	err = tx.QueryRow(`SELECT COUNT(*) FROM login_failures WHERE client = $1 AND at >= $2`, client, since).Scan(&byClient)
-	return byUser, byClient, wrap(err, "count login failures")
-}
-
-// ClearLoginFailures forgets a username's failures after a successful sign-in.
-func ClearLoginFailures(tx *Tx, username string) error {
-	_, err := tx.Exec(`DELETE FROM login_failures WHERE username = $1`, username)
-	return wrap(err, "clear login failures")
 }

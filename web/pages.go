@@ -50,7 +50,8 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	username, ret := r.PostForm.Get("username"), safeReturn(r.PostForm.Get("return"))
-	secret, _, err := s.app.Login(r.Context(), reqctx.Actor(r.Context()), username, r.PostForm.Get("password"), s.lang(r))
+	in, err := s.app.Login(r.Context(), reqctx.Actor(r.Context()), username, r.PostForm.Get("password"), s.lang(r),
+		s.deviceCookie(r))
 	if err != nil {
 		p := s.page(r, "login.title")
 		p.Data = loginData{Username: username, Return: ret}
@@ -67,7 +68,8 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, status, "login", p)
 		return
 	}
-	s.setSessionCookie(w, r, secret)
+	s.setSessionCookie(w, r, in.Secret)
+	s.setDeviceCookie(w, r, in.Device)
 	http.Redirect(w, r, ret, http.StatusSeeOther)
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/samordna/samordna"
+	"github.com/samordna/samordna/app"
 	"github.com/samordna/samordna/internal/reqctx"
 )
 
@@ -15,6 +16,8 @@ const (
 	sessionCookiePlain  = "samordna_session"
 	sessionCookieSecure = "__Host-samordna_session"
 	langCookie          = "samordna_lang"
+	deviceCookiePlain   = "samordna_device"
+	deviceCookieSecure  = "__Host-samordna_device"
 )
 
 // secure reports whether the request came over TLS (directly or as the
@@ -49,6 +52,32 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, secret
 func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: s.sessionCookieName(r), Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
+}
+
+func (s *Server) deviceCookieName(r *http.Request) string {
+	if s.secure(r) {
+		return deviceCookieSecure
+	}
+	return deviceCookiePlain
+}
+
+// deviceCookie returns the device cookie the browser sent ("" for none):
+// it lets the browser an employee usually signs in from keep signing in
+// while attackers elsewhere are throttled (see app/loginthrottle.go).
+func (s *Server) deviceCookie(r *http.Request) string {
+	c, err := r.Cookie(s.deviceCookieName(r))
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+// setDeviceCookie stores a new device cookie after a successful sign-in:
+// HttpOnly, SameSite=Strict (only the sign-in form, on this site, needs
+// it), Secure and __Host- over TLS, kept for app.DeviceCookieLifetime.
+func (s *Server) setDeviceCookie(w http.ResponseWriter, r *http.Request, value string) {
+	http.SetCookie(w, &http.Cookie{Name: s.deviceCookieName(r), Value: value, Path: "/", MaxAge: int(app.DeviceCookieLifetime.Seconds()),
+		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteStrictMode})
 }
 
 // requireSession lets the request through only with a live session; it
@@ -97,9 +126,29 @@ func (s *Server) page(r *http.Request, title string) *Page {
 	return &Page{Lang: s.lang(r), Title: title, User: reqctx.From(r.Context()).Employee, Path: r.URL.Path}
 }
 
-// safeReturn accepts only a local path to come back to, never another site.
+// safeReturn returns p when it is a path on this site to come back to after
+// a form, and "/" otherwise, so that a crafted return address can never send
+// the browser to another site (an open redirect).
+//
+// Browsers are lenient where Go's URL parser is strict, so anything a
+// browser might read as a host is refused outright rather than parsed:
+// p must start with exactly one "/" and hold no backslash (browsers read it
+// as "/", so "/\evil.example" is "//evil.example"), no control character,
+// space or DEL (browsers drop tabs and newlines, so "/\t/evil.example" is
+// "//evil.example" too), and it must parse as a URL with neither scheme nor
+// host. Percent-encoded characters stay encoded in a path ("/%2F/x" is a
+// path on this site), so they need no special case.
 func safeReturn(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+	if len(p) == 0 || p[0] != '/' || (len(p) > 1 && p[1] == '/') {
+		return "/"
+	}
+	for i := range len(p) {
+		if c := p[i]; c <= ' ' || c == 0x7f || c == '\\' {
+			return "/"
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") {
 		return "/"
 	}
 	return p

@@ -375,6 +375,9 @@ func TestLoginReturnIsLocal(t *testing.T) {
 			"/\\evil.example":      "/",
 			"https://evil.example": "/",
 			"javascript:alert(1)":  "/",
+			"/\t/evil.example":     "/", // a browser drops the tab: //evil.example
+			"/\r\n/evil.example":   "/",
+			"\\/evil.example":      "/",
 		} {
 			r := e.post("/login", url.Values{"username": {testUsername}, "password": {testPassword}, "return": {ret}})
 			if r.status != http.StatusSeeOther || r.location() != want {

@@ -163,12 +163,12 @@ func (t *target) pickUsersWith(ctx context.Context, kind empKind, n int, withSes
 			return nil, err
 		}
 		if withSession {
-			secret, _, err := t.app.Login(ctx, &samordna.Actor{Client: "127.0.0.1"}, w.employees[e].username,
-				BenchPassword, "nb")
+			in, err := t.app.Login(ctx, &samordna.Actor{Client: "127.0.0.1"}, w.employees[e].username,
+				BenchPassword, "nb", "")
 			if err != nil {
 				return nil, err
 			}
-			u.session = &http.Cookie{Name: "samordna_session", Value: secret}
+			u.session = &http.Cookie{Name: "samordna_session", Value: in.Secret}
 		}
 		out = append(out, u)
 	}
