@@ -72,6 +72,15 @@ func taskTitle(action string) string {
 	return strings.TrimSpace(string(r)[:cut]) + " …"
 }
 
+// stepTitle is the title of a step's task: the step's own title, else its
+// action's first line.
+func stepTitle(s pathway.Step) string {
+	if s.Title != "" {
+		return taskTitle(s.Title)
+	}
+	return taskTitle(s.Action)
+}
+
 // stepDue computes a step's due and overdue times from start (UTC), nil
 // for a step whose deadlines are the plan's own (per_plan). An immediate
 // step is overdue ImmediateGrace after it starts.
@@ -102,7 +111,7 @@ func (a *App) startSteps(tx *store.Tx, c *samordna.Case, r *pathway.Routine, ste
 			continue
 		}
 		t := &store.Task{ID: samordna.NewID(), CaseID: c.ID, MunicipalityID: c.MunicipalityID, Kind: store.TaskKindStep,
-			RoutineID: r.ID, RoutineVersion: r.Version, StepID: s.ID, Title: taskTitle(s.Action),
+			RoutineID: r.ID, RoutineVersion: r.Version, StepID: s.ID, Title: stepTitle(s),
 			Responsible: string(s.Responsible), Status: store.TaskOpen, StartedAt: start.UTC(),
 			PreviousTaskID: previous, CreatedAt: a.now()}
 		t.DueAt, t.OverdueAfter = stepDue(s, start)
@@ -189,6 +198,9 @@ func (a *App) routineEvent(tx *store.Tx, c *samordna.Case, ev pathway.Event, hin
 func (a *App) routineEventAt(tx *store.Tx, c *samordna.Case, ev pathway.Event, hint assignHint, start time.Time) ([]*store.Task, error) {
 	r, err := a.caseRoutine(tx, c)
 	if err != nil || r == nil {
+		return nil, err
+	}
+	if _, err := a.closeDoneSteps(tx, nil, c, r, ev, start); err != nil {
 		return nil, err
 	}
 	return a.startSteps(tx, c, r, r.StepsForEvent(ev), start, hint, "")
