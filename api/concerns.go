@@ -16,7 +16,10 @@ func (h *API) concernRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/concerns", Access: "role:employee", Handler: h.createConcern,
 			Summary: "Register a concern or inquiry and start the routine: {\"situation\", \"anonymous\", \"subject\": " +
 				"{\"fnr\", \"name\"} or {\"expected_due_date\", \"mother_fnr\", \"mother_name\"?}, \"description\", " +
-				"\"routine\"? (default: the municipality's; lillehammer-oppdager), \"follows\"? (an anonymous case id)}. " +
+				"\"routine\"? (default: the municipality's; lillehammer-oppdager), \"follows\"? (an anonymous case id), " +
+				"\"problems\"? (any of substance_use, mental_illness: the duty to inform starts only for a pregnant " +
+				"woman's substance use, and goes to a discoverer who is health personnel; anyone else gets the task " +
+				"of involving health personnel)}. Unknown problem: 400 invalid_problem. " +
 				"Anonymous with a valid fødselsnummer or D-nummer in the text: 422 identifying_data with field, start, end."},
 		{Method: "GET", Path: "/api/v1/cases/{id}/routine", Access: "case:read", Handler: h.caseRoutine,
 			Summary: "The case's routine: the version it follows, its tasks, what comes next, consultations, reports."},
@@ -43,6 +46,7 @@ type concernRequest struct {
 	Description string                 `json:"description"`
 	Routine     string                 `json:"routine"`
 	Follows     string                 `json:"follows"`
+	Problems    []string               `json:"problems"`
 }
 
 type concernResponse struct {
@@ -65,6 +69,9 @@ func (h *API) createConcern(w http.ResponseWriter, r *http.Request) {
 	}
 	nc := app.NewConcern{Situation: pathway.Situation(in.Situation), Anonymous: in.Anonymous,
 		Description: in.Description, Routine: in.Routine, Follows: in.Follows}
+	for _, p := range in.Problems {
+		nc.Problems = append(nc.Problems, pathway.Problem(p))
+	}
 	if in.Subject != nil {
 		nc.Subject = &app.ConcernSubject{IDNumber: in.Subject.FNR, Name: in.Subject.Name,
 			ExpectedDueDate: in.Subject.ExpectedDueDate, MotherIDNumber: in.Subject.MotherFNR, MotherName: in.Subject.MotherName}

@@ -2,12 +2,15 @@ package app_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/samordna/samordna"
 	"github.com/samordna/samordna/app"
 	"github.com/samordna/samordna/internal/dbtest"
+	"github.com/samordna/samordna/pathway"
 	"github.com/samordna/samordna/store"
 )
 
@@ -139,4 +142,130 @@ func TestTasksEndWhenTheirWorkIsDone(t *testing.T) {
 			t.Errorf("the second meeting's next-meeting task stays open: %+v", next)
 		}
 	})
+}
+
+// stepIDs returns the step ids of the tasks.
+func stepIDs(tasks []*app.TaskView) map[string]*app.TaskView {
+	out := map[string]*app.TaskView{}
+	for _, t := range tasks {
+		out[t.StepID] = t
+	}
+	return out
+}
+
+// Rule 3, seed 000 (Lillehammer) "Helsepersonell har opplysningsplikt til
+// ... tjenesteområde psykisk helsearbeid og rusomsorg, når det er grunn til
+// å tro at en gravid kvinne misbruker rusmidler på en slik måte at det er
+// overveiende sannsynlig at barnet vil bli født med skade" (helsepersonelloven
+// § 32; FIDELITY 0.29): the duty-to-inform step goes only to health
+// personnel (by service kind or by role) and only for substance use, not
+// mental illness alone; anyone else gets "involve health personnel" and is
+// refused the duty to inform as not found; the assessment of whether the
+// duty applies is recorded on the step's task.
+func TestDutyToInformBelongsToHealthPersonnel(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db, at(2026, 3, 2, 10, 0))
+		ctx := context.Background()
+		pregnant := func(user string, problems ...pathway.Problem) *app.Concern {
+			return w.concern(user, app.NewConcern{Situation: pathway.SituationPregnant, Description: "Gravid, bekymring.",
+				Subject: &app.ConcernSubject{IDNumber: motherFNR, Name: "Mona Mor"}, Problems: problems})
+		}
+		rus := pathway.ProblemSubstanceUse
+
+		// A teacher (no health service, no role) is guided to involve health personnel.
+		byTeacher := pregnant("lise", rus)
+		steps := stepIDs(byTeacher.Tasks)
+		if steps["duty-to-inform"] != nil || steps["involve-health-personnel"] == nil || steps["consult"] == nil || len(steps) != 2 {
+			t.Fatalf("a teacher's pregnant+substance concern starts %v", keys(steps))
+		}
+		if inv := steps["involve-health-personnel"]; inv.EmployeeID != w.id("lise") || inv.Title != "Involver helsepersonell: opplysningsplikten er deres" {
+			t.Errorf("involve task = %+v", inv.Task)
+		}
+		_, err := w.app.SendReport(ctx, w.as("lise"), byTeacher.Case.ID, app.NewReport{Kind: app.ReportDutyToInform,
+			Description: "Forsøk på opplysning fra en som ikke er helsepersonell."})
+		if !errors.Is(err, samordna.ErrNotFound) {
+			t.Errorf("a teacher sent the duty to inform: %v", err)
+		}
+		if n := w.count("child_welfare_reports"); n != 0 {
+			t.Errorf("%d reports stored", n)
+		}
+		// The same teacher may still report to child welfare (every employee's duty).
+		if _, err := w.app.SendReport(ctx, w.as("lise"), byTeacher.Case.ID, app.NewReport{Kind: app.ReportChildWelfare,
+			Description: "Bekymringsmelding."}); err != nil {
+			t.Errorf("the teacher's own duty to report: %v", err)
+		}
+
+		// Mental illness alone: no duty to inform, for anyone.
+		mental := pregnant("ingrid", pathway.ProblemMentalIllness)
+		if steps := stepIDs(mental.Tasks); len(steps) != 1 || steps["consult"] == nil {
+			t.Errorf("mental illness alone starts %v", keys(steps))
+		}
+		// Not stated: no duty either (the API stays compatible; the duty needs substance use).
+		if steps := stepIDs(pregnant("ingrid").Tasks); steps["duty-to-inform"] != nil {
+			t.Errorf("a concern that records no problem starts the duty to inform")
+		}
+		_, err = w.app.RegisterConcern(ctx, w.as("ingrid"), app.NewConcern{Situation: pathway.SituationPregnant,
+			Description: "x", Subject: &app.ConcernSubject{IDNumber: motherFNR}, Problems: []pathway.Problem{"rus"}})
+		wantErrCode(t, err, "invalid_problem")
+
+		// The public-health nurse (health station) gets the duty and records that it does not apply.
+		byNurse := pregnant("ingrid", pathway.ProblemMentalIllness, rus)
+		duty := stepIDs(byNurse.Tasks)["duty-to-inform"]
+		if duty == nil || duty.EmployeeID != w.id("ingrid") || stepIDs(byNurse.Tasks)["involve-health-personnel"] != nil {
+			t.Fatalf("the nurse's tasks: %v", keys(stepIDs(byNurse.Tasks)))
+		}
+		_, _, err = w.app.CompleteTask(ctx, w.as("ingrid"), duty.ID, "")
+		wantErrCode(t, err, "outcome_required")
+		done, _, err := w.app.CompleteTask(ctx, w.as("ingrid"), duty.ID, app.DutyNotApplicable)
+		if err != nil || done.Status != store.TaskDone || done.Outcome != app.DutyNotApplicable {
+			t.Fatalf("assessment not recorded: %+v, %v", done, err)
+		}
+		var recorded []string
+		w.must(db.Read(ctx, func(tx *store.Tx) error {
+			cs, err := store.ConcernsOfCase(tx, byNurse.Case.ID)
+			if len(cs) == 1 {
+				recorded = cs[0].Problems
+			}
+			return err
+		}))
+		if strings.Join(recorded, ",") != "mental_illness,substance_use" {
+			t.Errorf("the concern records %v", recorded)
+		}
+
+		// A midwife outside the health services is health personnel by role;
+		// sending the information records that the duty applies.
+		_, err = w.app.CreateUser(ctx, nil, app.NewUser{Username: "jorid", Name: "Jorid Jordmor", Title: "Jordmor",
+			Roles: []samordna.Role{samordna.RoleEmployee, samordna.RoleHealthPersonnel}})
+		w.must(err)
+		w.must(db.Read(ctx, func(tx *store.Tx) error {
+			e, _, err := store.EmployeeByUsername(tx, "jorid")
+			w.actors["jorid"] = &samordna.Actor{Employee: e, RequestID: "test-jorid"}
+			return err
+		}))
+		byMidwife := pregnant("jorid", rus)
+		if stepIDs(byMidwife.Tasks)["duty-to-inform"] == nil {
+			t.Fatalf("the midwife's tasks: %v", keys(stepIDs(byMidwife.Tasks)))
+		}
+		if _, err := w.app.SendReport(ctx, w.as("jorid"), byMidwife.Case.ID, app.NewReport{Kind: app.ReportDutyToInform,
+			Description: "Overveiende sannsynlig skade."}); err != nil {
+			t.Fatal(err)
+		}
+		w.must(db.Read(ctx, func(tx *store.Tx) error {
+			ts, err := store.TasksOfCase(tx, byMidwife.Case.ID)
+			for _, x := range ts {
+				if x.StepID == "duty-to-inform" && (x.Status != store.TaskDone || x.Outcome != app.DutyApplies) {
+					t.Errorf("duty-to-inform after sending: %s %q", x.Status, x.Outcome)
+				}
+			}
+			return err
+		}))
+	})
+}
+
+// must fails the test on err.
+func (w *world) must(err error) {
+	w.t.Helper()
+	if err != nil {
+		w.t.Fatal(err)
+	}
 }

@@ -102,7 +102,18 @@ func stepDue(s pathway.Step, start time.Time) (due, overdue *time.Time) {
 func (a *App) startSteps(tx *store.Tx, c *samordna.Case, r *pathway.Routine, steps []pathway.Step,
 	start time.Time, hint assignHint, previous string) ([]*store.Task, error) {
 	var out []*store.Task
+	needHealth := false
 	for _, s := range steps {
+		if s.Responsible == pathway.ResponsibleHealthPersonnel {
+			ok, err := registeredByHealthPersonnel(tx, c)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				needHealth = true // the duty is not theirs: they involve health personnel instead
+				continue
+			}
+		}
 		open, err := store.OpenTaskForStep(tx, c.ID, s.ID)
 		if err != nil {
 			return nil, err
@@ -127,7 +138,27 @@ func (a *App) startSteps(tx *store.Tx, c *samordna.Case, r *pathway.Routine, ste
 		}
 		out = append(out, created)
 	}
+	if needHealth {
+		more, err := a.startSteps(tx, c, r, r.StepsForEvent(pathway.EventHealthPersonnelNeeded), start, hint, previous)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, more...)
+	}
 	return out, nil
+}
+
+// registeredByHealthPersonnel reports whether the employee who registered
+// the case is health personnel: a step for health personnel goes to them.
+func registeredByHealthPersonnel(tx *store.Tx, c *samordna.Case) (bool, error) {
+	if c.RegisteredBy == "" {
+		return false, nil
+	}
+	e, err := store.EmployeeByID(tx, c.RegisteredBy)
+	if err != nil {
+		return false, err
+	}
+	return e.HealthPersonnel(), nil
 }
 
 // assign fills the task's assignee from the step's responsible role.
@@ -135,8 +166,8 @@ func (a *App) assign(tx *store.Tx, c *samordna.Case, resp pathway.Responsible, h
 	employee := func(id string) { t.AssigneeKind, t.EmployeeID = store.AssignEmployee, id }
 	role := func(r samordna.Role) { t.AssigneeKind, t.Role = store.AssignRole, string(r) }
 	switch resp {
-	case pathway.ResponsibleDiscoverer, pathway.ResponsibleFamilyContact:
-		employee(c.RegisteredBy)
+	case pathway.ResponsibleDiscoverer, pathway.ResponsibleFamilyContact, pathway.ResponsibleHealthPersonnel:
+		employee(c.RegisteredBy) // health personnel: startSteps has checked that the discoverer is
 	case pathway.ResponsibleResourceGroupMember, pathway.ResponsibleResourceGroup:
 		if resp == pathway.ResponsibleResourceGroupMember && hint.EmployeeID != "" {
 			employee(hint.EmployeeID)

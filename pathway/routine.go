@@ -239,6 +239,9 @@ const (
 	OfferDecision            Offer = "decision"             // the coordinating unit's decision
 	OfferResponsibilityGroup Offer = "responsibility_group" // set up a responsibility group
 	OfferActionPlan          Offer = "action_plan"          // make or revise an action plan
+	// OfferDrugTestAssessment: record whether a drug test (rustesting) is
+	// to be taken, and why (Ulstein row 6, "Vurdere rustesting").
+	OfferDrugTestAssessment Offer = "drug_test_assessment"
 )
 
 var offerLabels = map[Offer]string{
@@ -250,13 +253,14 @@ var offerLabels = map[Offer]string{
 	OfferDecision:            "Vedtak",
 	OfferResponsibilityGroup: "Opprett ansvarsgruppe",
 	OfferActionPlan:          "Tiltaksplan",
+	OfferDrugTestAssessment:  "Vurder rustesting",
 }
 
 // Offers returns the closed set of offers in a stable order.
 func Offers() []Offer {
 	return []Offer{
 		OfferConsultation, OfferConsent, OfferChildWelfareReport, OfferDutyToInform,
-		OfferApplication, OfferDecision, OfferResponsibilityGroup, OfferActionPlan,
+		OfferApplication, OfferDecision, OfferResponsibilityGroup, OfferActionPlan, OfferDrugTestAssessment,
 	}
 }
 

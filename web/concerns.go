@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,19 +26,27 @@ func (s *Server) concernRoutes() []Route {
 		{Method: "GET", Path: "/cases/{id}/routine", Access: "case:read", Handler: s.caseRoutinePage},
 		{Method: "POST", Path: "/cases/{id}/consultations", Access: "case:write", Handler: s.consultationSubmit},
 		{Method: "POST", Path: "/cases/{id}/child-welfare-reports", Access: "case:write", Handler: s.childWelfareReportSubmit},
-		{Method: "POST", Path: "/cases/{id}/duty-to-inform", Access: "case:write", Handler: s.dutyToInformSubmit},
+		{Method: "POST", Path: "/cases/{id}/duty-to-inform", Access: "case:inform", Handler: s.dutyToInformSubmit},
 	}
 }
 
 // concernInput is the concern form's fields, to fill the form again.
 type concernInput struct {
 	Situation, Anonymous, FNR, Name, DueDate, MotherFNR, MotherName, Description, Routine, Follows string
+	Problems                                                                                       []string
+}
+
+// problemView is one problem checkbox of the concern form.
+type problemView struct {
+	ID, Label string
+	Checked   bool
 }
 
 type concernFormData struct {
 	In         concernInput
 	Error      string // message id of the error, shown in the form's own summary
 	Situations []situationView
+	Problems   []problemView
 	Routines   []routineOption
 	// ErrorField names the field an error is about, to link the summary to it.
 	ErrorField string
@@ -65,6 +74,10 @@ func (s *Server) renderConcernForm(w http.ResponseWriter, r *http.Request, p *Pa
 		d.Situations = append(d.Situations, situationView{ID: string(sit), Label: s.routineLabel(p.Lang, "situation", string(sit)),
 			Wording: s.catalog.T(p.Lang, "routine.situation_hint."+string(sit), nil)})
 	}
+	for _, pr := range pathway.Problems() {
+		d.Problems = append(d.Problems, problemView{ID: string(pr), Checked: slices.Contains(d.In.Problems, string(pr)),
+			Label: s.catalog.T(p.Lang, "routine.concern.problem."+string(pr), nil)})
+	}
 	all, err := s.app.ListRoutines(r.Context())
 	if err != nil {
 		s.serverError(w, r, err)
@@ -86,9 +99,12 @@ func (s *Server) concernSubmit(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	in := concernInput{Situation: f.Get("situation"), Anonymous: f.Get("anonymous"), FNR: f.Get("fnr"), Name: f.Get("name"),
 		DueDate: f.Get("expected_due_date"), MotherFNR: f.Get("mother_fnr"), MotherName: f.Get("mother_name"),
-		Description: f.Get("description"), Routine: f.Get("routine"), Follows: f.Get("follows")}
+		Description: f.Get("description"), Routine: f.Get("routine"), Follows: f.Get("follows"), Problems: f["problems"]}
 	nc := app.NewConcern{Situation: pathway.Situation(in.Situation), Anonymous: in.Anonymous == "yes",
 		Description: in.Description, Routine: in.Routine, Follows: in.Follows}
+	for _, pr := range in.Problems {
+		nc.Problems = append(nc.Problems, pathway.Problem(pr))
+	}
 	if strings.TrimSpace(in.FNR+in.Name+in.DueDate+in.MotherFNR+in.MotherName) != "" {
 		nc.Subject = &app.ConcernSubject{IDNumber: in.FNR, Name: in.Name, ExpectedDueDate: in.DueDate,
 			MotherIDNumber: in.MotherFNR, MotherName: in.MotherName}
@@ -118,6 +134,8 @@ func concernErrorField(err error) string {
 	switch samordna.ErrorCode(err) {
 	case "invalid_situation":
 		return "situation-unclear_concern"
+	case "invalid_problem":
+		return "problem-substance_use"
 	case "description_required", "description_too_long", "identifying_data":
 		return "description"
 	case "subject_required", "invalid_id_number", "name_required", "person_exists", "person_elsewhere":
@@ -196,7 +214,7 @@ func (s *Server) renderCaseRoutine(w http.ResponseWriter, r *http.Request, p *Pa
 			d.Now = append(d.Now, row)
 			for _, o := range t.Offers {
 				d.OffersReport = d.OffersReport || o == pathway.OfferChildWelfareReport
-				d.OffersInform = d.OffersInform || o == pathway.OfferDutyToInform
+				d.OffersInform = d.OffersInform || (o == pathway.OfferDutyToInform && v.CanInform)
 			}
 		} else {
 			d.Done = append(d.Done, row)

@@ -56,6 +56,8 @@ func offerHref(caseID string, o pathway.Offer) string {
 		return c + "/application"
 	case pathway.OfferResponsibilityGroup:
 		return c + "/group"
+	case pathway.OfferDrugTestAssessment:
+		return c + "/routine#drug_test"
 	case pathway.OfferActionPlan:
 		return c + "/plans"
 	}

@@ -60,6 +60,10 @@ const demoPassword = "matrise-passord-2026"
 // samplePDF is a minimal form that passes the content check.
 var samplePDF = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 
+// matrixApp is the App of the world being checked, for the rules that
+// only the app can decide (kinds_test.go).
+var matrixApp *app.App
+
 // fixture is one actor in one state with a case: the case and the objects
 // the routes name.
 type fixture struct {
@@ -94,6 +98,7 @@ func newWorld(t *testing.T, db *store.DB) *world {
 	ctx := context.Background()
 	a := app.New(db, fixedClock{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	a.AllowSynthetic = true
+	matrixApp = a
 	if _, err := a.SeedDemo(ctx, demoPassword); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,119 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/samordna/samordna/app"
+	"github.com/samordna/samordna/internal/reqctx"
+	"github.com/samordna/samordna/store"
+)
+
+// dutyRoutes are the endpoints that let whoever a routine makes
+// responsible do the step (issue 11): the coordinator role taken by the
+// routine (Ulstein row 6), deviations registered by hand (row 9) and the
+// assessment of a drug test (row 6).
+func (h *API) dutyRoutes() []Route {
+	return []Route{
+		{Method: "POST", Path: "/api/v1/cases/{id}/coordinator/by-routine", Access: "case:coordinate_by_routine",
+			Handler: h.takeCoordinationByRoutine,
+			Summary: "Take the coordinator role because the case's routine makes the caller's service responsible for " +
+				"setting up the responsibility group (Ulstein row 6: child welfare, with the case and the step open). " +
+				"→ 201 {\"username\", \"name\", \"kind\", \"status\": \"accepted\", \"basis\"}. Anyone else: 404. " +
+				"A case with a coordinator: 409 coordinator_exists. The group still needs written consent."},
+		{Method: "GET", Path: "/api/v1/cases/{id}/deviations", Access: "case:read", Handler: h.listDeviations,
+			Summary: "The case's deviations (avvik), oldest first: {\"items\": [{\"id\", \"kind\" (plan_deadline_missed " +
+				"or manual), \"task_id\", \"description\", \"reported_by\", \"detected_at\", \"revision_task_id\"}], \"next\"}."},
+		{Method: "POST", Path: "/api/v1/cases/{id}/deviations", Access: "case:write", Handler: h.registerDeviation,
+			Summary: "Register a deviation by hand (Ulstein row 9, \"manglende oppfølging\"): {\"description\", " +
+				"\"task_id\"? (default: the open follow-up of the plan)} → 201 with the revision task the routine " +
+				"starts. 400 description_required; 422 unknown_task, task_required."},
+		{Method: "POST", Path: "/api/v1/cases/{id}/drug-test-assessments", Access: "case:write", Handler: h.assessDrugTest,
+			Summary: "Record the assessment of a drug test on the step that asks for it (Ulstein row 6, \"Vurdere " +
+				"rustesting\"): {\"decision\": \"test\" or \"no_test\", \"reason\"} → 201. 400 invalid_decision, " +
+				"reason_required; 422 no_drug_test_step, not_assignee."},
+	}
+}
+
+func (h *API) takeCoordinationByRoutine(w http.ResponseWriter, r *http.Request) {
+	if err := decodeOptional(w, r, &struct{}{}); err != nil {
+		WriteError(w, err)
+		return
+	}
+	k, err := h.app.TakeCoordinationByRoutine(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"))
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	WriteJSON(w, http.StatusCreated, map[string]any{"username": k.Username, "name": k.Name, "kind": k.Kind,
+		"status": k.Status, "basis": "routine"})
+}
+
+type deviationJSON struct {
+	ID             string `json:"id"`
+	Kind           string `json:"kind"`
+	TaskID         string `json:"task_id"`
+	Description    string `json:"description"`
+	ReportedBy     string `json:"reported_by"`
+	DetectedAt     string `json:"detected_at"`
+	RevisionTaskID string `json:"revision_task_id"`
+}
+
+func deviationToJSON(d *store.Deviation) deviationJSON {
+	return deviationJSON{ID: d.ID, Kind: d.Kind, TaskID: d.TaskID, Description: d.Description,
+		ReportedBy: d.ReportedBy, DetectedAt: rfc3339(d.DetectedAt), RevisionTaskID: d.RevisionTaskID}
+}
+
+func (h *API) listDeviations(w http.ResponseWriter, r *http.Request) {
+	ds, err := h.app.Deviations(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"))
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	out := struct {
+		Items []deviationJSON `json:"items"`
+		Next  string          `json:"next"`
+	}{Items: []deviationJSON{}}
+	for _, d := range ds {
+		if len(out.Items) == 100 {
+			break
+		}
+		out.Items = append(out.Items, deviationToJSON(d))
+	}
+	WriteJSON(w, http.StatusOK, out)
+}
+
+func (h *API) registerDeviation(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Description string `json:"description"`
+		TaskID      string `json:"task_id"`
+	}
+	if err := Decode(w, r, &in); err != nil {
+		WriteError(w, err)
+		return
+	}
+	d, err := h.app.RegisterDeviation(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"),
+		app.NewDeviation{Description: in.Description, TaskID: in.TaskID})
+	if err != nil {
+		writeDetailedError(w, err)
+		return
+	}
+	WriteJSON(w, http.StatusCreated, deviationToJSON(d))
+}
+
+func (h *API) assessDrugTest(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Decision string `json:"decision"`
+		Reason   string `json:"reason"`
+	}
+	if err := Decode(w, r, &in); err != nil {
+		WriteError(w, err)
+		return
+	}
+	d, err := h.app.RecordDrugTestAssessment(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), in.Decision, in.Reason)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	WriteJSON(w, http.StatusCreated, map[string]any{"id": d.ID, "task_id": d.TaskID, "decision": d.Decision,
+		"reason": d.Reason, "assessed_by": d.AssessorName, "assessed_at": rfc3339(d.AssessedAt)})
+}
