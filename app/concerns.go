@@ -347,6 +347,11 @@ type ConcernCase struct {
 	Teams         []*samordna.Team
 	CanWrite      bool
 	CanInform     bool // the reader is health personnel who may write to the case (access.Inform)
+	// CanTakeCoordination: the routine lets the reader take the
+	// coordinator role (TakeCoordinationByRoutine, Ulstein row 6).
+	CanTakeCoordination bool
+	Deviations          []*store.Deviation          // registered by the sweep or by hand
+	DrugTests           []*store.DrugTestAssessment // assessments of a drug test (Ulstein row 6)
 }
 
 // CaseRoutine returns the routine view of a case for a reader of the case;
@@ -390,6 +395,22 @@ func (a *App) concernCase(tx *store.Tx, actor *samordna.Actor, g *caseGrant) (*C
 		return nil, err
 	}
 	if v.Teams, err = store.ListTeams(tx); err != nil {
+		return nil, err
+	}
+	if v.CanTakeCoordination, err = a.MayTakeCoordinationByRoutine(tx, actor.Employee, c.ID); err != nil {
+		return nil, err
+	}
+	if v.CanTakeCoordination {
+		if cur, err := store.CurrentAssignment(tx, c.ID); err != nil {
+			return nil, err
+		} else if cur != nil {
+			v.CanTakeCoordination = false
+		}
+	}
+	if v.Deviations, err = store.DeviationsOfCase(tx, c.ID); err != nil {
+		return nil, err
+	}
+	if v.DrugTests, err = store.DrugTestAssessmentsOfCase(tx, c.ID); err != nil {
 		return nil, err
 	}
 	return v, nil

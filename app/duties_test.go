@@ -269,3 +269,126 @@ func (w *world) must(err error) {
 		w.t.Fatal(err)
 	}
 }
+
+// Rule 5, seed 003 (Ulstein) row 6: "Etablere ansvarsgruppe rundt familien.
+// Vurdere rustesting" — responsible "Barnevernet" (FIDELITY 3.19, 3.20).
+// A child-welfare caseworker with the case takes the coordinator role by
+// the routine, records the family's consent and sets the group up; the
+// drug test assessment is recorded on the step. Nobody else may take the
+// role (not found), and not before the step is open.
+func TestChildWelfareSetsUpTheGroupByTheRoutine(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db, at(2026, 3, 2, 10, 0))
+		ctx := context.Background()
+		c := w.concern("ola", named(pathway.SituationKnownFamily, "ulstein-rus-sped-smabarn"))
+		caseID := c.Case.ID
+		// Before child welfare has the case, nobody can take the role by the routine.
+		for _, u := range []string{"per", "ola", "siv"} {
+			_, err := w.app.TakeCoordinationByRoutine(ctx, w.as(u), caseID)
+			wantErrCode(t, err, "not_found")
+		}
+		w.complete("ola", caseID, "row-03", "refused")
+		rep, err := w.app.SendReport(ctx, w.as("ola"), caseID, app.NewReport{Kind: app.ReportChildWelfare,
+			Description: "Familien vil ikke samarbeide."})
+		w.must(err)
+		_, err = w.app.ReceiveReport(ctx, w.as("per"), rep.ID)
+		w.must(err)
+		if w.openTasks(caseID)["row-06"] == nil {
+			t.Fatalf("row 6 not open: %v", keys(w.openTasks(caseID)))
+		}
+		// Without coordinator role, child welfare is refused the group (the old gap).
+		_, err = w.app.CreateGroup(ctx, w.as("per"), caseID, []app.NewGroupMember{{Name: "Mona Mor", Relation: "self"}})
+		wantErrCode(t, err, "not_found")
+		// Those the routine does not name are refused as not found: the
+		// discoverer (a teacher) and the substance service.
+		for _, u := range []string{"ola", "siv"} {
+			_, err := w.app.TakeCoordinationByRoutine(ctx, w.as(u), caseID)
+			wantErrCode(t, err, "not_found")
+		}
+		k, err := w.app.TakeCoordinationByRoutine(ctx, w.as("per"), caseID)
+		w.must(err)
+		if k.Username != "per" || k.Status != store.CoordinatorAccepted {
+			t.Errorf("coordinator = %+v", k)
+		}
+		_, err = w.app.TakeCoordinationByRoutine(ctx, w.as("berit"), caseID)
+		wantErrCode(t, err, "coordinator_exists")
+		w.must(db.Read(ctx, func(tx *store.Tx) error {
+			cur, err := store.CurrentAssignment(tx, caseID)
+			if err == nil && cur.Basis != "routine:ulstein-rus-sped-smabarn@1/row-06" {
+				t.Errorf("basis = %q", cur.Basis)
+			}
+			return err
+		}))
+
+		// The drug test assessment on the step: by child welfare, not by the discoverer.
+		_, err = w.app.RecordDrugTestAssessment(ctx, w.as("ola"), caseID, "test", "Mor har erkjent bruk.")
+		wantErrCode(t, err, "not_assignee")
+		_, err = w.app.RecordDrugTestAssessment(ctx, w.as("per"), caseID, "maybe", "x")
+		wantErrCode(t, err, "invalid_decision")
+		_, err = w.app.RecordDrugTestAssessment(ctx, w.as("lise"), caseID, "test", "x")
+		wantErrCode(t, err, "not_found")
+		d, err := w.app.RecordDrugTestAssessment(ctx, w.as("per"), caseID, "test", "Mor samtykker til urinprøver.")
+		w.must(err)
+		if d.Decision != "test" || d.TaskID != w.openTasks(caseID)["row-06"].ID {
+			t.Errorf("assessment = %+v", d)
+		}
+
+		// With the family's written consent, as always, per sets the group up.
+		_, err = w.app.CreateGroup(ctx, w.as("per"), caseID, []app.NewGroupMember{{Name: "Mona Mor", Relation: "self"}})
+		wantErrCode(t, err, "consent_required")
+		_, err = w.app.RecordConsent(ctx, w.as("per"), caseID, app.NewConsent{GivenBy: "Mona Mor",
+			Purposes: []samordna.ConsentPurpose{samordna.PurposeResponsibilityGroup, samordna.PurposeShareWithMembers}})
+		w.must(err)
+		_, err = w.app.CreateGroup(ctx, w.as("per"), caseID, []app.NewGroupMember{{Username: "siv", Role: "Rusrådgiver"},
+			{Name: "Mona Mor", Relation: "self"}})
+		w.must(err)
+		open := w.openTasks(caseID)
+		if open["row-06"] != nil || open["row-07"] == nil {
+			t.Errorf("after the group: open steps %v", keys(open))
+		}
+		// The step asks for no drug test any more.
+		_, err = w.app.RecordDrugTestAssessment(ctx, w.as("per"), caseID, "no_test", "Ikke nødvendig nå.")
+		wantErrCode(t, err, "no_drug_test_step")
+	})
+}
+
+// Rule 5, seed 003 (Ulstein) row 9: "Avvik, manglende oppfølging av
+// tiltaksplan" (FIDELITY 3.24): another missing follow-up is registered as a
+// deviation by hand; it starts the revision of the plan (row 9) and is
+// listed with the sweep's deviations.
+func TestDeviationRegisteredByHand(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db, at(2026, 3, 2, 10, 0))
+		ctx := context.Background()
+		c := w.concern("ola", named(pathway.SituationKnownFamily, "ulstein-rus-sped-smabarn"))
+		caseID := c.Case.ID
+		row3 := w.openTasks(caseID)["row-03"]
+		_, err := w.app.RegisterDeviation(ctx, w.as("lise"), caseID, app.NewDeviation{Description: "Ikke fulgt opp."})
+		wantErrCode(t, err, "not_found")
+		_, err = w.app.RegisterDeviation(ctx, w.as("ola"), caseID, app.NewDeviation{Description: " "})
+		wantErrCode(t, err, "description_required")
+		_, err = w.app.RegisterDeviation(ctx, w.as("ola"), caseID, app.NewDeviation{Description: "Ikke fulgt opp."})
+		wantErrCode(t, err, "task_required")
+		_, err = w.app.RegisterDeviation(ctx, w.as("ola"), caseID, app.NewDeviation{Description: "x", TaskID: "nope"})
+		wantErrCode(t, err, "unknown_task")
+		if n := w.count("deviations"); n != 0 {
+			t.Fatalf("%d deviations stored by refused requests", n)
+		}
+		d, err := w.app.RegisterDeviation(ctx, w.as("ola"), caseID, app.NewDeviation{
+			Description: "Avtalt hjemmebesøk ble ikke gjennomført.", TaskID: row3.ID})
+		w.must(err)
+		if d.Kind != app.DeviationManual || d.ReportedBy != w.id("ola") || d.TaskID != row3.ID || d.RevisionTaskID == "" {
+			t.Errorf("deviation = %+v", d)
+		}
+		if rev := w.openTasks(caseID)["row-09"]; rev == nil || rev.ID != d.RevisionTaskID {
+			t.Errorf("no revision task (row 9): %v", keys(w.openTasks(caseID)))
+		}
+		ds, err := w.app.Deviations(ctx, w.as("ola"), caseID)
+		w.must(err)
+		if len(ds) != 1 || ds[0].Description != "Avtalt hjemmebesøk ble ikke gjennomført." {
+			t.Errorf("deviations = %+v", ds)
+		}
+		_, err = w.app.Deviations(ctx, w.as("lise"), caseID)
+		wantErrCode(t, err, "not_found")
+	})
+}

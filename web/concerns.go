@@ -27,6 +27,9 @@ func (s *Server) concernRoutes() []Route {
 		{Method: "POST", Path: "/cases/{id}/consultations", Access: "case:write", Handler: s.consultationSubmit},
 		{Method: "POST", Path: "/cases/{id}/child-welfare-reports", Access: "case:write", Handler: s.childWelfareReportSubmit},
 		{Method: "POST", Path: "/cases/{id}/duty-to-inform", Access: "case:inform", Handler: s.dutyToInformSubmit},
+		{Method: "POST", Path: "/cases/{id}/coordinator/by-routine", Access: "case:coordinate_by_routine", Handler: s.takeCoordinationSubmit},
+		{Method: "POST", Path: "/cases/{id}/deviations", Access: "case:write", Handler: s.deviationSubmit},
+		{Method: "POST", Path: "/cases/{id}/drug-test-assessments", Access: "case:write", Handler: s.drugTestSubmit},
 	}
 }
 
@@ -157,23 +160,37 @@ func casePathRoutine(caseID string) string { return "/cases/" + caseID + "/routi
 
 // caseRoutineData is the routine view of a case.
 type caseRoutineData struct {
-	V             *app.ConcernCase
-	Heading       string
-	Routine       *routineData
-	Situation     string
-	Now, Done     []*taskRow
-	Next          []stepView
-	Consultations []consultationRow
-	Reports       []reportRow
-	CanReport     bool // a named case the reader may write to
-	CanConsult    bool
-	OffersReport  bool // an open task offers the report to child welfare
-	OffersInform  bool // an open task offers the duty to inform
-	Teams         []routineOption
-	Consult       consultInput
-	Report        reportInput
-	WithOptions   []offerView
+	V              *app.ConcernCase
+	Heading        string
+	Routine        *routineData
+	Situation      string
+	Now, Done      []*taskRow
+	Next           []stepView
+	Consultations  []consultationRow
+	Reports        []reportRow
+	CanReport      bool // a named case the reader may write to
+	CanConsult     bool
+	OffersReport   bool // an open task offers the report to child welfare
+	OffersInform   bool // an open task offers the duty to inform
+	OffersDrugTest bool // an open task offers the drug test assessment
+	Deviations     []deviationRow
+	DrugTests      []drugTestRow
+	TaskOptions    []routineOption // the case's tasks, for the deviation form
+	Deviation      deviationInput
+	DrugTest       drugTestInput
+	Teams          []routineOption
+	Consult        consultInput
+	Report         reportInput
+	WithOptions    []offerView
 }
+
+type deviationInput struct{ Description, TaskID string }
+
+type drugTestInput struct{ Decision, Reason string }
+
+type deviationRow struct{ Kind, Task, Description, DetectedAt string }
+
+type drugTestRow struct{ Decision, Reason, By, At string }
 
 type consultInput struct{ With, Mode, Consent, TeamID, Adviser, AdviserName, Summary, Advice string }
 
@@ -215,6 +232,7 @@ func (s *Server) renderCaseRoutine(w http.ResponseWriter, r *http.Request, p *Pa
 			for _, o := range t.Offers {
 				d.OffersReport = d.OffersReport || o == pathway.OfferChildWelfareReport
 				d.OffersInform = d.OffersInform || (o == pathway.OfferDutyToInform && v.CanInform)
+				d.OffersDrugTest = d.OffersDrugTest || (o == pathway.OfferDrugTestAssessment && v.CanWrite)
 			}
 		} else {
 			d.Done = append(d.Done, row)
@@ -222,6 +240,19 @@ func (s *Server) renderCaseRoutine(w http.ResponseWriter, r *http.Request, p *Pa
 	}
 	for _, st := range v.Next {
 		d.Next = append(d.Next, s.stepView(p.Lang, st))
+	}
+	titles := map[string]string{}
+	for _, t := range v.Tasks {
+		titles[t.ID] = t.Title
+		d.TaskOptions = append(d.TaskOptions, routineOption{ID: t.ID, Name: t.Title})
+	}
+	for _, x := range v.Deviations {
+		d.Deviations = append(d.Deviations, deviationRow{Kind: s.routineLabel(p.Lang, "deviation", x.Kind),
+			Task: titles[x.TaskID], Description: x.Description, DetectedAt: routineTime(x.DetectedAt)})
+	}
+	for _, x := range v.DrugTests {
+		d.DrugTests = append(d.DrugTests, drugTestRow{Decision: s.routineLabel(p.Lang, "drug_test", x.Decision),
+			Reason: x.Reason, By: x.AssessorName, At: routineTime(x.AssessedAt)})
 	}
 	for _, k := range v.Consultations {
 		d.Consultations = append(d.Consultations, consultationRow{With: s.routineLabel(p.Lang, "with", k.WithKind),
@@ -283,6 +314,55 @@ func (s *Server) childWelfareReportSubmit(w http.ResponseWriter, r *http.Request
 
 func (s *Server) dutyToInformSubmit(w http.ResponseWriter, r *http.Request) {
 	s.reportSubmit(w, r, app.ReportDutyToInform)
+}
+
+// takeCoordinationSubmit takes the coordinator role by the routine
+// (Ulstein row 6) and shows the responsibility group.
+func (s *Server) takeCoordinationSubmit(w http.ResponseWriter, r *http.Request) {
+	if err := routineForm(w, r); err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		return
+	}
+	if _, err := s.app.TakeCoordinationByRoutine(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id")); err != nil {
+		s.routineFail(w, r, err, func(p *Page, status int) { s.renderCaseRoutine(w, r, p, status, nil) })
+		return
+	}
+	routineRedirect(w, r, casePathRoutine(r.PathValue("id")), "coordinating", "now")
+}
+
+// deviationSubmit registers a deviation by hand (Ulstein row 9).
+func (s *Server) deviationSubmit(w http.ResponseWriter, r *http.Request) {
+	if err := routineForm(w, r); err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		return
+	}
+	in := deviationInput{Description: r.PostForm.Get("description"), TaskID: r.PostForm.Get("task_id")}
+	_, err := s.app.RegisterDeviation(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"),
+		app.NewDeviation{Description: in.Description, TaskID: in.TaskID})
+	if err != nil {
+		s.routineFail(w, r, err, func(p *Page, status int) {
+			s.renderCaseRoutine(w, r, p, status, func(d *caseRoutineData) { d.Deviation = in })
+		})
+		return
+	}
+	routineRedirect(w, r, casePathRoutine(r.PathValue("id")), "deviation", "deviations")
+}
+
+// drugTestSubmit records the assessment of a drug test (Ulstein row 6).
+func (s *Server) drugTestSubmit(w http.ResponseWriter, r *http.Request) {
+	if err := routineForm(w, r); err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		return
+	}
+	in := drugTestInput{Decision: r.PostForm.Get("decision"), Reason: r.PostForm.Get("reason")}
+	_, err := s.app.RecordDrugTestAssessment(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), in.Decision, in.Reason)
+	if err != nil {
+		s.routineFail(w, r, err, func(p *Page, status int) {
+			s.renderCaseRoutine(w, r, p, status, func(d *caseRoutineData) { d.DrugTest = in })
+		})
+		return
+	}
+	routineRedirect(w, r, casePathRoutine(r.PathValue("id")), "drug_test", "drug_test")
 }
 
 // reportSubmit sends a report from the routine view and shows it.

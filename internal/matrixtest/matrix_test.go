@@ -596,26 +596,31 @@ func (w *world) request(r route, fx *fixture) (*http.Request, error) {
 // apiBodies are valid request bodies of the API's POST routes ("" for
 // none); others get {}.
 var apiBodies = map[string]string{
-	"POST /api/v1/cases/{id}/consents":              `{"given_by": "Kari Testesen", "purposes": ["individual_plan"]}`,
-	"POST /api/v1/consents/{id}/withdraw":           "",
-	"POST /api/v1/consents/{id}/form":               `{"form_id": "{formId}"}`,
-	"POST /api/v1/cases/{id}/links":                 `{"case_id": "{otherCase}"}`,
-	"POST /api/v1/cases/{id}/blocks":                `{"username": "{username}", "reason": "Personens ønske"}`,
-	"POST /api/v1/cases/{id}/blocks/{blockId}/lift": "",
-	"POST /api/v1/cases/{id}/emergency-access":      `{"reason_code": "life_or_health", "reason": "Akutt fare for barnet"}`,
-	"POST /api/v1/emergency-access/{id}/review":     `{"note": "Gjennomgått med den ansatte"}`,
+	"POST /api/v1/cases/{id}/consents":               `{"given_by": "Kari Testesen", "purposes": ["individual_plan"]}`,
+	"POST /api/v1/consents/{id}/withdraw":            "",
+	"POST /api/v1/consents/{id}/form":                `{"form_id": "{formId}"}`,
+	"POST /api/v1/cases/{id}/links":                  `{"case_id": "{otherCase}"}`,
+	"POST /api/v1/cases/{id}/blocks":                 `{"username": "{username}", "reason": "Personens ønske"}`,
+	"POST /api/v1/cases/{id}/blocks/{blockId}/lift":  "",
+	"POST /api/v1/cases/{id}/emergency-access":       `{"reason_code": "life_or_health", "reason": "Akutt fare for barnet"}`,
+	"POST /api/v1/emergency-access/{id}/review":      `{"note": "Gjennomgått med den ansatte"}`,
+	"POST /api/v1/cases/{id}/deviations":             `{"description": "Hjemmebesøket ble ikke fulgt opp"}`,
+	"POST /api/v1/cases/{id}/drug-test-assessments":  `{"decision": "test", "reason": "Mor samtykker"}`,
+	"POST /api/v1/cases/{id}/coordinator/by-routine": "",
 }
 
 // pageForms are valid form posts of the pages.
 var pageForms = map[string]map[string]string{
-	"POST /login":                        {"username": "nobody", "password": "wrong-password-123"},
-	"POST /lang":                         {"lang": "nn", "return": "/"},
-	"POST /cases/{id}/consents":          {"given_by": "Kari Testesen", "purposes": "individual_plan"},
-	"POST /consents/{id}/form":           {"form_id": "{formId}"},
-	"POST /cases/{id}/links":             {"case_id": "{otherCase}"},
-	"POST /cases/{id}/blocks":            {"username": "{username}", "reason": "Personens ønske"},
-	"POST /emergency-access":             {"case_id": "{caseId}", "reason_code": "life_or_health", "reason": "Akutt fare for barnet"},
-	"POST /emergency-access/{id}/review": {"note": "Gjennomgått med den ansatte"},
+	"POST /login":                            {"username": "nobody", "password": "wrong-password-123"},
+	"POST /lang":                             {"lang": "nn", "return": "/"},
+	"POST /cases/{id}/consents":              {"given_by": "Kari Testesen", "purposes": "individual_plan"},
+	"POST /consents/{id}/form":               {"form_id": "{formId}"},
+	"POST /cases/{id}/links":                 {"case_id": "{otherCase}"},
+	"POST /cases/{id}/blocks":                {"username": "{username}", "reason": "Personens ønske"},
+	"POST /emergency-access":                 {"case_id": "{caseId}", "reason_code": "life_or_health", "reason": "Akutt fare for barnet"},
+	"POST /emergency-access/{id}/review":     {"note": "Gjennomgått med den ansatte"},
+	"POST /cases/{id}/deviations":            {"description": "Hjemmebesøket ble ikke fulgt opp"},
+	"POST /cases/{id}/drug-test-assessments": {"decision": "test", "reason": "Mor samtykker"},
 }
 
 // bodyNamesCase reports whether the route names its case in the body
