@@ -117,3 +117,97 @@ func (h *API) assessDrugTest(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusCreated, map[string]any{"id": d.ID, "task_id": d.TaskID, "decision": d.Decision,
 		"reason": d.Reason, "assessed_by": d.AssessorName, "assessed_at": rfc3339(d.AssessedAt)})
 }
+
+type adoptionJSON struct {
+	Version     int    `json:"version"`
+	Deadline    string `json:"deadline"`
+	WorkingDays bool   `json:"working_days"`
+	Note        string `json:"note"`
+	AdoptedAt   string `json:"adopted_at"`
+	AdoptedBy   string `json:"adopted_by"` // the administrator's name; "" from the command line
+}
+
+func adoptionToJSON(d *store.DeadlineAdoption) *adoptionJSON {
+	if d == nil {
+		return nil
+	}
+	return &adoptionJSON{Version: d.Version, Deadline: d.Deadline, WorkingDays: d.WorkingDays, Note: d.Note,
+		AdoptedAt: rfc3339(d.AdoptedAt), AdoptedBy: d.AdoptedByName}
+}
+
+type deadlineRowJSON struct {
+	RoutineID    string          `json:"routine_id"`
+	StepID       string          `json:"step_id"`
+	Title        string          `json:"title"`
+	Proposed     string          `json:"proposed"`
+	ProposedText string          `json:"proposed_text"`
+	WorkingDays  bool            `json:"working_days"`
+	Source       string          `json:"source"`
+	Current      *adoptionJSON   `json:"current"`
+	History      []*adoptionJSON `json:"history"`
+}
+
+// deadlineRoutes are the municipality's adopted deadlines (issue 11, rule 9).
+func (h *API) deadlineRoutes() []Route {
+	return []Route{
+		{Method: "GET", Path: "/api/v1/deadlines", Access: "authenticated", Handler: h.listDeadlines,
+			Summary: "The deadlines the municipality adopts: each routine step whose deadline the routine does not give " +
+				"(\"Lokal frist\") and the limits immediate_grace and acute_acknowledge (routine_id \"\"): {\"items\": " +
+				"[{\"routine_id\", \"step_id\", \"title\", \"proposed\", \"proposed_text\", \"working_days\", \"source\": " +
+				"\"municipality\" or \"proposed\", \"current\": {\"version\", \"deadline\", \"working_days\", \"note\", " +
+				"\"adopted_at\", \"adopted_by\"} or null, \"history\": [...]}], \"next\"}."},
+		{Method: "POST", Path: "/api/v1/deadlines", Access: "role:admin", Handler: h.adoptDeadline,
+			Summary: "The administrator adopts or changes a deadline as a new version: {\"routine_id\", \"step_id\", " +
+				"\"deadline\" (P5D, P1W, P1M, P3M/P6M, immediately; a limit PT1H or PT30M), \"working_days\", \"note\"} → 201 " +
+				"the version. New tasks follow it. 400 unknown_routine, unknown_step, invalid_deadline; 422 deadline_not_local."},
+	}
+}
+
+func (h *API) listDeadlines(w http.ResponseWriter, r *http.Request) {
+	rows, err := h.app.MunicipalDeadlines(r.Context(), reqctx.Actor(r.Context()))
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	out := struct {
+		Items []deadlineRowJSON `json:"items"`
+		Next  string            `json:"next"`
+	}{Items: []deadlineRowJSON{}}
+	for _, x := range rows {
+		j := deadlineRowJSON{RoutineID: x.RoutineID, StepID: x.StepID, Title: x.Title, Proposed: x.Proposed,
+			ProposedText: x.ProposedText, WorkingDays: x.WorkingDays, Source: store.DeadlineProposed,
+			Current: adoptionToJSON(x.Current), History: []*adoptionJSON{}}
+		if x.Current != nil {
+			j.Source = store.DeadlineMunicipality
+		}
+		for _, d := range x.History {
+			j.History = append(j.History, adoptionToJSON(d))
+		}
+		out.Items = append(out.Items, j)
+	}
+	WriteJSON(w, http.StatusOK, out)
+}
+
+func (h *API) adoptDeadline(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		RoutineID   string `json:"routine_id"`
+		StepID      string `json:"step_id"`
+		Deadline    string `json:"deadline"`
+		WorkingDays bool   `json:"working_days"`
+		Note        string `json:"note"`
+	}
+	if err := Decode(w, r, &in); err != nil {
+		WriteError(w, err)
+		return
+	}
+	d, err := h.app.AdoptDeadline(r.Context(), reqctx.Actor(r.Context()), app.DeadlineChange{RoutineID: in.RoutineID,
+		StepID: in.StepID, Deadline: in.Deadline, WorkingDays: in.WorkingDays, Note: in.Note})
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	out := adoptionToJSON(d)
+	WriteJSON(w, http.StatusCreated, map[string]any{"routine_id": d.RoutineID, "step_id": d.StepID,
+		"version": out.Version, "deadline": out.Deadline, "working_days": out.WorkingDays, "note": out.Note,
+		"adopted_at": out.AdoptedAt, "adopted_by": out.AdoptedBy})
+}

@@ -32,6 +32,7 @@ func (h *API) routineRoutes() []Route {
 	routes = append(routes, h.taskRoutes()...)
 	routes = append(routes, h.reportRoutes()...)
 	routes = append(routes, h.dutyRoutes()...)
+	routes = append(routes, h.deadlineRoutes()...)
 	return routes
 }
 

@@ -392,3 +392,93 @@ func TestDeviationRegisteredByHand(t *testing.T) {
 		wantErrCode(t, err, "not_found")
 	})
 }
+
+// Rule 9, seed 000 (Lillehammer) gives no deadlines (FIDELITY 0.19 and
+// "Deadlines that are not in the seed"): the "Lokal frist" deadlines and the
+// one-hour limits are the municipality's choice. The administrator adopts
+// or changes them per routine and step, versioned and audited; new tasks
+// follow the version in force and record whose deadline they have.
+func TestMunicipalityAdoptsDeadlines(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db, at(2026, 3, 2, 10, 0)) // a Monday
+		ctx := context.Background()
+		// Before: Samordna's proposal (consult: 1 week), marked as proposed; the
+		// Ulstein routine's own deadlines are the routine's.
+		before := w.concern("ola", named(pathway.SituationUnclearConcern, ""))
+		consult := w.openTasks(before.Case.ID)["consult"]
+		if consult.DeadlineSource != store.DeadlineProposed || !consult.DueAt.Equal(at(2026, 3, 9, 10, 0)) {
+			t.Errorf("before adoption: %s due %v", consult.DeadlineSource, consult.DueAt)
+		}
+		ul := w.concern("ola", named(pathway.SituationUnclearConcern, "ulstein-rus-sped-smabarn"))
+		if row1 := w.openTasks(ul.Case.ID)["row-01"]; row1.DeadlineSource != store.DeadlineRoutine {
+			t.Errorf("Ulstein row 1 deadline source %q, want routine", row1.DeadlineSource)
+		}
+
+		// Only the administrator adopts; others get not found.
+		_, err := w.app.AdoptDeadline(ctx, w.as("kari"), app.DeadlineChange{RoutineID: "lillehammer-oppdager",
+			StepID: "consult", Deadline: "P3D"})
+		wantErrCode(t, err, "not_found")
+		for _, bad := range []struct {
+			in   app.DeadlineChange
+			code string
+		}{
+			{app.DeadlineChange{RoutineID: "ulstein-rus-sped-smabarn", StepID: "row-01", Deadline: "P3D"}, "deadline_not_local"},
+			{app.DeadlineChange{RoutineID: "lillehammer-oppdager", StepID: "nope", Deadline: "P3D"}, "unknown_step"},
+			{app.DeadlineChange{RoutineID: "lillehammer-oppdager", StepID: "consult", Deadline: "snart"}, "invalid_deadline"},
+			{app.DeadlineChange{StepID: app.LimitImmediateGrace, Deadline: "PT100H"}, "invalid_deadline"},
+		} {
+			_, err := w.app.AdoptDeadline(ctx, w.as("admin"), bad.in)
+			wantErrCode(t, err, bad.code)
+		}
+		if n := w.count("deadline_adoptions"); n != 0 {
+			t.Fatalf("%d adoptions stored by refused changes", n)
+		}
+		audits := w.count("audit_events")
+		d, err := w.app.AdoptDeadline(ctx, w.as("admin"), app.DeadlineChange{RoutineID: "lillehammer-oppdager",
+			StepID: "consult", Deadline: "P3D", WorkingDays: true, Note: "Vedtatt i kommunestyret 01.03.2026"})
+		w.must(err)
+		d2, err := w.app.AdoptDeadline(ctx, w.as("admin"), app.DeadlineChange{RoutineID: "lillehammer-oppdager",
+			StepID: "consult", Deadline: "P4D", WorkingDays: true, Note: "Endret"})
+		w.must(err)
+		_, err = w.app.AdoptDeadline(ctx, w.as("admin"), app.DeadlineChange{StepID: app.LimitImmediateGrace, Deadline: "PT2H"})
+		w.must(err)
+		if d.Version != 1 || d2.Version != 2 || w.count("audit_events") != audits+3 {
+			t.Errorf("versions %d, %d; audit rows +%d", d.Version, d2.Version, w.count("audit_events")-audits)
+		}
+
+		// New tasks follow version 2 (4 working days) and the two-hour limit.
+		after := w.concern("ola", named(pathway.SituationUnclearConcern, ""))
+		consult = w.openTasks(after.Case.ID)["consult"]
+		if consult.DeadlineSource != store.DeadlineMunicipality || !consult.DueAt.Equal(at(2026, 3, 6, 10, 0)) {
+			t.Errorf("after adoption: %s due %v, want municipality 2026-03-06", consult.DeadlineSource, consult.DueAt)
+		}
+		acute := w.concern("ola", named(pathway.SituationAcute, ""))
+		rep := w.openTasks(acute.Case.ID)["acute-report"]
+		if rep.DeadlineSource != store.DeadlineRoutine || !rep.OverdueAfter.Equal(at(2026, 3, 2, 12, 0)) {
+			t.Errorf("acute report: %s overdue after %v, want 2 hours", rep.DeadlineSource, rep.OverdueAfter)
+		}
+		// Tasks already started keep their deadline.
+		if old := w.openTasks(before.Case.ID)["consult"]; !old.DueAt.Equal(at(2026, 3, 9, 10, 0)) {
+			t.Errorf("a started task changed: %v", old.DueAt)
+		}
+
+		rows, err := w.app.MunicipalDeadlines(ctx, w.as("ola"))
+		w.must(err)
+		var found, grace bool
+		for _, r := range rows {
+			if r.RoutineID == "ulstein-rus-sped-smabarn" {
+				t.Errorf("Ulstein's own deadline listed as adoptable: %s", r.StepID)
+			}
+			if r.RoutineID == "lillehammer-oppdager" && r.StepID == "consult" {
+				found = r.Current != nil && r.Current.Version == 2 && len(r.History) == 2 && r.Proposed == "P1W" &&
+					r.Current.AdoptedByName == "Adam Admin"
+			}
+			if r.StepID == app.LimitImmediateGrace {
+				grace = r.Current != nil && r.Current.Deadline == "PT2H" && r.Proposed == "PT1H"
+			}
+		}
+		if !found || !grace {
+			t.Errorf("deadline rows: consult %v, grace %v", found, grace)
+		}
+	})
+}

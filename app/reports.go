@@ -30,7 +30,8 @@ import (
 
 // AcuteAcknowledgeLimit is how long the receiving service has to
 // acknowledge an acute report. The routines say "immediately"
-// (Umiddelbart); Samordna escalates after one hour.
+// (Umiddelbart); Samordna proposes one hour, and the municipality may adopt
+// another (LimitAcuteAcknowledge, deadlines.go).
 const AcuteAcknowledgeLimit = time.Hour
 
 // Report kinds, as stored and in the API.
@@ -130,7 +131,11 @@ func (a *App) sendReport(tx *store.Tx, actor *samordna.Actor, c *samordna.Case, 
 		r.SenderService = e.Services[0].Name
 	}
 	if in.Acute {
-		due := now.Add(AcuteAcknowledgeLimit)
+		lim, err := limit(tx, c.MunicipalityID, LimitAcuteAcknowledge)
+		if err != nil {
+			return nil, err
+		}
+		due := now.Add(lim)
 		r.AckDueAt = &due
 	}
 	subject, err := store.PersonByID(tx, c.SubjectPersonID)

@@ -24,7 +24,8 @@ import (
 
 // ImmediateGrace is how long after its start a step due "immediately"
 // (umiddelbart) counts as overdue and escalates: it is due at once, but the
-// escalation to the leader waits this long.
+// escalation to the leader waits this long. It is Samordna's proposal; the
+// municipality may adopt another (LimitImmediateGrace, deadlines.go).
 const ImmediateGrace = time.Hour
 
 // MaxOutcomeLength bounds the free-text result of a task.
@@ -83,15 +84,16 @@ func stepTitle(s pathway.Step) string {
 
 // stepDue computes a step's due and overdue times from start (UTC), nil
 // for a step whose deadlines are the plan's own (per_plan). An immediate
-// step is overdue ImmediateGrace after it starts.
-func stepDue(s pathway.Step, start time.Time) (due, overdue *time.Time) {
+// step is overdue grace after it starts (ImmediateGrace unless the
+// municipality adopted another limit).
+func stepDue(s pathway.Step, start time.Time, grace time.Duration) (due, overdue *time.Time) {
 	d, o, ok := s.Due(start)
 	if !ok {
 		return nil, nil
 	}
 	d, o = d.UTC(), o.UTC()
 	if s.Deadline.Kind == pathway.DeadlineImmediately {
-		o = o.Add(ImmediateGrace)
+		o = o.Add(grace)
 	}
 	return &d, &o
 }
@@ -125,7 +127,18 @@ func (a *App) startSteps(tx *store.Tx, c *samordna.Case, r *pathway.Routine, ste
 			RoutineID: r.ID, RoutineVersion: r.Version, StepID: s.ID, Title: stepTitle(s),
 			Responsible: string(s.Responsible), Status: store.TaskOpen, StartedAt: start.UTC(),
 			PreviousTaskID: previous, CreatedAt: a.now()}
-		t.DueAt, t.OverdueAfter = stepDue(s, start)
+		es, source, err := effectiveStep(tx, c.MunicipalityID, r, s)
+		if err != nil {
+			return nil, err
+		}
+		grace := ImmediateGrace
+		if es.Deadline.Kind == pathway.DeadlineImmediately {
+			if grace, err = limit(tx, c.MunicipalityID, LimitImmediateGrace); err != nil {
+				return nil, err
+			}
+		}
+		t.DueAt, t.OverdueAfter = stepDue(es, start, grace)
+		t.DeadlineSource = source
 		if err := a.assign(tx, c, s.Responsible, hint, t); err != nil {
 			return nil, err
 		}

@@ -74,7 +74,7 @@ Commands:
   user      manage users: create, list, disable, enable, set-password, grant-role
   token     manage personal access tokens for the API: create, revoke
   audit     check the audit trail: verify
-  routine   manage the routines: upload, list, default
+  routine   manage the routines: upload, list, default, deadline, deadlines
 
 Every command takes --db (env SAMORDNA_DB): a SQLite file path (default
 samordna.db) or a postgres:// URL. Run "samordna <command> --help" for more.

@@ -607,6 +607,7 @@ var apiBodies = map[string]string{
 	"POST /api/v1/cases/{id}/deviations":             `{"description": "Hjemmebesøket ble ikke fulgt opp"}`,
 	"POST /api/v1/cases/{id}/drug-test-assessments":  `{"decision": "test", "reason": "Mor samtykker"}`,
 	"POST /api/v1/cases/{id}/coordinator/by-routine": "",
+	"POST /api/v1/deadlines":                         `{"routine_id": "lillehammer-oppdager", "step_id": "consult", "deadline": "P1W"}`,
 }
 
 // pageForms are valid form posts of the pages.
