@@ -129,9 +129,9 @@ type stepView struct {
 	// DeadlineSource says whose the deadline is: the routine's, the
 	// municipality's (adopted, with version and date) or Samordna's
 	// proposal; filled on the routine pages (markDeadlines).
-	DeadlineSource string
-	References, Offers                                                        []string
-	ActionLines                                                               []string
+	DeadlineSource     string
+	References, Offers []string
+	ActionLines        []string
 }
 
 // stepViews describes a routine's steps in the reader's language (the
