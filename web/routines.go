@@ -260,6 +260,7 @@ func (s *Server) markDeadlines(r *http.Request, lang string, rt *pathway.Routine
 			if dl, err := pathway.ParseDeadline(x.Deadline); err == nil {
 				st.Deadline, st.WorkingDays = dl, x.WorkingDays
 				v.Deadline = s.deadlineLabel(lang, st)
+				v.DeadlineText = "" // the routine's "Lokal frist" wording is the proposal, not the deadline in force
 			}
 			v.DeadlineSource = s.catalog.T(lang, "routine.deadline_source.adopted", map[string]any{
 				"Version": x.Version, "Date": x.AdoptedAt.In(pathway.Oslo()).Format("02.01.2006")})
