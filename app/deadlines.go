@@ -270,6 +270,17 @@ func (a *App) MunicipalDeadlines(ctx context.Context, actor *samordna.Actor) ([]
 	return out, err
 }
 
+// AdminDeadlines is MunicipalDeadlines for the administrator's page, where
+// the deadlines are adopted. Who may call: the administrator or the command
+// line; anyone else gets samordna.ErrNotFound (audited), as for every
+// administrator page.
+func (a *App) AdminDeadlines(ctx context.Context, actor *samordna.Actor) ([]*DeadlineRow, error) {
+	if !isAdminOrCLI(actor) {
+		return nil, a.refuse(ctx, actor, "deadline", "admin_list")
+	}
+	return a.MunicipalDeadlines(ctx, actor)
+}
+
 // StepDeadlineSources returns, for each step of the routine whose deadline
 // the routine does not give, the municipality's adoption in force (nil:
 // Samordna's proposal, not adopted). Steps not in the map have the

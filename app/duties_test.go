@@ -462,6 +462,8 @@ func TestMunicipalityAdoptsDeadlines(t *testing.T) {
 			t.Errorf("a started task changed: %v", old.DueAt)
 		}
 
+		_, err = w.app.AdminDeadlines(ctx, w.as("ola"))
+		wantErrCode(t, err, "not_found") // the administrator's page
 		rows, err := w.app.MunicipalDeadlines(ctx, w.as("ola"))
 		w.must(err)
 		var found, grace bool

@@ -47,7 +47,7 @@ func (s *Server) deadlinesPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderDeadlines(w http.ResponseWriter, r *http.Request, p *Page, status int, d *deadlinesData) {
 	p.Title = "deadlines.title"
 	d.Error, p.Error = p.Error, ""
-	rows, err := s.app.MunicipalDeadlines(r.Context(), reqctx.Actor(r.Context()))
+	rows, err := s.app.AdminDeadlines(r.Context(), reqctx.Actor(r.Context()))
 	if err != nil {
 		s.routineFail(w, r, err, nil)
 		return
