@@ -57,6 +57,7 @@ type concernResponse struct {
 	Origin         string         `json:"origin"`
 	RoutineID      string         `json:"routine_id"`
 	RoutineVersion int            `json:"routine_version"`
+	Problems       []string       `json:"problems"`
 	Tasks          []taskItemJSON `json:"tasks"`
 }
 
@@ -83,7 +84,7 @@ func (h *API) createConcern(w http.ResponseWriter, r *http.Request) {
 	}
 	out := concernResponse{ID: c.Concern.ID, CaseID: c.Case.ID, Situation: c.Concern.Situation, Anonymous: c.Case.Anonymous,
 		Origin: string(c.Case.Origin), RoutineID: c.Case.RoutineID, RoutineVersion: c.Case.RoutineVersion,
-		Tasks: []taskItemJSON{}}
+		Problems: append([]string{}, c.Concern.Problems...), Tasks: []taskItemJSON{}}
 	for _, t := range c.Tasks {
 		out.Tasks = append(out.Tasks, taskItem(t))
 	}

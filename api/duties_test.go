@@ -42,6 +42,9 @@ func TestDutiesOverHTTP(t *testing.T) {
 		if ids := stepIDsOf(byTeacher); ids != "consult,involve-health-personnel" {
 			t.Errorf("a teacher's tasks: %s", ids)
 		}
+		if p, _ := byTeacher["problems"].([]any); len(p) != 1 || p[0] != "substance_use" {
+			t.Errorf("the concern records %v", byTeacher["problems"])
+		}
 		teacherCase := byTeacher["case_id"].(string)
 		m = c.want(404, "ola.laerer", "POST", "/api/v1/cases/"+teacherCase+"/duty-to-inform",
 			map[string]any{"description": "Forsøk", "acute": false})
