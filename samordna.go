@@ -33,10 +33,16 @@ const (
 	RoleChildWelfare     Role = "child_welfare"     // caseworker in barnevernet
 	RoleAdmin            Role = "admin"             // manages users and routines; sees no case content
 	RoleEmergencyAccess  Role = "emergency_access"  // may "break the glass" with a reason
+	// RoleHealthPersonnel marks health personnel (helsepersonell) who work
+	// outside a health service, such as a midwife employed elsewhere; those
+	// in a health service are health personnel by their service's kind
+	// (see Employee.HealthPersonnel).
+	RoleHealthPersonnel Role = "health_personnel"
 )
 
 // Roles lists every role in display order.
-var Roles = []Role{RoleEmployee, RoleServiceLeader, RoleCoordinatingUnit, RoleChildWelfare, RoleAdmin, RoleEmergencyAccess}
+var Roles = []Role{RoleEmployee, RoleServiceLeader, RoleCoordinatingUnit, RoleChildWelfare, RoleAdmin,
+	RoleEmergencyAccess, RoleHealthPersonnel}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
@@ -72,6 +78,12 @@ const (
 	ServiceOther            ServiceKind = "other"
 )
 
+// HealthServiceKinds are the services whose employees are health
+// personnel (helsepersonelloven § 3): the health station, the GP and the
+// mental health and substance service. The duty to inform (§ 32) is
+// theirs.
+var HealthServiceKinds = []ServiceKind{ServiceHealthStation, ServiceGP, ServiceMentalHealth}
+
 // Service is an organisational unit of the municipality (tjeneste, virksomhet).
 type Service struct {
 	ID               string
@@ -100,6 +112,26 @@ func (e *Employee) HasRole(r Role) bool {
 	for _, x := range e.Roles {
 		if x == r {
 			return true
+		}
+	}
+	return false
+}
+
+// HealthPersonnel reports whether the employee is health personnel: holds
+// the role health_personnel or works in a health service
+// (HealthServiceKinds). The administrator never is.
+func (e *Employee) HealthPersonnel() bool {
+	if e == nil || e.HasRole(RoleAdmin) {
+		return false
+	}
+	if e.HasRole(RoleHealthPersonnel) {
+		return true
+	}
+	for _, s := range e.Services {
+		for _, k := range HealthServiceKinds {
+			if s.Kind == k {
+				return true
+			}
 		}
 	}
 	return false

@@ -42,6 +42,10 @@ const (
 	// responsibility group, call and cancel its meetings, hand the
 	// coordinator role over): the coordinator or the coordinating unit.
 	Coordinate Action = "coordinate"
+	// Inform: fulfil the duty to inform (opplysningsplikt,
+	// helsepersonelloven § 32) about the case: health personnel who may
+	// write to it. The duty is theirs alone (seed 000).
+	Inform Action = "inform"
 )
 
 // Subject is the employee asking.
@@ -49,11 +53,14 @@ type Subject struct {
 	EmployeeID     string
 	MunicipalityID string
 	Roles          []samordna.Role
+	// HealthPersonnel: the employee is health personnel
+	// (samordna.Employee.HealthPersonnel).
+	HealthPersonnel bool
 }
 
 // SubjectOf returns the policy's view of an employee.
 func SubjectOf(e *samordna.Employee) Subject {
-	return Subject{EmployeeID: e.ID, MunicipalityID: e.MunicipalityID, Roles: e.Roles}
+	return Subject{EmployeeID: e.ID, MunicipalityID: e.MunicipalityID, Roles: e.Roles, HealthPersonnel: e.HealthPersonnel()}
 }
 
 // Has reports whether the subject holds the role.
@@ -127,6 +134,8 @@ func Can(s Subject, a Action, f Facts) bool {
 	switch a {
 	case Read, Write:
 		return ReadReason(s, f) != ""
+	case Inform:
+		return ReadReason(s, f) != "" && s.HealthPersonnel
 	case ManageConsent:
 		return ReadReason(s, f) != "" && (f.Registered || f.Coordinator || isUnit(s, f))
 	case Block, ViewAccessLog, Coordinate:

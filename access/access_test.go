@@ -16,7 +16,7 @@ var (
 	leader    = access.Subject{EmployeeID: "l", MunicipalityID: "m", Roles: []samordna.Role{samordna.RoleEmployee, samordna.RoleServiceLeader}}
 	subjects  = []access.Subject{employee, unit, cw, admin, emergency, leader}
 	actions   = []access.Action{access.Read, access.Write, access.ManageConsent, access.Block, access.ViewAccessLog,
-		access.Decide, access.BreakGlass, access.Coordinate}
+		access.Decide, access.BreakGlass, access.Coordinate, access.Inform}
 )
 
 // allFacts enumerates every combination of the facts (2^10).
@@ -142,5 +142,38 @@ func TestCanReviewEmergency(t *testing.T) {
 		if got := access.CanReviewEmergency(c.s, c.leads, c.own); got != c.want {
 			t.Errorf("%v leads=%v own=%v: %v", c.s.Roles, c.leads, c.own, got)
 		}
+	}
+}
+
+// Seed 000, helsepersonelloven § 32: the duty to inform is the health
+// personnel's own. Inform needs what Write needs, and health personnel.
+func TestInformIsForHealthPersonnel(t *testing.T) {
+	nurse := access.Subject{EmployeeID: "h", MunicipalityID: "m", Roles: []samordna.Role{samordna.RoleEmployee},
+		HealthPersonnel: true}
+	for _, s := range append(subjects, nurse) {
+		for _, f := range allFacts() {
+			want := access.Can(s, access.Write, f) && s.HealthPersonnel
+			if got := access.Can(s, access.Inform, f); got != want {
+				t.Fatalf("%v health=%v %+v: inform %v, want %v", s.Roles, s.HealthPersonnel, f, got, want)
+			}
+		}
+	}
+	if !access.Can(nurse, access.Inform, access.Facts{SameMunicipality: true, Registered: true}) {
+		t.Error("a nurse who registered the case may not inform")
+	}
+	e := &samordna.Employee{ID: "x", Roles: []samordna.Role{samordna.RoleEmployee},
+		Services: []samordna.Service{{Kind: samordna.ServiceSchool}}}
+	if access.SubjectOf(e).HealthPersonnel {
+		t.Error("a teacher is health personnel")
+	}
+	for _, k := range []samordna.ServiceKind{samordna.ServiceHealthStation, samordna.ServiceGP, samordna.ServiceMentalHealth} {
+		e.Services = []samordna.Service{{Kind: k}}
+		if !access.SubjectOf(e).HealthPersonnel {
+			t.Errorf("an employee of a %s service is not health personnel", k)
+		}
+	}
+	e.Services, e.Roles = nil, []samordna.Role{samordna.RoleEmployee, samordna.RoleHealthPersonnel}
+	if !access.SubjectOf(e).HealthPersonnel {
+		t.Error("the role health_personnel does not make health personnel")
 	}
 }

@@ -16,7 +16,10 @@ func (h *API) concernRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/concerns", Access: "role:employee", Handler: h.createConcern, Request: concernRequest{},
 			Summary: "Register a concern or inquiry and start the routine: {\"situation\", \"anonymous\", \"subject\": " +
 				"{\"fnr\", \"name\"} or {\"expected_due_date\", \"mother_fnr\", \"mother_name\"?}, \"description\", " +
-				"\"routine\"? (default: the municipality's; lillehammer-oppdager), \"follows\"? (an anonymous case id)}. " +
+				"\"routine\"? (default: the municipality's; lillehammer-oppdager), \"follows\"? (an anonymous case id), " +
+				"\"problems\"? (any of substance_use, mental_illness: the duty to inform starts only for a pregnant " +
+				"woman's substance use, and goes to a discoverer who is health personnel; anyone else gets the task " +
+				"of involving health personnel)}. Unknown problem: 400 invalid_problem. " +
 				"Anonymous with a valid fødselsnummer or D-nummer in the text: 422 identifying_data with field, start, end."},
 		{Method: "GET", Path: "/api/v1/cases/{id}/routine", Access: "case:read", Handler: h.caseRoutine,
 			Summary: "The case's routine: the version it follows, its tasks, what comes next, consultations, reports."},
@@ -43,6 +46,7 @@ type concernRequest struct {
 	Description string                 `json:"description" text:"long"`
 	Routine     string                 `json:"routine" text:"id"`
 	Follows     string                 `json:"follows" text:"id"`
+	Problems    []string               `json:"problems" text:"code"`
 }
 
 type concernResponse struct {
@@ -53,6 +57,7 @@ type concernResponse struct {
 	Origin         string         `json:"origin"`
 	RoutineID      string         `json:"routine_id"`
 	RoutineVersion int            `json:"routine_version"`
+	Problems       []string       `json:"problems"`
 	Tasks          []taskItemJSON `json:"tasks"`
 }
 
@@ -65,6 +70,9 @@ func (h *API) createConcern(w http.ResponseWriter, r *http.Request) {
 	}
 	nc := app.NewConcern{Situation: pathway.Situation(in.Situation), Anonymous: in.Anonymous,
 		Description: in.Description, Routine: in.Routine, Follows: in.Follows}
+	for _, p := range in.Problems {
+		nc.Problems = append(nc.Problems, pathway.Problem(p))
+	}
 	if in.Subject != nil {
 		nc.Subject = &app.ConcernSubject{IDNumber: in.Subject.FNR, Name: in.Subject.Name,
 			ExpectedDueDate: in.Subject.ExpectedDueDate, MotherIDNumber: in.Subject.MotherFNR, MotherName: in.Subject.MotherName}
@@ -76,7 +84,7 @@ func (h *API) createConcern(w http.ResponseWriter, r *http.Request) {
 	}
 	out := concernResponse{ID: c.Concern.ID, CaseID: c.Case.ID, Situation: c.Concern.Situation, Anonymous: c.Case.Anonymous,
 		Origin: string(c.Case.Origin), RoutineID: c.Case.RoutineID, RoutineVersion: c.Case.RoutineVersion,
-		Tasks: []taskItemJSON{}}
+		Problems: append([]string{}, c.Concern.Problems...), Tasks: []taskItemJSON{}}
 	for _, t := range c.Tasks {
 		out.Tasks = append(out.Tasks, taskItem(t))
 	}

@@ -15,9 +15,11 @@ func (h *API) reportRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/cases/{id}/child-welfare-reports", Access: "case:write", Handler: h.sendChildWelfareReport, Request: reportRequest{},
 			Summary: "Report to child welfare (meldeplikt): {\"description\", \"acute\"}. Signed by the caller, locked once sent; " +
 				"never for an anonymous case (422 anonymous_report_not_allowed)."},
-		{Method: "POST", Path: "/api/v1/cases/{id}/duty-to-inform", Access: "case:write", Handler: h.sendDutyToInform, Request: reportRequest{},
+		{Method: "POST", Path: "/api/v1/cases/{id}/duty-to-inform", Access: "case:inform", Handler: h.sendDutyToInform, Request: reportRequest{},
 			Summary: "Inform the mental health and substance service about a pregnant woman's substance use " +
-				"(opplysningsplikt): {\"description\", \"acute\"}; the same rules as a child welfare report."},
+				"(opplysningsplikt, helsepersonelloven § 32): {\"description\", \"acute\"}; the same rules as a child " +
+				"welfare report. Health personnel only (by role health_personnel or a health service: health station, " +
+				"GP, mental health and substance); anyone else: 404. Records on the duty-to-inform task that the duty applies."},
 		{Method: "GET", Path: "/api/v1/child-welfare-reports", Access: "authenticated", Handler: h.listReports,
 			Summary: "?box=inbox (default): the reports the caller's service receives, unacknowledged first; ?box=sent: the caller's own."},
 		{Method: "GET", Path: "/api/v1/child-welfare-reports/{id}", Access: "report:read", Handler: h.getReport,

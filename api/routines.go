@@ -31,6 +31,8 @@ func (h *API) routineRoutes() []Route {
 	routes = append(routes, h.concernRoutes()...)
 	routes = append(routes, h.taskRoutes()...)
 	routes = append(routes, h.reportRoutes()...)
+	routes = append(routes, h.dutyRoutes()...)
+	routes = append(routes, h.deadlineRoutes()...)
 	return routes
 }
 
@@ -72,6 +74,13 @@ type stepJSON struct {
 	Next            []string            `json:"next"`
 	Outcomes        map[string][]string `json:"outcomes,omitempty"`
 	Offers          []string            `json:"offers"`
+	// Title is Samordna's short title for the step's task, when the
+	// action's first line makes none.
+	Title string `json:"title,omitempty"`
+	// DoneWhen are the events that end the step's task because its work is
+	// done; Problems limit the step to concerns that record one of them.
+	DoneWhen []string `json:"done_when"`
+	Problems []string `json:"problems"`
 }
 
 // routineToJSON describes a routine. Deadlines are "immediately", an ISO
@@ -85,7 +94,13 @@ func routineToJSON(r *pathway.Routine) routineDocJSON {
 			Action: s.Action, Responsible: string(s.Responsible), ResponsibleText: s.ResponsibleText,
 			Deadline: s.Deadline.String(), DeadlineText: s.DeadlineText, WorkingDays: s.WorkingDays,
 			References: append([]string{}, s.References...), Next: append([]string{}, s.Next...),
-			Outcomes: s.Outcomes, Offers: []string{}}
+			Outcomes: s.Outcomes, Offers: []string{}, Title: s.Title, DoneWhen: []string{}, Problems: []string{}}
+		for _, e := range s.DoneWhen {
+			sj.DoneWhen = append(sj.DoneWhen, string(e))
+		}
+		for _, p := range s.Problems {
+			sj.Problems = append(sj.Problems, string(p))
+		}
 		for _, sit := range s.Situations {
 			sj.Situations = append(sj.Situations, string(sit))
 		}

@@ -153,7 +153,7 @@ func TestRoutinesAPIHasEveryStepWithItsDeadline(t *testing.T) {
 			},
 			"lillehammer-oppdager": {
 				"consult": "P1W", "conversation": "P2W", "document": "P5D", "apply": "P2W", "acute-report": "immediately",
-				"duty-to-inform": "immediately", "ke-contact": "P5D", "ke-decide": "P1M", "ke-first-meeting": "per_plan",
+				"duty-to-inform": "immediately", "involve-health-personnel": "P2D", "ke-contact": "P5D", "ke-decide": "P1M", "ke-first-meeting": "per_plan",
 				"coord-involve": "P2W", "coord-group": "P1M", "coord-review": "P1M", "coord-follow-up": "per_plan",
 				"coord-next-meeting": "P1W",
 			},

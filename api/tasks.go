@@ -53,12 +53,16 @@ type taskItemJSON struct {
 	RoutineVersion int          `json:"routine_version,omitempty"`
 	StepID         string       `json:"step_id,omitempty"`
 	Deadline       string       `json:"deadline,omitempty"`
-	References     []string     `json:"references,omitempty"`
-	Offers         []string     `json:"offers"`
-	Outcomes       []string     `json:"outcomes,omitempty"`
-	Outcome        string       `json:"outcome,omitempty"`
-	CompletedAt    *string      `json:"completed_at,omitempty"`
-	StartedAt      string       `json:"started_at"`
+	// DeadlineSource is whose deadline the task has: routine (the
+	// routine's own), municipality (adopted by the municipality) or
+	// proposed (Samordna's, not adopted); omitted when not recorded.
+	DeadlineSource string   `json:"deadline_source,omitempty"`
+	References     []string `json:"references,omitempty"`
+	Offers         []string `json:"offers"`
+	Outcomes       []string `json:"outcomes,omitempty"`
+	Outcome        string   `json:"outcome,omitempty"`
+	CompletedAt    *string  `json:"completed_at,omitempty"`
+	StartedAt      string   `json:"started_at"`
 }
 
 func taskItem(t *app.TaskView) taskItemJSON {
@@ -66,7 +70,7 @@ func taskItem(t *app.TaskView) taskItemJSON {
 		OverdueAfter: rfc3339Ptr(t.OverdueAfter), Overdue: t.Overdue, Status: t.Status, Responsible: t.Responsible,
 		RoutineID: t.RoutineID, RoutineVersion: t.RoutineVersion, StepID: t.StepID, Offers: []string{},
 		Outcomes: t.Outcomes, Outcome: t.Outcome, CompletedAt: rfc3339Ptr(t.CompletedAt), StartedAt: rfc3339(t.StartedAt),
-		Assignee: assigneeJSON{Kind: t.AssigneeKind, Name: t.AssigneeName}}
+		Assignee: assigneeJSON{Kind: t.AssigneeKind, Name: t.AssigneeName}, DeadlineSource: t.DeadlineSource}
 	switch t.AssigneeKind {
 	case store.AssignEmployee:
 		out.Assignee.Username = t.AssigneeUsername

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -36,6 +37,12 @@ type NewConcern struct {
 	Description string
 	Routine     string // optional routine id; see the comment at the top of this file
 	Follows     string // optional: the anonymous case this named case follows up
+	// Problems records what the person struggles with: substance use
+	// and/or mental illness (optional). Steps limited to a problem start only
+	// when it is recorded: the health personnel's duty to inform needs a
+	// pregnant woman's substance use, not mental illness alone (seed 000,
+	// helsepersonelloven § 32).
+	Problems []pathway.Problem
 }
 
 // ConcernSubject is whom a named concern is about: a person with a
@@ -121,6 +128,9 @@ func validateConcern(in *NewConcern) error {
 			"an anonymous concern names nobody: leave out the subject")
 	case in.Anonymous && in.Follows != "":
 		return samordna.Errorf(samordna.KindRule, "invalid_follows", "only a named case can follow an anonymous one")
+	case !validProblems(in.Problems):
+		return samordna.Errorf(samordna.KindInvalid, "invalid_problem",
+			"problems are any of substance_use, mental_illness, each once")
 	case in.Anonymous:
 		return checkAnonymousText("description", raw)
 	case in.Subject == nil:
@@ -163,7 +173,7 @@ func (a *App) registerConcernTx(tx *store.Tx, actor *samordna.Actor, in NewConce
 	}
 	con := &store.Concern{ID: samordna.NewID(), CaseID: c.ID, MunicipalityID: c.MunicipalityID,
 		Situation: string(in.Situation), Anonymous: in.Anonymous, Description: in.Description,
-		RegisteredBy: e.ID, CreatedAt: at.UTC()}
+		Problems: problemStrings(in.Problems), RegisteredBy: e.ID, CreatedAt: at.UTC()}
 	if err := store.CreateConcern(tx, con); err != nil {
 		return nil, err
 	}
@@ -176,7 +186,13 @@ func (a *App) registerConcernTx(tx *store.Tx, actor *samordna.Actor, in NewConce
 			return nil, err
 		}
 	}
-	tasks, err := a.startSteps(tx, c, r, r.StartSteps(in.Situation), at, assignHint{}, "")
+	var steps []pathway.Step
+	for _, s := range r.StartSteps(in.Situation) {
+		if s.AppliesTo(in.Problems) {
+			steps = append(steps, s)
+		}
+	}
+	tasks, err := a.startSteps(tx, c, r, steps, at, assignHint{}, "")
 	if err != nil {
 		return nil, err
 	}
@@ -186,6 +202,25 @@ func (a *App) registerConcernTx(tx *store.Tx, actor *samordna.Actor, in NewConce
 	}
 	return out, a.audit(tx, actor, samordna.AuditEvent{CaseID: c.ID, PersonID: c.SubjectPersonID,
 		ObjectType: "concern", ObjectID: con.ID, Action: "create", Purpose: string(access.ReasonRegistered)})
+}
+
+// validProblems reports whether every problem is known and given once.
+func validProblems(ps []pathway.Problem) bool {
+	for i, p := range ps {
+		if !p.Valid() || slices.Contains(ps[:i], p) {
+			return false
+		}
+	}
+	return true
+}
+
+// problemStrings returns the problems as stored.
+func problemStrings(ps []pathway.Problem) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = string(p)
+	}
+	return out
 }
 
 // concernTitle is the case's short, non-identifying label (bokmål, as
@@ -311,6 +346,12 @@ type ConcernCase struct {
 	Reports       []*store.Report // only those the reader may see
 	Teams         []*samordna.Team
 	CanWrite      bool
+	CanInform     bool // the reader is health personnel who may write to the case (access.Inform)
+	// CanTakeCoordination: the routine lets the reader take the
+	// coordinator role (TakeCoordinationByRoutine, Ulstein row 6).
+	CanTakeCoordination bool
+	Deviations          []*store.Deviation          // registered by the sweep or by hand
+	DrugTests           []*store.DrugTestAssessment // assessments of a drug test (Ulstein row 6)
 }
 
 // CaseRoutine returns the routine view of a case for a reader of the case;
@@ -329,7 +370,8 @@ func (a *App) CaseRoutine(ctx context.Context, actor *samordna.Actor, caseID str
 
 func (a *App) concernCase(tx *store.Tx, actor *samordna.Actor, g *caseGrant) (*ConcernCase, error) {
 	c := g.Case
-	v := &ConcernCase{Case: c, CanWrite: access.Can(access.SubjectOf(actor.Employee), access.Write, g.Facts)}
+	s := access.SubjectOf(actor.Employee)
+	v := &ConcernCase{Case: c, CanWrite: access.Can(s, access.Write, g.Facts), CanInform: access.Can(s, access.Inform, g.Facts)}
 	var err error
 	if c.SubjectPersonID != "" {
 		if v.Subject, err = store.PersonByID(tx, c.SubjectPersonID); err != nil {
@@ -353,6 +395,22 @@ func (a *App) concernCase(tx *store.Tx, actor *samordna.Actor, g *caseGrant) (*C
 		return nil, err
 	}
 	if v.Teams, err = store.ListTeams(tx); err != nil {
+		return nil, err
+	}
+	if v.CanTakeCoordination, err = a.MayTakeCoordinationByRoutine(tx, actor.Employee, c.ID); err != nil {
+		return nil, err
+	}
+	if v.CanTakeCoordination {
+		if cur, err := store.CurrentAssignment(tx, c.ID); err != nil {
+			return nil, err
+		} else if cur != nil {
+			v.CanTakeCoordination = false
+		}
+	}
+	if v.Deviations, err = store.DeviationsOfCase(tx, c.ID); err != nil {
+		return nil, err
+	}
+	if v.DrugTests, err = store.DrugTestAssessmentsOfCase(tx, c.ID); err != nil {
 		return nil, err
 	}
 	return v, nil

@@ -269,7 +269,8 @@ func TestAcuteConcernStartsImmediateReportTask(t *testing.T) {
 }
 
 // An inquiry (the person asks for help) is a case of origin inquiry; a
-// pregnant woman starts both the consultation and the duty to inform.
+// pregnant woman's substance use, registered by health personnel, starts
+// both the consultation and the duty to inform.
 func TestInquiryAndPregnantWoman(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db, time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC))
@@ -278,7 +279,8 @@ func TestInquiryAndPregnantWoman(t *testing.T) {
 			t.Errorf("origin = %s, want inquiry", inq.Case.Origin)
 		}
 		preg := w.concern("ingrid", app.NewConcern{Situation: pathway.SituationPregnant, Description: "Rus i svangerskapet.",
-			Subject: &app.ConcernSubject{IDNumber: motherFNR, Name: "Mona Mor"}})
+			Subject:  &app.ConcernSubject{IDNumber: motherFNR, Name: "Mona Mor"},
+			Problems: []pathway.Problem{pathway.ProblemSubstanceUse}})
 		steps := map[string]bool{}
 		for _, task := range preg.Tasks {
 			steps[task.StepID] = true

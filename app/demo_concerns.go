@@ -54,6 +54,7 @@ type demoConcern struct {
 	consult   *demoConsult
 	steps     []demoStep
 	report    *demoReport
+	problems  []pathway.Problem
 }
 
 var demoConcerns = []demoConcern{
@@ -79,7 +80,8 @@ var demoConcerns = []demoConcern{
 	// ingrid.hs at the health station: a pregnant woman (duty to inform sent and acknowledged), her
 	// expected child, and the substance-abuse family of seed 003 on Ulstein's plan.
 	{user: "ingrid.hs", person: "maria", situation: pathway.SituationPregnant, days: 2,
-		text: "Maria er gravid i uke 22 og forteller om daglig bruk av alkohol og beroligende tabletter.",
+		problems: []pathway.Problem{pathway.ProblemSubstanceUse},
+		text:     "Maria er gravid i uke 22 og forteller om daglig bruk av alkohol og beroligende tabletter.",
 		report: &demoReport{kind: ReportDutyToInform, days: 1.9, receivedBy: "siv.rus", receivedDays: 1.5,
 			text: "Gravid i uke 22 med daglig bruk av alkohol og benzodiazepiner. Overveiende sannsynlig at barnet kan bli født med skade."}},
 	{user: "ingrid.hs", person: "expected", situation: pathway.SituationKnownFamily, days: 6,
@@ -206,7 +208,8 @@ func (d *demoConcernSeeder) seedOne(dc demoConcern, earlier []*samordna.Case) (*
 	if err != nil {
 		return nil, err
 	}
-	in := NewConcern{Situation: dc.situation, Routine: dc.routine, Description: dc.text, Anonymous: dc.person == ""}
+	in := NewConcern{Situation: dc.situation, Routine: dc.routine, Description: dc.text, Anonymous: dc.person == "",
+		Problems: dc.problems}
 	if dc.person != "" {
 		p := d.s.persons[dc.person]
 		in.Subject = &ConcernSubject{IDNumber: p.IDNumber, Name: p.Name}

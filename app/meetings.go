@@ -214,6 +214,9 @@ func (a *App) planMeeting(tx *store.Tx, actor *samordna.Actor, g *caseGrant, in 
 	if err := a.completeOwnTasks(tx, actor, g.Case, taskNoMeetingPlanned); err != nil {
 		return nil, err
 	}
+	if err := a.meetingPlanned(tx, actor, g.Case, m); err != nil {
+		return nil, err
+	}
 	return m, a.caseEvent(tx, actor, g.Case.ID, "meeting_planned", "meeting", m.ID)
 }
 

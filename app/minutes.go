@@ -429,10 +429,17 @@ func (a *App) finaliseMinutes(tx *store.Tx, actor *samordna.Actor, g *caseGrant,
 			return err
 		}
 	}
-	if err := a.nextMeeting(tx, actor, g, m, in.NextMeeting); err != nil {
+	// Measures done are done: their tasks end (and never escalate).
+	if err := a.closeReviewedMeasures(tx, actor, g.Case, m, in.MeasuresReviewed); err != nil {
 		return err
 	}
+	// The meeting held starts what follows it (and ends what waited for
+	// it) before the next meeting is planned, which ends the task of
+	// agreeing on it.
 	if _, err := a.routineStep(tx, actor, g.Case, "", pathway.EventMeetingHeld, ""); err != nil {
+		return err
+	}
+	if err := a.nextMeeting(tx, actor, g, m, in.NextMeeting); err != nil {
 		return err
 	}
 	return a.outbox(tx, NoticeMinutes, recipientIDs(in.Recipients, att), g.Case.ID)
@@ -466,7 +473,7 @@ func (a *App) measureTasks(tx *store.Tx, actor *samordna.Actor, g *caseGrant, me
 		if err != nil {
 			return err
 		}
-		t := coordTask{Title: "Tiltak fra ansvarsgruppemøte: " + x.Text, EmployeeID: k.EmployeeID,
+		t := coordTask{Title: minutesMeasurePrefix + x.Text, EmployeeID: k.EmployeeID,
 			Due: due.AddDate(0, 0, 1).UTC()}
 		if e, err := eligibleEmployee(tx, g.Case.MunicipalityID, x.Responsible, "unknown_employee"); err == nil {
 			t.EmployeeID = e.ID
@@ -523,18 +530,9 @@ func (a *App) nextMeeting(tx *store.Tx, actor *samordna.Actor, g *caseGrant, m *
 // previousMeasures returns whether the meeting has a previous held meeting
 // of the group and the measures its minutes agreed.
 func previousMeasures(tx *store.Tx, m *store.Meeting) (bool, []NewMeasure, error) {
-	ms, err := store.MeetingsOfGroup(tx, m.GroupID)
-	if err != nil {
+	prev, err := previousHeldMeeting(tx, m)
+	if err != nil || prev == nil {
 		return false, nil, err
-	}
-	var prev *store.Meeting
-	for _, x := range ms {
-		if x.ID != m.ID && x.Status == store.MeetingHeld && x.StartsAt.Before(m.StartsAt) {
-			prev = x
-		}
-	}
-	if prev == nil {
-		return false, nil, nil
 	}
 	row, err := store.MinutesOf(tx, prev.ID)
 	if err != nil || row == nil {
@@ -545,6 +543,22 @@ func previousMeasures(tx *store.Tx, m *store.Meeting) (bool, []NewMeasure, error
 		return true, nil, err
 	}
 	return true, pm.NewMeasures, nil
+}
+
+// previousHeldMeeting returns the group's last held meeting before m, or
+// nil.
+func previousHeldMeeting(tx *store.Tx, m *store.Meeting) (*store.Meeting, error) {
+	ms, err := store.MeetingsOfGroup(tx, m.GroupID)
+	if err != nil {
+		return nil, err
+	}
+	var prev *store.Meeting
+	for _, x := range ms {
+		if x.ID != m.ID && x.Status == store.MeetingHeld && x.StartsAt.Before(m.StartsAt) {
+			prev = x
+		}
+	}
+	return prev, nil
 }
 
 // ErrMinutesTampered is returned when finalised minutes no longer match

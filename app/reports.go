@@ -30,13 +30,24 @@ import (
 
 // AcuteAcknowledgeLimit is how long the receiving service has to
 // acknowledge an acute report. The routines say "immediately"
-// (Umiddelbart); Samordna escalates after one hour.
+// (Umiddelbart); Samordna proposes one hour, and the municipality may adopt
+// another (LimitAcuteAcknowledge, deadlines.go).
 const AcuteAcknowledgeLimit = time.Hour
 
 // Report kinds, as stored and in the API.
 const (
 	ReportChildWelfare = store.ReportChildWelfare // to child welfare (meldeplikt)
 	ReportDutyToInform = store.ReportDutyToInform // to the mental health and substance service (opplysningsplikt)
+)
+
+// The outcomes of the duty-to-inform step: the health personnel's
+// assessment of whether the duty applies (it is overwhelmingly likely that
+// the child will be born injured) is recorded on the step's task. Sending
+// the information records DutyApplies; completing the task with
+// DutyNotApplicable records that it does not.
+const (
+	DutyApplies       = "applies"
+	DutyNotApplicable = "not_applicable"
 )
 
 // NewReport is the input for SendReport.
@@ -61,13 +72,20 @@ type ReportView struct {
 // case's open tasks that offer the report and starts what follows them
 // (Ulstein row 6 for child welfare). One audit row.
 //
-// Who may call: an employee who may write to the case (access.Write);
-// anyone else gets samordna.ErrNotFound. Errors: invalid_kind,
+// Who may call: an employee who may write to the case (access.Write); for
+// the duty to inform, only health personnel who may (access.Inform, seed
+// 000: "Helsepersonell har opplysningsplikt"). Anyone else gets
+// samordna.ErrNotFound. Sending the duty to inform records, on its step's
+// task, that the duty applies (outcome "applies"). Errors: invalid_kind,
 // description_required, description_too_long (KindInvalid);
 // anonymous_report_not_allowed (KindRule) for an anonymous case.
 func (a *App) SendReport(ctx context.Context, actor *samordna.Actor, caseID string, in NewReport) (*ReportView, error) {
 	var v *ReportView
-	err := a.withCase(ctx, actor, caseID, access.Write, "send_report", func(tx *store.Tx, g *caseGrant) error {
+	need := access.Write
+	if in.Kind == ReportDutyToInform {
+		need = access.Inform // the duty is the health personnel's own (helsepersonelloven § 32)
+	}
+	err := a.withCase(ctx, actor, caseID, need, "send_report", func(tx *store.Tx, g *caseGrant) error {
 		if g.Case.Anonymous {
 			return samordna.Errorf(samordna.KindRule, "anonymous_report_not_allowed",
 				"a report is signed by its sender and names whom it is about; register a named case first")
@@ -113,7 +131,11 @@ func (a *App) sendReport(tx *store.Tx, actor *samordna.Actor, c *samordna.Case, 
 		r.SenderService = e.Services[0].Name
 	}
 	if in.Acute {
-		due := now.Add(AcuteAcknowledgeLimit)
+		lim, err := limit(tx, c.MunicipalityID, LimitAcuteAcknowledge)
+		if err != nil {
+			return nil, err
+		}
+		due := now.Add(lim)
 		r.AckDueAt = &due
 	}
 	subject, err := store.PersonByID(tx, c.SubjectPersonID)
@@ -135,11 +157,11 @@ func (a *App) sendReport(tx *store.Tx, actor *samordna.Actor, c *samordna.Case, 
 	if err := a.caseEvent(tx, actor, c.ID, "report_sent", "child_welfare_report", r.ID); err != nil {
 		return nil, err
 	}
-	offer := pathway.OfferChildWelfareReport
+	offer, outcome := pathway.OfferChildWelfareReport, ""
 	if in.Kind == ReportDutyToInform {
-		offer = pathway.OfferDutyToInform
+		offer, outcome = pathway.OfferDutyToInform, DutyApplies
 	}
-	if _, err := a.completeOfferedAt(tx, actor, c, offer, "", assignHint{}, now); err != nil {
+	if _, err := a.completeOfferedAt(tx, actor, c, offer, outcome, assignHint{}, now); err != nil {
 		return nil, err
 	}
 	recipients, err := store.ReportRecipientIDs(tx, c.MunicipalityID, in.Kind)

@@ -121,7 +121,8 @@ func TestAnonymousReportRefusedAndDutyToInform(t *testing.T) {
 		wantErrCode(t, err, "not_found")
 
 		preg := w.concern("ingrid", app.NewConcern{Situation: pathway.SituationPregnant, Description: "Rus i svangerskapet.",
-			Subject: &app.ConcernSubject{IDNumber: motherFNR, Name: "Mona Mor"}})
+			Subject:  &app.ConcernSubject{IDNumber: motherFNR, Name: "Mona Mor"},
+			Problems: []pathway.Problem{pathway.ProblemSubstanceUse}})
 		rep, err := w.app.SendReport(ctx, w.as("ingrid"), preg.Case.ID, app.NewReport{Kind: app.ReportDutyToInform,
 			Description: "Grunn til å tro at barnet blir født med skade."})
 		if err != nil {

@@ -154,7 +154,13 @@ func (a *App) escalateTask(ctx context.Context, id string, now time.Time, res *S
 // are notified. It returns the revision task (nil when the routine has no
 // such step). The plan engine may call it for deviations it finds itself.
 func (a *App) recordDeviation(tx *store.Tx, c *samordna.Case, t *store.Task, kind string, now time.Time) (*store.Task, error) {
-	d := &store.Deviation{CaseID: c.ID, TaskID: t.ID, Kind: kind, DetectedAt: now}
+	return a.recordDeviationAt(tx, c, &store.Deviation{CaseID: c.ID, TaskID: t.ID, Kind: kind}, now)
+}
+
+// recordDeviationAt records the deviation d (detected at now) and starts
+// what the routine does with a deviation; see recordDeviation.
+func (a *App) recordDeviationAt(tx *store.Tx, c *samordna.Case, d *store.Deviation, now time.Time) (*store.Task, error) {
+	d.DetectedAt = now
 	started, err := a.routineEventAt(tx, c, pathway.EventDeviation, assignHint{}, now)
 	if err != nil {
 		return nil, err
@@ -174,8 +180,8 @@ func (a *App) recordDeviation(tx *store.Tx, c *samordna.Case, t *store.Task, kin
 	if err := store.CreateDeviation(tx, d); err != nil {
 		return nil, err
 	}
-	return revision, store.AddCaseEvent(tx, &samordna.CaseEvent{CaseID: c.ID, At: now, Kind: "deviation",
-		RefType: "task", RefID: t.ID})
+	return revision, store.AddCaseEvent(tx, &samordna.CaseEvent{CaseID: c.ID, At: now, ActorID: d.ReportedBy,
+		Kind: "deviation", RefType: "task", RefID: d.TaskID})
 }
 
 // escalateReport claims and escalates one unacknowledged acute report.

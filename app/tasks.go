@@ -24,7 +24,8 @@ import (
 
 // ImmediateGrace is how long after its start a step due "immediately"
 // (umiddelbart) counts as overdue and escalates: it is due at once, but the
-// escalation to the leader waits this long.
+// escalation to the leader waits this long. It is Samordna's proposal; the
+// municipality may adopt another (LimitImmediateGrace, deadlines.go).
 const ImmediateGrace = time.Hour
 
 // MaxOutcomeLength bounds the free-text result of a task.
@@ -72,17 +73,27 @@ func taskTitle(action string) string {
 	return strings.TrimSpace(string(r)[:cut]) + " …"
 }
 
+// stepTitle is the title of a step's task: the step's own title, else its
+// action's first line.
+func stepTitle(s pathway.Step) string {
+	if s.Title != "" {
+		return taskTitle(s.Title)
+	}
+	return taskTitle(s.Action)
+}
+
 // stepDue computes a step's due and overdue times from start (UTC), nil
 // for a step whose deadlines are the plan's own (per_plan). An immediate
-// step is overdue ImmediateGrace after it starts.
-func stepDue(s pathway.Step, start time.Time) (due, overdue *time.Time) {
+// step is overdue grace after it starts (ImmediateGrace unless the
+// municipality adopted another limit).
+func stepDue(s pathway.Step, start time.Time, grace time.Duration) (due, overdue *time.Time) {
 	d, o, ok := s.Due(start)
 	if !ok {
 		return nil, nil
 	}
 	d, o = d.UTC(), o.UTC()
 	if s.Deadline.Kind == pathway.DeadlineImmediately {
-		o = o.Add(ImmediateGrace)
+		o = o.Add(grace)
 	}
 	return &d, &o
 }
@@ -93,7 +104,18 @@ func stepDue(s pathway.Step, start time.Time) (due, overdue *time.Time) {
 func (a *App) startSteps(tx *store.Tx, c *samordna.Case, r *pathway.Routine, steps []pathway.Step,
 	start time.Time, hint assignHint, previous string) ([]*store.Task, error) {
 	var out []*store.Task
+	needHealth := false
 	for _, s := range steps {
+		if s.Responsible == pathway.ResponsibleHealthPersonnel {
+			ok, err := registeredByHealthPersonnel(tx, c)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				needHealth = true // the duty is not theirs: they involve health personnel instead
+				continue
+			}
+		}
 		open, err := store.OpenTaskForStep(tx, c.ID, s.ID)
 		if err != nil {
 			return nil, err
@@ -102,10 +124,21 @@ func (a *App) startSteps(tx *store.Tx, c *samordna.Case, r *pathway.Routine, ste
 			continue
 		}
 		t := &store.Task{ID: samordna.NewID(), CaseID: c.ID, MunicipalityID: c.MunicipalityID, Kind: store.TaskKindStep,
-			RoutineID: r.ID, RoutineVersion: r.Version, StepID: s.ID, Title: taskTitle(s.Action),
+			RoutineID: r.ID, RoutineVersion: r.Version, StepID: s.ID, Title: stepTitle(s),
 			Responsible: string(s.Responsible), Status: store.TaskOpen, StartedAt: start.UTC(),
 			PreviousTaskID: previous, CreatedAt: a.now()}
-		t.DueAt, t.OverdueAfter = stepDue(s, start)
+		es, source, err := effectiveStep(tx, c.MunicipalityID, r, s)
+		if err != nil {
+			return nil, err
+		}
+		grace := ImmediateGrace
+		if es.Deadline.Kind == pathway.DeadlineImmediately {
+			if grace, err = limit(tx, c.MunicipalityID, LimitImmediateGrace); err != nil {
+				return nil, err
+			}
+		}
+		t.DueAt, t.OverdueAfter = stepDue(es, start, grace)
+		t.DeadlineSource = source
 		if err := a.assign(tx, c, s.Responsible, hint, t); err != nil {
 			return nil, err
 		}
@@ -118,7 +151,27 @@ func (a *App) startSteps(tx *store.Tx, c *samordna.Case, r *pathway.Routine, ste
 		}
 		out = append(out, created)
 	}
+	if needHealth {
+		more, err := a.startSteps(tx, c, r, r.StepsForEvent(pathway.EventHealthPersonnelNeeded), start, hint, previous)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, more...)
+	}
 	return out, nil
+}
+
+// registeredByHealthPersonnel reports whether the employee who registered
+// the case is health personnel: a step for health personnel goes to them.
+func registeredByHealthPersonnel(tx *store.Tx, c *samordna.Case) (bool, error) {
+	if c.RegisteredBy == "" {
+		return false, nil
+	}
+	e, err := store.EmployeeByID(tx, c.RegisteredBy)
+	if err != nil {
+		return false, err
+	}
+	return e.HealthPersonnel(), nil
 }
 
 // assign fills the task's assignee from the step's responsible role.
@@ -126,8 +179,8 @@ func (a *App) assign(tx *store.Tx, c *samordna.Case, resp pathway.Responsible, h
 	employee := func(id string) { t.AssigneeKind, t.EmployeeID = store.AssignEmployee, id }
 	role := func(r samordna.Role) { t.AssigneeKind, t.Role = store.AssignRole, string(r) }
 	switch resp {
-	case pathway.ResponsibleDiscoverer, pathway.ResponsibleFamilyContact:
-		employee(c.RegisteredBy)
+	case pathway.ResponsibleDiscoverer, pathway.ResponsibleFamilyContact, pathway.ResponsibleHealthPersonnel:
+		employee(c.RegisteredBy) // health personnel: startSteps has checked that the discoverer is
 	case pathway.ResponsibleResourceGroupMember, pathway.ResponsibleResourceGroup:
 		if resp == pathway.ResponsibleResourceGroupMember && hint.EmployeeID != "" {
 			employee(hint.EmployeeID)
@@ -189,6 +242,9 @@ func (a *App) routineEvent(tx *store.Tx, c *samordna.Case, ev pathway.Event, hin
 func (a *App) routineEventAt(tx *store.Tx, c *samordna.Case, ev pathway.Event, hint assignHint, start time.Time) ([]*store.Task, error) {
 	r, err := a.caseRoutine(tx, c)
 	if err != nil || r == nil {
+		return nil, err
+	}
+	if _, err := a.closeDoneSteps(tx, nil, c, r, ev, start); err != nil {
 		return nil, err
 	}
 	return a.startSteps(tx, c, r, r.StepsForEvent(ev), start, hint, "")

@@ -59,6 +59,7 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 //	    situation: unclear_concern # a situation, or a list of them, OR
 //	    event: deviation           #   an event: exactly one of the two
 //	    situation_text: ...        # optional, verbatim
+//	    title: ...                 # optional short title of the task (else the action's first line)
 //	    action: ...                # required, verbatim
 //	    responsible: discoverer    # required, see Responsibles
 //	    responsible_text: ...      # optional, verbatim
@@ -69,6 +70,8 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 //	    next: [row-02]             # optional step ids
 //	    outcomes: {given: [row-04], refused: [row-05]}  # optional
 //	    offers: [consultation]     # optional, see Offers
+//	    done_when: [meeting_planned] # optional events that end the step's task
+//	    problems: [substance_use]  # optional: only for concerns that record one
 func Parse(name string, data []byte) (*Routine, error) {
 	p := &parser{file: name}
 	r := p.parse(data)
@@ -379,7 +382,8 @@ func (p *parser) situations(top map[string]*yaml.Node, r *Routine) map[Situation
 // stepFields are the fields a step may have.
 var stepFields = []string{
 	"id", "situation", "event", "situation_text", "action", "responsible", "responsible_text",
-	"deadline", "deadline_text", "working_days", "references", "next", "outcomes", "offers",
+	"deadline", "deadline_text", "working_days", "references", "next", "outcomes", "offers", "done_when",
+	"problems", "title",
 }
 
 // step reads one step. It returns the links to other steps for checking
@@ -414,6 +418,7 @@ func (p *parser) step(n *yaml.Node, declared map[Situation]int) (Step, []link, b
 	}
 
 	s.SituationText = p.optionalText(f, "situation_text")
+	s.Title = p.optionalText(f, "title")
 	s.Action = p.requiredText(f, n, "action")
 	if v, ok := p.required(f, n, "responsible"); ok {
 		if str, ok := p.str(v, "responsible"); ok {
@@ -462,6 +467,30 @@ func (p *parser) step(n *yaml.Node, declared map[Situation]int) (Step, []link, b
 			p.errorf(offerNodes[i].Line, "offer %q given twice", o)
 		default:
 			s.Offers = append(s.Offers, Offer(o))
+		}
+	}
+	events, eventNodes := p.list(f["done_when"], "done_when")
+	for i, e := range events {
+		switch {
+		case !Event(e).Valid():
+			p.errorf(eventNodes[i].Line, "unknown event %q in done_when (known: %s)", e, joinValues(Events()))
+		case slices.Contains(events[:i], e):
+			p.errorf(eventNodes[i].Line, "event %q given twice in done_when", e)
+		default:
+			s.DoneWhen = append(s.DoneWhen, Event(e))
+		}
+	}
+	problems, problemNodes := p.list(f["problems"], "problems")
+	for i, pr := range problems {
+		switch {
+		case !Problem(pr).Valid():
+			p.errorf(problemNodes[i].Line, "unknown problem %q (known: %s)", pr, joinValues(Problems()))
+		case !hasSit:
+			p.errorf(problemNodes[i].Line, "problems limit a step a situation starts; step %q is started by an event", s.ID)
+		case slices.Contains(problems[:i], pr):
+			p.errorf(problemNodes[i].Line, "problem %q given twice", pr)
+		default:
+			s.Problems = append(s.Problems, Problem(pr))
 		}
 	}
 	return s, links, true

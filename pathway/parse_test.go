@@ -298,3 +298,48 @@ func BenchmarkParseRoutine(b *testing.B) {
 		}
 	}
 }
+
+// done_when, problems and title: a task ends when its work is done (seed
+// 004 "Avtale tid for neste møte" ends when the next meeting is planned),
+// and the duty to inform applies to substance use only (seed 000,
+// helsepersonelloven § 32).
+func TestParseDoneWhenProblemsTitle(t *testing.T) {
+	doc := `id: t
+version: 1
+name: T
+municipality: M
+steps:
+  - id: a
+    situation: pregnant
+    problems: [substance_use]
+    title: "Kort tittel"
+    action: "Gjør noe"
+    responsible: health_personnel
+    deadline: immediately
+  - id: b
+    event: meeting_held
+    action: "Avtal neste møte"
+    responsible: coordinator
+    deadline: P1W
+    done_when: [meeting_planned]
+`
+	r, err := pathway.Parse("t.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := r.Step("a")
+	b, _ := r.Step("b")
+	if a.Title != "Kort tittel" || a.AppliesTo([]pathway.Problem{pathway.ProblemMentalIllness}) ||
+		!a.AppliesTo([]pathway.Problem{pathway.ProblemMentalIllness, pathway.ProblemSubstanceUse}) || a.AppliesTo(nil) {
+		t.Errorf("step a = %+v", a)
+	}
+	if !b.DoneBy(pathway.EventMeetingPlanned) || b.DoneBy(pathway.EventMeetingHeld) || !b.AppliesTo(nil) {
+		t.Errorf("step b = %+v", b)
+	}
+	bad := strings.Replace(doc, "done_when: [meeting_planned]", "done_when: [meeting_planed]\n    problems: [rus]", 1)
+	_, err = pathway.Parse("t.yaml", []byte(bad))
+	if err == nil || !strings.Contains(err.Error(), `unknown event "meeting_planed" in done_when`) ||
+		!strings.Contains(err.Error(), `unknown problem "rus"`) {
+		t.Errorf("bad done_when/problems: %v", err)
+	}
+}

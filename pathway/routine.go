@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -104,6 +105,13 @@ const (
 	EventMeetingHeld Event = "meeting_held"
 	// EventDeviation: a deviation (avvik): a plan or deadline not followed.
 	EventDeviation Event = "deviation"
+	// EventMeetingPlanned: the next responsibility-group or collaboration
+	// meeting has been planned (called in, or set in the minutes).
+	EventMeetingPlanned Event = "meeting_planned"
+	// EventHealthPersonnelNeeded: a step that belongs to health personnel
+	// (the duty to inform, helsepersonelloven § 32) came to an employee who
+	// is not health personnel; they must involve someone who is.
+	EventHealthPersonnelNeeded Event = "health_personnel_needed"
 )
 
 var eventLabels = map[Event]string{
@@ -119,6 +127,8 @@ var eventLabels = map[Event]string{
 	EventActionPlanCreated:              "Tiltaksplan er laget",
 	EventMeetingHeld:                    "Møte er holdt",
 	EventDeviation:                      "Avvik",
+	EventMeetingPlanned:                 "Møte er planlagt",
+	EventHealthPersonnelNeeded:          "Helsepersonell må involveres",
 }
 
 // Events returns the closed set of events in a stable order.
@@ -128,7 +138,7 @@ func Events() []Event {
 		EventConsentGiven, EventConsentRefused, EventChildWelfareReportReceived,
 		EventApplicationReceived, EventCoordinatorAppointed,
 		EventResponsibilityGroupEstablished, EventActionPlanCreated,
-		EventMeetingHeld, EventDeviation,
+		EventMeetingHeld, EventDeviation, EventMeetingPlanned, EventHealthPersonnelNeeded,
 	}
 }
 
@@ -153,6 +163,11 @@ const (
 	ResponsibleCoordinatingUnit             Responsible = "coordinating_unit"
 	ResponsibleFamilyContact                Responsible = "family_contact" // the one who has contact with the family
 	ResponsibleMentalHealthSubstanceService Responsible = "mental_health_substance_service"
+	// ResponsibleHealthPersonnel: the discoverer when they are health
+	// personnel (helsepersonell: by role or by working in a health
+	// service); otherwise the step does not start and the event
+	// health_personnel_needed does instead.
+	ResponsibleHealthPersonnel Responsible = "health_personnel"
 )
 
 var responsibleLabels = map[Responsible]string{
@@ -165,6 +180,7 @@ var responsibleLabels = map[Responsible]string{
 	ResponsibleCoordinatingUnit:             "Koordinerende enhet",
 	ResponsibleFamilyContact:                "Den som har kontakt med familien",
 	ResponsibleMentalHealthSubstanceService: "Psykisk helse og rus",
+	ResponsibleHealthPersonnel:              "Helsepersonell",
 }
 
 // Responsibles returns the closed set of responsible roles in a stable order.
@@ -173,7 +189,7 @@ func Responsibles() []Responsible {
 		ResponsibleDiscoverer, ResponsibleResourceGroup, ResponsibleResourceGroupMember,
 		ResponsibleChildWelfare, ResponsibleResponsibilityGroup, ResponsibleCoordinator,
 		ResponsibleCoordinatingUnit, ResponsibleFamilyContact,
-		ResponsibleMentalHealthSubstanceService,
+		ResponsibleMentalHealthSubstanceService, ResponsibleHealthPersonnel,
 	}
 }
 
@@ -182,6 +198,32 @@ func (r Responsible) Valid() bool { _, ok := responsibleLabels[r]; return ok }
 
 // Label is the Norwegian (bokmål) name of the role.
 func (r Responsible) Label() string { return responsibleLabels[r] }
+
+// Problem is what a concern records that the pregnant woman or the family
+// struggles with: it decides steps that apply to one problem only, such as
+// the health personnel's duty to inform, which applies to substance use and
+// not to mental illness alone (helsepersonelloven § 32).
+type Problem string
+
+// The closed set of problems a concern can record.
+const (
+	ProblemSubstanceUse  Problem = "substance_use"  // rus
+	ProblemMentalIllness Problem = "mental_illness" // psykiske vansker
+)
+
+var problemLabels = map[Problem]string{
+	ProblemSubstanceUse:  "Rus",
+	ProblemMentalIllness: "Psykiske vansker",
+}
+
+// Problems returns the closed set of problems in a stable order.
+func Problems() []Problem { return []Problem{ProblemSubstanceUse, ProblemMentalIllness} }
+
+// Valid reports whether p is one of the known problems.
+func (p Problem) Valid() bool { _, ok := problemLabels[p]; return ok }
+
+// Label is the Norwegian (bokmål) name of the problem.
+func (p Problem) Label() string { return problemLabels[p] }
 
 // Offer names an action the user interface should offer on a step, such as
 // the child-welfare report form on an acute step.
@@ -197,6 +239,9 @@ const (
 	OfferDecision            Offer = "decision"             // the coordinating unit's decision
 	OfferResponsibilityGroup Offer = "responsibility_group" // set up a responsibility group
 	OfferActionPlan          Offer = "action_plan"          // make or revise an action plan
+	// OfferDrugTestAssessment: record whether a drug test (rustesting) is
+	// to be taken, and why (Ulstein row 6, "Vurdere rustesting").
+	OfferDrugTestAssessment Offer = "drug_test_assessment"
 )
 
 var offerLabels = map[Offer]string{
@@ -208,13 +253,14 @@ var offerLabels = map[Offer]string{
 	OfferDecision:            "Vedtak",
 	OfferResponsibilityGroup: "Opprett ansvarsgruppe",
 	OfferActionPlan:          "Tiltaksplan",
+	OfferDrugTestAssessment:  "Vurder rustesting",
 }
 
 // Offers returns the closed set of offers in a stable order.
 func Offers() []Offer {
 	return []Offer{
 		OfferConsultation, OfferConsent, OfferChildWelfareReport, OfferDutyToInform,
-		OfferApplication, OfferDecision, OfferResponsibilityGroup, OfferActionPlan,
+		OfferApplication, OfferDecision, OfferResponsibilityGroup, OfferActionPlan, OfferDrugTestAssessment,
 	}
 }
 
@@ -259,7 +305,10 @@ type Step struct {
 	Event Event
 	// SituationText is the routine's own description of the situation
 	// (verbatim), if it has one.
-	SituationText   string
+	SituationText string
+	// Title is a short title for the step's task where the action's first
+	// line does not make one (Samordna's wording, not the routine's).
+	Title           string
 	Action          string // verbatim from the routine
 	Responsible     Responsible
 	ResponsibleText string // verbatim from the routine
@@ -275,7 +324,37 @@ type Step struct {
 	// e.g. "given" and "refused" for consent.
 	Outcomes map[string][]string
 	Offers   []Offer
+	// DoneWhen are the events that end the step's open task because its
+	// work has been done (for example meeting_planned for "agree the time of
+	// the next meeting"), whoever did it.
+	DoneWhen []Event
+	// Problems, when not empty, limit a step that a situation starts to
+	// concerns that record one of them (the duty to inform: substance use).
+	Problems []Problem
 }
+
+// AppliesTo reports whether a step started by a situation applies to a
+// concern that records the problems.
+func (s Step) AppliesTo(problems []Problem) bool {
+	if len(s.Problems) == 0 {
+		return true
+	}
+	for _, p := range problems {
+		if slices.Contains(s.Problems, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// DoneBy reports whether the event ends the step's open task.
+func (s Step) DoneBy(ev Event) bool { return slices.Contains(s.DoneWhen, ev) }
+
+// LocalDeadline reports whether the step's deadline is not the routine's
+// own but one Samordna or the municipality chose where the document gives
+// none: its deadline_text starts with "Lokal frist" (see the routines).
+// The municipality adopts or changes such deadlines.
+func (s Step) LocalDeadline() bool { return strings.HasPrefix(s.DeadlineText, "Lokal frist") }
 
 // Due computes the step's due date and overdue time from start; see
 // Deadline.Due.
@@ -371,6 +450,8 @@ func (r *Routine) clone() *Routine {
 		s.References = slices.Clone(s.References)
 		s.Next = slices.Clone(s.Next)
 		s.Offers = slices.Clone(s.Offers)
+		s.DoneWhen = slices.Clone(s.DoneWhen)
+		s.Problems = slices.Clone(s.Problems)
 		if s.Outcomes != nil {
 			outcomes := make(map[string][]string, len(s.Outcomes))
 			for k, v := range s.Outcomes {

@@ -134,13 +134,15 @@ func TestClosedSets(t *testing.T) {
 		func(s string) bool { return pathway.Event(s).Valid() }, func(s string) string { return pathway.Event(s).Label() })
 	check("responsible", strs(pathway.Responsibles()),
 		func(s string) bool { return pathway.Responsible(s).Valid() }, func(s string) string { return pathway.Responsible(s).Label() })
+	check("problem", strs(pathway.Problems()),
+		func(s string) bool { return pathway.Problem(s).Valid() }, func(s string) string { return pathway.Problem(s).Label() })
 	check("offer", strs(pathway.Offers()),
 		func(s string) bool { return pathway.Offer(s).Valid() }, func(s string) string { return pathway.Offer(s).Label() })
 	if n := len(pathway.Situations()); n != 5 {
 		t.Errorf("%d situations, want the five of the discoverer routine", n)
 	}
-	if n := len(pathway.Responsibles()); n != 9 {
-		t.Errorf("%d responsibles, want 9", n)
+	if n := len(pathway.Responsibles()); n != 10 {
+		t.Errorf("%d responsibles, want 10 (health_personnel: the duty to inform, seed 000)", n)
 	}
 }
 

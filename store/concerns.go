@@ -1,6 +1,7 @@
 package store
 
 import (
+	"strings"
 	"time"
 
 	"github.com/samordna/samordna"
@@ -18,24 +19,34 @@ type Concern struct {
 	Situation      string
 	Anonymous      bool
 	Description    string
-	RegisteredBy   string // employee id
-	CreatedAt      time.Time
+	// Problems are what the concern records the person struggles with
+	// (pathway.Problem values: substance_use, mental_illness); empty when
+	// not stated.
+	Problems     []string
+	RegisteredBy string // employee id
+	CreatedAt    time.Time
 }
 
 // CreateConcern inserts a concern.
 func CreateConcern(tx *Tx, c *Concern) error {
 	_, err := tx.Exec(`INSERT INTO concerns (id, case_id, municipality_id, situation, anonymous, description,
-		registered_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		c.ID, c.CaseID, c.MunicipalityID, c.Situation, c.Anonymous, c.Description, c.RegisteredBy, c.CreatedAt)
+		registered_by, created_at, problems) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		c.ID, c.CaseID, c.MunicipalityID, c.Situation, c.Anonymous, c.Description, c.RegisteredBy, c.CreatedAt,
+		strings.Join(c.Problems, ","))
 	return wrap(err, "create concern")
 }
 
-const concernColumns = `id, case_id, municipality_id, situation, anonymous, description, registered_by, created_at`
+const concernColumns = `id, case_id, municipality_id, situation, anonymous, description, registered_by, created_at,
+	problems`
 
 func scanConcern(row interface{ Scan(...any) error }) (*Concern, error) {
 	var c Concern
+	var problems string
 	err := row.Scan(&c.ID, &c.CaseID, &c.MunicipalityID, &c.Situation, &c.Anonymous, &c.Description,
-		&c.RegisteredBy, &c.CreatedAt)
+		&c.RegisteredBy, &c.CreatedAt, &problems)
+	if problems != "" {
+		c.Problems = strings.Split(problems, ",")
+	}
 	return &c, err
 }
 

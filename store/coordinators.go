@@ -39,6 +39,10 @@ type Assignment struct {
 	HandoverUser string
 	HandoverBy   string
 	HandoverAt   *time.Time
+	// Basis is why the employee holds the role: "" for the coordinating
+	// unit's decision, "routine:<id>@<version>/<step>" when a routine's step
+	// gave the employee's service the task (see app.TakeCoordinationByRoutine).
+	Basis string
 }
 
 // AppointCoordinator inserts an assignment. The assignment carries its
@@ -46,15 +50,15 @@ type Assignment struct {
 // municipality's assignments.
 func AppointCoordinator(tx *Tx, k *Assignment) error {
 	_, err := tx.Exec(`INSERT INTO case_coordinators (id, case_id, municipality_id, employee_id, kind, status,
-		appointed_by, appointed_at, accepted_at)
-		VALUES ($1, $2, (SELECT municipality_id FROM cases WHERE id = $2), $3, $4, $5, $6, $7, $8)`,
-		k.ID, k.CaseID, k.EmployeeID, k.Kind, k.Status, k.AppointedBy, k.AppointedAt, k.AcceptedAt)
+		appointed_by, appointed_at, accepted_at, basis)
+		VALUES ($1, $2, (SELECT municipality_id FROM cases WHERE id = $2), $3, $4, $5, $6, $7, $8, $9)`,
+		k.ID, k.CaseID, k.EmployeeID, k.Kind, k.Status, k.AppointedBy, k.AppointedAt, k.AcceptedAt, k.Basis)
 	return wrap(err, "appoint coordinator")
 }
 
 const assignmentSelect = `SELECT k.id, k.case_id, k.employee_id, e.username, e.name, k.kind, k.status,
 	k.appointed_by, k.appointed_at, k.accepted_at, k.ended_at, k.end_reason, COALESCE(k.handover_to, ''),
-	COALESCE(h.name, ''), COALESCE(h.username, ''), COALESCE(k.handover_by, ''), k.handover_at
+	COALESCE(h.name, ''), COALESCE(h.username, ''), COALESCE(k.handover_by, ''), k.handover_at, k.basis
 	FROM case_coordinators k JOIN employees e ON e.id = k.employee_id
 	LEFT JOIN employees h ON h.id = k.handover_to`
 
@@ -62,7 +66,7 @@ func scanAssignment(row interface{ Scan(...any) error }) (*Assignment, error) {
 	var k Assignment
 	err := row.Scan(&k.ID, &k.CaseID, &k.EmployeeID, &k.Username, &k.Name, &k.Kind, &k.Status, &k.AppointedBy,
 		&k.AppointedAt, &k.AcceptedAt, &k.EndedAt, &k.EndReason, &k.HandoverTo, &k.HandoverName, &k.HandoverUser,
-		&k.HandoverBy, &k.HandoverAt)
+		&k.HandoverBy, &k.HandoverAt, &k.Basis)
 	return &k, err
 }
 

@@ -148,9 +148,11 @@ type Deviation struct {
 	ID             string
 	CaseID         string
 	TaskID         string
-	Kind           string // e.g. plan_deadline_missed
+	Kind           string // plan_deadline_missed (the sweep) or manual (registered by hand)
 	DetectedAt     time.Time
 	RevisionTaskID string
+	Description    string // what was not followed up (manual deviations)
+	ReportedBy     string // employee id of who registered it ("" for the sweep)
 }
 
 // CreateDeviation inserts a deviation.
@@ -158,15 +160,16 @@ func CreateDeviation(tx *Tx, d *Deviation) error {
 	if d.ID == "" {
 		d.ID = samordna.NewID()
 	}
-	_, err := tx.Exec(`INSERT INTO deviations (id, case_id, task_id, kind, detected_at, revision_task_id)
-		VALUES ($1, $2, $3, $4, $5, $6)`, d.ID, d.CaseID, d.TaskID, d.Kind, d.DetectedAt, d.RevisionTaskID)
+	_, err := tx.Exec(`INSERT INTO deviations (id, case_id, task_id, kind, detected_at, revision_task_id, description,
+		reported_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, d.ID, d.CaseID, d.TaskID, d.Kind, d.DetectedAt,
+		d.RevisionTaskID, d.Description, nullable(d.ReportedBy))
 	return wrap(err, "create deviation")
 }
 
 // DeviationsOfCase returns the case's deviations, oldest first.
 func DeviationsOfCase(tx *Tx, caseID string) ([]*Deviation, error) {
-	rows, err := tx.Query(`SELECT id, case_id, task_id, kind, detected_at, revision_task_id FROM deviations
-		WHERE case_id = $1 ORDER BY detected_at, id`, caseID)
+	rows, err := tx.Query(`SELECT id, case_id, task_id, kind, detected_at, revision_task_id, description,
+		COALESCE(reported_by, '') FROM deviations WHERE case_id = $1 ORDER BY detected_at, id`, caseID)
 	if err != nil {
 		return nil, wrap(err, "deviations")
 	}
@@ -174,10 +177,58 @@ func DeviationsOfCase(tx *Tx, caseID string) ([]*Deviation, error) {
 	var out []*Deviation
 	for rows.Next() {
 		var d Deviation
-		if err := rows.Scan(&d.ID, &d.CaseID, &d.TaskID, &d.Kind, &d.DetectedAt, &d.RevisionTaskID); err != nil {
+		if err := rows.Scan(&d.ID, &d.CaseID, &d.TaskID, &d.Kind, &d.DetectedAt, &d.RevisionTaskID, &d.Description,
+			&d.ReportedBy); err != nil {
 			return nil, wrap(err, "deviations")
 		}
 		out = append(out, &d)
 	}
 	return out, wrap(rows.Err(), "deviations")
+}
+
+// DrugTestAssessment is the recorded assessment of a drug test
+// (rustesting) on the routine step that asks for it (Ulstein row 6).
+type DrugTestAssessment struct {
+	ID         string
+	CaseID     string
+	TaskID     string
+	Decision   string // app.DrugTestDecisions
+	Reason     string
+	AssessedBy string // employee id
+	AssessedAt time.Time
+	// Filled by DrugTestAssessmentsOfCase: who assessed it.
+	AssessorName string
+}
+
+// CreateDrugTestAssessment inserts an assessment.
+func CreateDrugTestAssessment(tx *Tx, d *DrugTestAssessment) error {
+	if d.ID == "" {
+		d.ID = samordna.NewID()
+	}
+	_, err := tx.Exec(`INSERT INTO drug_test_assessments (id, case_id, task_id, decision, reason, assessed_by,
+		assessed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`, d.ID, d.CaseID, d.TaskID, d.Decision, d.Reason,
+		d.AssessedBy, d.AssessedAt)
+	return wrap(err, "create drug test assessment")
+}
+
+// DrugTestAssessmentsOfCase returns the case's drug test assessments,
+// oldest first.
+func DrugTestAssessmentsOfCase(tx *Tx, caseID string) ([]*DrugTestAssessment, error) {
+	rows, err := tx.Query(`SELECT d.id, d.case_id, d.task_id, d.decision, d.reason, d.assessed_by, d.assessed_at,
+		e.name FROM drug_test_assessments d JOIN employees e ON e.id = d.assessed_by
+		WHERE d.case_id = $1 ORDER BY d.assessed_at, d.id`, caseID)
+	if err != nil {
+		return nil, wrap(err, "drug test assessments")
+	}
+	defer rows.Close()
+	var out []*DrugTestAssessment
+	for rows.Next() {
+		var d DrugTestAssessment
+		if err := rows.Scan(&d.ID, &d.CaseID, &d.TaskID, &d.Decision, &d.Reason, &d.AssessedBy, &d.AssessedAt,
+			&d.AssessorName); err != nil {
+			return nil, wrap(err, "drug test assessments")
+		}
+		out = append(out, &d)
+	}
+	return out, wrap(rows.Err(), "drug test assessments")
 }

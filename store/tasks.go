@@ -36,6 +36,13 @@ const (
 	AssignGroup    = "group"    // the case's coordinator or a member of its open responsibility group
 )
 
+// Whose deadline a task has (tasks.deadline_source).
+const (
+	DeadlineRoutine      = "routine"      // the routine's own deadline
+	DeadlineMunicipality = "municipality" // adopted by the municipality
+	DeadlineProposed     = "proposed"     // Samordna's proposal, not adopted by the municipality
+)
+
 // Task is one row of the tasks table.
 type Task struct {
 	ID             string
@@ -63,6 +70,9 @@ type Task struct {
 	EscalatedAt    *time.Time
 	PreviousTaskID string // the task whose completion started this one
 	CreatedAt      time.Time
+	// DeadlineSource is whose deadline the task has: DeadlineRoutine,
+	// DeadlineMunicipality or DeadlineProposed ("" for none recorded).
+	DeadlineSource string
 
 	// Filled by the queries, for display: who the assignee is (the
 	// employee's, team's or service's name; the employee's username).
@@ -82,11 +92,11 @@ func CreateTask(tx *Tx, t *Task) error {
 	}
 	_, err := tx.Exec(`INSERT INTO tasks (id, case_id, municipality_id, kind, routine_id, routine_version, step_id,
 		plan_id, title, responsible, assignee_kind, assignee_employee_id, assignee_role, assignee_team_id,
-		assignee_service_id, status, started_at, due_at, overdue_after, previous_task_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
+		assignee_service_id, status, started_at, due_at, overdue_after, previous_task_id, created_at, deadline_source)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
 		t.ID, t.CaseID, t.MunicipalityID, t.Kind, t.RoutineID, t.RoutineVersion, t.StepID, t.PlanID, t.Title,
 		t.Responsible, t.AssigneeKind, nullable(t.EmployeeID), t.Role, nullable(t.TeamID), nullable(t.ServiceID),
-		t.Status, t.StartedAt, t.DueAt, t.OverdueAfter, t.PreviousTaskID, t.CreatedAt)
+		t.Status, t.StartedAt, t.DueAt, t.OverdueAfter, t.PreviousTaskID, t.CreatedAt, t.DeadlineSource)
 	return wrap(err, "create task")
 }
 
@@ -94,7 +104,7 @@ const taskColumns = `t.id, t.case_id, t.municipality_id, t.kind, t.routine_id, t
 	t.plan_id, t.title, t.responsible, t.assignee_kind, COALESCE(t.assignee_employee_id, ''), t.assignee_role,
 	COALESCE(t.assignee_team_id, ''), COALESCE(t.assignee_service_id, ''), t.status, t.started_at, t.due_at,
 	t.overdue_after, t.completed_at, COALESCE(t.completed_by, ''), t.outcome, t.escalated_at, t.previous_task_id,
-	t.created_at,
+	t.created_at, t.deadline_source,
 	COALESCE((SELECT e.name FROM employees e WHERE e.id = t.assignee_employee_id),
 	         (SELECT tm.name FROM teams tm WHERE tm.id = t.assignee_team_id),
 	         (SELECT s.name FROM services s WHERE s.id = t.assignee_service_id), ''),
@@ -105,7 +115,7 @@ func scanTask(row interface{ Scan(...any) error }) (*Task, error) {
 	err := row.Scan(&t.ID, &t.CaseID, &t.MunicipalityID, &t.Kind, &t.RoutineID, &t.RoutineVersion, &t.StepID,
 		&t.PlanID, &t.Title, &t.Responsible, &t.AssigneeKind, &t.EmployeeID, &t.Role, &t.TeamID, &t.ServiceID,
 		&t.Status, &t.StartedAt, &t.DueAt, &t.OverdueAfter, &t.CompletedAt, &t.CompletedBy, &t.Outcome,
-		&t.EscalatedAt, &t.PreviousTaskID, &t.CreatedAt, &t.AssigneeName, &t.AssigneeUsername)
+		&t.EscalatedAt, &t.PreviousTaskID, &t.CreatedAt, &t.DeadlineSource, &t.AssigneeName, &t.AssigneeUsername)
 	return &t, err
 }
 

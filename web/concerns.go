@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,19 +26,30 @@ func (s *Server) concernRoutes() []Route {
 		{Method: "GET", Path: "/cases/{id}/routine", Access: "case:read", Handler: s.caseRoutinePage},
 		{Method: "POST", Path: "/cases/{id}/consultations", Access: "case:write", Handler: s.consultationSubmit},
 		{Method: "POST", Path: "/cases/{id}/child-welfare-reports", Access: "case:write", Handler: s.childWelfareReportSubmit},
-		{Method: "POST", Path: "/cases/{id}/duty-to-inform", Access: "case:write", Handler: s.dutyToInformSubmit},
+		{Method: "POST", Path: "/cases/{id}/duty-to-inform", Access: "case:inform", Handler: s.dutyToInformSubmit},
+		{Method: "POST", Path: "/cases/{id}/coordinator/by-routine", Access: "case:coordinate_by_routine", Handler: s.takeCoordinationSubmit},
+		{Method: "POST", Path: "/cases/{id}/deviations", Access: "case:write", Handler: s.deviationSubmit},
+		{Method: "POST", Path: "/cases/{id}/drug-test-assessments", Access: "case:write", Handler: s.drugTestSubmit},
 	}
 }
 
 // concernInput is the concern form's fields, to fill the form again.
 type concernInput struct {
 	Situation, Anonymous, FNR, Name, DueDate, MotherFNR, MotherName, Description, Routine, Follows string
+	Problems                                                                                       []string
+}
+
+// problemView is one problem checkbox of the concern form.
+type problemView struct {
+	ID, Label string
+	Checked   bool
 }
 
 type concernFormData struct {
 	In         concernInput
 	Error      string // message id of the error, shown in the form's own summary
 	Situations []situationView
+	Problems   []problemView
 	Routines   []routineOption
 	// ErrorField names the field an error is about, to link the summary to it.
 	ErrorField string
@@ -66,6 +78,10 @@ func (s *Server) renderConcernForm(w http.ResponseWriter, r *http.Request, p *Pa
 	for _, sit := range pathway.Situations() {
 		d.Situations = append(d.Situations, situationView{ID: string(sit), Label: s.routineLabel(p.Lang, "situation", string(sit)),
 			Wording: s.catalog.T(p.Lang, "routine.situation_hint."+string(sit), nil)})
+	}
+	for _, pr := range pathway.Problems() {
+		d.Problems = append(d.Problems, problemView{ID: string(pr), Checked: slices.Contains(d.In.Problems, string(pr)),
+			Label: s.catalog.T(p.Lang, "routine.concern.problem."+string(pr), nil)})
 	}
 	all, err := s.app.ListRoutines(r.Context())
 	if err != nil {
@@ -97,7 +113,7 @@ func (s *Server) concernSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	in := concernInput{Situation: f.Get("situation"), Anonymous: f.Get("anonymous"), FNR: f.Get("fnr"), Name: f.Get("name"),
 		DueDate: f.Get("expected_due_date"), MotherFNR: f.Get("mother_fnr"), MotherName: f.Get("mother_name"),
-		Description: f.Get("description"), Routine: f.Get("routine"), Follows: f.Get("follows")}
+		Description: f.Get("description"), Routine: f.Get("routine"), Follows: f.Get("follows"), Problems: f["problems"]}
 	if textErr != nil {
 		// The refused text is shown again without what made it unstorable,
 		// with the message next to its field.
@@ -109,6 +125,9 @@ func (s *Server) concernSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	nc := app.NewConcern{Situation: pathway.Situation(in.Situation), Anonymous: in.Anonymous == "yes",
 		Description: in.Description, Routine: in.Routine, Follows: in.Follows}
+	for _, pr := range in.Problems {
+		nc.Problems = append(nc.Problems, pathway.Problem(pr))
+	}
 	if strings.TrimSpace(in.FNR+in.Name+in.DueDate+in.MotherFNR+in.MotherName) != "" {
 		nc.Subject = &app.ConcernSubject{IDNumber: in.FNR, Name: in.Name, ExpectedDueDate: in.DueDate,
 			MotherIDNumber: in.MotherFNR, MotherName: in.MotherName}
@@ -138,6 +157,8 @@ func concernErrorField(err error) string {
 	switch samordna.ErrorCode(err) {
 	case "invalid_situation":
 		return "situation-unclear_concern"
+	case "invalid_problem":
+		return "problem-substance_use"
 	case "description_required", "description_too_long", "identifying_data":
 		return "description"
 	case "subject_required", "invalid_id_number", "name_required", "person_exists", "person_elsewhere":
@@ -159,23 +180,37 @@ func casePathRoutine(caseID string) string { return "/cases/" + caseID + "/routi
 
 // caseRoutineData is the routine view of a case.
 type caseRoutineData struct {
-	V             *app.ConcernCase
-	Heading       string
-	Routine       *routineData
-	Situation     string
-	Now, Done     []*taskRow
-	Next          []stepView
-	Consultations []consultationRow
-	Reports       []reportRow
-	CanReport     bool // a named case the reader may write to
-	CanConsult    bool
-	OffersReport  bool // an open task offers the report to child welfare
-	OffersInform  bool // an open task offers the duty to inform
-	Teams         []routineOption
-	Consult       consultInput
-	Report        reportInput
-	WithOptions   []offerView
+	V              *app.ConcernCase
+	Heading        string
+	Routine        *routineData
+	Situation      string
+	Now, Done      []*taskRow
+	Next           []stepView
+	Consultations  []consultationRow
+	Reports        []reportRow
+	CanReport      bool // a named case the reader may write to
+	CanConsult     bool
+	OffersReport   bool // an open task offers the report to child welfare
+	OffersInform   bool // an open task offers the duty to inform
+	OffersDrugTest bool // an open task offers the drug test assessment
+	Deviations     []deviationRow
+	DrugTests      []drugTestRow
+	TaskOptions    []routineOption // the case's tasks, for the deviation form
+	Deviation      deviationInput
+	DrugTest       drugTestInput
+	Teams          []routineOption
+	Consult        consultInput
+	Report         reportInput
+	WithOptions    []offerView
 }
+
+type deviationInput struct{ Description, TaskID string }
+
+type drugTestInput struct{ Decision, Reason string }
+
+type deviationRow struct{ Kind, Task, Description, DetectedAt string }
+
+type drugTestRow struct{ Decision, Reason, By, At string }
 
 type consultInput struct{ With, Mode, Consent, TeamID, Adviser, AdviserName, Summary, Advice string }
 
@@ -216,7 +251,8 @@ func (s *Server) renderCaseRoutine(w http.ResponseWriter, r *http.Request, p *Pa
 			d.Now = append(d.Now, row)
 			for _, o := range t.Offers {
 				d.OffersReport = d.OffersReport || o == pathway.OfferChildWelfareReport
-				d.OffersInform = d.OffersInform || o == pathway.OfferDutyToInform
+				d.OffersInform = d.OffersInform || (o == pathway.OfferDutyToInform && v.CanInform)
+				d.OffersDrugTest = d.OffersDrugTest || (o == pathway.OfferDrugTestAssessment && v.CanWrite)
 			}
 		} else {
 			d.Done = append(d.Done, row)
@@ -224,6 +260,19 @@ func (s *Server) renderCaseRoutine(w http.ResponseWriter, r *http.Request, p *Pa
 	}
 	for _, st := range v.Next {
 		d.Next = append(d.Next, s.stepView(p.Lang, st))
+	}
+	titles := map[string]string{}
+	for _, t := range v.Tasks {
+		titles[t.ID] = t.Title
+		d.TaskOptions = append(d.TaskOptions, routineOption{ID: t.ID, Name: t.Title})
+	}
+	for _, x := range v.Deviations {
+		d.Deviations = append(d.Deviations, deviationRow{Kind: s.routineLabel(p.Lang, "deviation", x.Kind),
+			Task: titles[x.TaskID], Description: x.Description, DetectedAt: routineTime(x.DetectedAt)})
+	}
+	for _, x := range v.DrugTests {
+		d.DrugTests = append(d.DrugTests, drugTestRow{Decision: s.routineLabel(p.Lang, "drug_test", x.Decision),
+			Reason: x.Reason, By: x.AssessorName, At: routineTime(x.AssessedAt)})
 	}
 	for _, k := range v.Consultations {
 		d.Consultations = append(d.Consultations, consultationRow{With: s.routineLabel(p.Lang, "with", k.WithKind),
@@ -285,6 +334,55 @@ func (s *Server) childWelfareReportSubmit(w http.ResponseWriter, r *http.Request
 
 func (s *Server) dutyToInformSubmit(w http.ResponseWriter, r *http.Request) {
 	s.reportSubmit(w, r, app.ReportDutyToInform)
+}
+
+// takeCoordinationSubmit takes the coordinator role by the routine
+// (Ulstein row 6) and shows the responsibility group.
+func (s *Server) takeCoordinationSubmit(w http.ResponseWriter, r *http.Request) {
+	if err := routineForm(w, r); err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		return
+	}
+	if _, err := s.app.TakeCoordinationByRoutine(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id")); err != nil {
+		s.routineFail(w, r, err, func(p *Page, status int) { s.renderCaseRoutine(w, r, p, status, nil) })
+		return
+	}
+	routineRedirect(w, r, casePathRoutine(r.PathValue("id")), "coordinating", "now")
+}
+
+// deviationSubmit registers a deviation by hand (Ulstein row 9).
+func (s *Server) deviationSubmit(w http.ResponseWriter, r *http.Request) {
+	if err := routineForm(w, r); err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		return
+	}
+	in := deviationInput{Description: r.PostForm.Get("description"), TaskID: r.PostForm.Get("task_id")}
+	_, err := s.app.RegisterDeviation(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"),
+		app.NewDeviation{Description: in.Description, TaskID: in.TaskID})
+	if err != nil {
+		s.routineFail(w, r, err, func(p *Page, status int) {
+			s.renderCaseRoutine(w, r, p, status, func(d *caseRoutineData) { d.Deviation = in })
+		})
+		return
+	}
+	routineRedirect(w, r, casePathRoutine(r.PathValue("id")), "deviation", "deviations")
+}
+
+// drugTestSubmit records the assessment of a drug test (Ulstein row 6).
+func (s *Server) drugTestSubmit(w http.ResponseWriter, r *http.Request) {
+	if err := routineForm(w, r); err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		return
+	}
+	in := drugTestInput{Decision: r.PostForm.Get("decision"), Reason: r.PostForm.Get("reason")}
+	_, err := s.app.RecordDrugTestAssessment(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), in.Decision, in.Reason)
+	if err != nil {
+		s.routineFail(w, r, err, func(p *Page, status int) {
+			s.renderCaseRoutine(w, r, p, status, func(d *caseRoutineData) { d.DrugTest = in })
+		})
+		return
+	}
+	routineRedirect(w, r, casePathRoutine(r.PathValue("id")), "drug_test", "drug_test")
 }
 
 // reportSubmit sends a report from the routine view and shows it.

@@ -30,6 +30,7 @@ func (s *Server) routineRoutes() []Route {
 		{Method: "POST", Path: "/admin/routines", Access: "role:admin", Handler: s.routineUpload},
 	}
 	routes = append(routes, s.concernRoutes()...)
+	routes = append(routes, s.deadlineRoutes()...)
 	routes = append(routes, s.taskRoutes()...)
 	return append(routes, s.reportRoutes()...)
 }
@@ -126,8 +127,12 @@ func routineForm(w http.ResponseWriter, r *http.Request) error {
 type stepView struct {
 	ID, Situation, Event, SituationText, Action, Responsible, ResponsibleText string
 	Deadline, DeadlineText                                                    string
-	References, Offers                                                        []string
-	ActionLines                                                               []string
+	// DeadlineSource says whose the deadline is: the routine's, the
+	// municipality's (adopted, with version and date) or Samordna's
+	// proposal; filled on the routine pages (markDeadlines).
+	DeadlineSource     string
+	References, Offers []string
+	ActionLines        []string
 }
 
 // stepViews describes a routine's steps in the reader's language (the
@@ -225,10 +230,44 @@ func (s *Server) routinesPage(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "routine.routines_title")
 	d := &routinesData{}
 	for _, rt := range all {
-		d.Routines = append(d.Routines, s.routineData(p.Lang, rt))
+		rd := s.routineData(p.Lang, rt)
+		if err := s.markDeadlines(r, p.Lang, rt, &rd); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		d.Routines = append(d.Routines, rd)
 	}
 	p.Data = d
 	s.render(w, r, http.StatusOK, "routine_list", p)
+}
+
+// markDeadlines says for each step whose deadline it is: the routine's own,
+// the municipality's (the adopted version in force replaces the shown
+// deadline) or Samordna's proposal that the municipality has not adopted.
+func (s *Server) markDeadlines(r *http.Request, lang string, rt *pathway.Routine, d *routineData) error {
+	adopted, err := s.app.StepDeadlineSources(r.Context(), reqctx.Actor(r.Context()), rt)
+	if err != nil {
+		return err
+	}
+	for i, st := range rt.Steps {
+		v := &d.Steps[i]
+		x, local := adopted[st.ID]
+		switch {
+		case !local:
+			v.DeadlineSource = s.catalog.T(lang, "routine.deadline_source.routine", nil)
+		case x == nil:
+			v.DeadlineSource = s.catalog.T(lang, "routine.deadline_source.proposed", nil)
+		default:
+			if dl, err := pathway.ParseDeadline(x.Deadline); err == nil {
+				st.Deadline, st.WorkingDays = dl, x.WorkingDays
+				v.Deadline = s.deadlineLabel(lang, st)
+				v.DeadlineText = "" // the routine's "Lokal frist" wording is the proposal, not the deadline in force
+			}
+			v.DeadlineSource = s.catalog.T(lang, "routine.deadline_source.adopted", map[string]any{
+				"Version": x.Version, "Date": x.AdoptedAt.In(pathway.Oslo()).Format("02.01.2006")})
+		}
+	}
+	return nil
 }
 
 // routinePage shows one routine (?version=N for an older one).
@@ -240,7 +279,12 @@ func (s *Server) routinePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "routine.routines_title")
-	p.Data = &routinesData{Routines: []routineData{s.routineData(p.Lang, rt)}}
+	rd := s.routineData(p.Lang, rt)
+	if err := s.markDeadlines(r, p.Lang, rt, &rd); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p.Data = &routinesData{Routines: []routineData{rd}}
 	s.render(w, r, http.StatusOK, "routine_list", p)
 }
 

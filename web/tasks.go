@@ -32,6 +32,7 @@ type taskRow struct {
 	ActionLines, References                                                                []string
 	Offers                                                                                 []offerView
 	Outcomes                                                                               []offerView
+	DeadlineSource                                                                         string
 	Overdue, CanComplete, Open                                                             bool
 	CaseLabel                                                                              string
 	CaseReadable                                                                           bool
@@ -56,6 +57,8 @@ func offerHref(caseID string, o pathway.Offer) string {
 		return c + "/application"
 	case pathway.OfferResponsibilityGroup:
 		return c + "/group"
+	case pathway.OfferDrugTestAssessment:
+		return c + "/routine#drug_test"
 	case pathway.OfferActionPlan:
 		return c + "/plans"
 	}
@@ -72,6 +75,12 @@ func (s *Server) taskRow(lang string, t *app.TaskView) *taskRow {
 		row.ActionLines = strings.Split(t.Step.Action, "\n")
 		row.References, row.ResponsibleText = t.Step.References, t.Step.ResponsibleText
 		row.Deadline, row.DeadlineText = s.deadlineLabel(lang, *t.Step), t.Step.DeadlineText
+	}
+	if t.DeadlineSource != "" {
+		row.DeadlineSource = s.catalog.T(lang, "routine.task_deadline_source."+t.DeadlineSource, nil)
+		if t.DeadlineSource == store.DeadlineMunicipality {
+			row.Deadline, row.DeadlineText = "", "" // the routine's proposal is not the deadline in force
+		}
 	}
 	if row.Due == "" && t.Step != nil && t.Step.Deadline.Kind == pathway.DeadlinePerPlan {
 		row.Due = s.catalog.T(lang, "routine.deadline.per_plan", nil)

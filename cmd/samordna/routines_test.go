@@ -52,3 +52,38 @@ func TestRoutineCommand(t *testing.T) {
 		t.Error("upload without --file was accepted")
 	}
 }
+
+// Rule 9 (issue 11): the administrator adopts the deadlines a routine does
+// not give (Lillehammer, seed 000, gives none: "Lokal frist") from the
+// command line, as versions, and lists what is in force.
+func TestRoutineDeadlineCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "s.db")
+	if _, _, err := runRoutineCLI(t, "migrate", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	execSQL(t, db, `INSERT INTO municipalities (id, name, number, created_at) VALUES ('m1', 'Testvik', '9999', '2026-03-02T09:00:00Z')`)
+	out, _, err := runRoutineCLI(t, "routine", "deadlines", "--db", db)
+	if err != nil || !strings.Contains(out, "consult") || !strings.Contains(out, "P1W (proposed)") ||
+		strings.Contains(out, "row-01") {
+		t.Fatalf("deadlines before: %v\n%s", err, out)
+	}
+	out, _, err = runRoutineCLI(t, "routine", "deadline", "--db", db, "--id", "lillehammer-oppdager", "--step", "consult",
+		"--deadline", "P3D", "--working-days", "--note", "Vedtatt")
+	if err != nil || !strings.Contains(out, "adopted lillehammer-oppdager/consult version 1: P3D") {
+		t.Fatalf("adopt: %v %q", err, out)
+	}
+	if _, _, err := runRoutineCLI(t, "routine", "deadline", "--db", db, "--id", "ulstein-rus-sped-smabarn",
+		"--step", "row-01", "--deadline", "P3D"); err == nil || !strings.Contains(err.Error(), "routine's own") {
+		t.Errorf("the routine's own deadline was changed: %v", err)
+	}
+	if _, _, err := runRoutineCLI(t, "routine", "deadline", "--db", db, "--step", "immediate_grace", "--deadline", "PT2H"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = runRoutineCLI(t, "routine", "deadlines", "--db", db)
+	if err != nil || !strings.Contains(out, "P3D working days") || !strings.Contains(out, "PT2H") {
+		t.Errorf("deadlines after: %v\n%s", err, out)
+	}
+	if _, _, err := runRoutineCLI(t, "routine", "deadline", "--db", db, "--step", "consult"); err == nil {
+		t.Error("deadline without --deadline was accepted")
+	}
+}

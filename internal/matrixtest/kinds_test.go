@@ -36,6 +36,9 @@ func caseAction(tx *store.Tx, caseID string, actor *samordna.Employee, action st
 	if action == acceptCoordinator {
 		return mayAcceptCoordinator(tx, caseID, actor)
 	}
+	if action == coordinateByRoutine {
+		return matrixApp.MayTakeCoordinationByRoutine(tx, actor, caseID)
+	}
 	if !knownAction(action) {
 		return false, fmt.Errorf("unknown access action %q", action)
 	}
@@ -51,11 +54,18 @@ func caseAction(tx *store.Tx, caseID string, actor *samordna.Employee, action st
 func knownAction(a string) bool {
 	switch access.Action(a) {
 	case access.Read, access.Write, access.ManageConsent, access.Block, access.ViewAccessLog, access.Decide,
-		access.BreakGlass, access.Coordinate, acceptCoordinator:
+		access.BreakGlass, access.Coordinate, access.Inform, acceptCoordinator, coordinateByRoutine:
 		return true
 	}
 	return false
 }
+
+// coordinateByRoutine ("case:coordinate_by_routine") is not an access
+// action but the rule of TakeCoordinationByRoutine (Ulstein row 6): a
+// child-welfare caseworker who reads the case while its routine's step
+// gives child welfare the responsibility group. The app decides it from the
+// case's tasks and routine (matrixApp is the matrix world's App).
+const coordinateByRoutine = "coordinate_by_routine"
 
 // acceptCoordinator ("case:accept_coordinator") is not an access action
 // but the rule of AcceptCoordinator: only the employee appointed as the

@@ -60,6 +60,10 @@ const demoPassword = "matrise-passord-2026"
 // samplePDF is a minimal form that passes the content check.
 var samplePDF = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 
+// matrixApp is the App of the world being checked, for the rules that
+// only the app can decide (kinds_test.go).
+var matrixApp *app.App
+
 // fixture is one actor in one state with a case: the case and the objects
 // the routes name.
 type fixture struct {
@@ -94,6 +98,7 @@ func newWorld(t *testing.T, db *store.DB) *world {
 	ctx := context.Background()
 	a := app.New(db, fixedClock{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	a.AllowSynthetic = true
+	matrixApp = a
 	if _, err := a.SeedDemo(ctx, demoPassword); err != nil {
 		t.Fatal(err)
 	}
@@ -591,26 +596,32 @@ func (w *world) request(r route, fx *fixture) (*http.Request, error) {
 // apiBodies are valid request bodies of the API's POST routes ("" for
 // none); others get {}.
 var apiBodies = map[string]string{
-	"POST /api/v1/cases/{id}/consents":              `{"given_by": "Kari Testesen", "purposes": ["individual_plan"]}`,
-	"POST /api/v1/consents/{id}/withdraw":           "",
-	"POST /api/v1/consents/{id}/form":               `{"form_id": "{formId}"}`,
-	"POST /api/v1/cases/{id}/links":                 `{"case_id": "{otherCase}"}`,
-	"POST /api/v1/cases/{id}/blocks":                `{"username": "{username}", "reason": "Personens ønske"}`,
-	"POST /api/v1/cases/{id}/blocks/{blockId}/lift": "",
-	"POST /api/v1/cases/{id}/emergency-access":      `{"reason_code": "life_or_health", "reason": "Akutt fare for barnet"}`,
-	"POST /api/v1/emergency-access/{id}/review":     `{"note": "Gjennomgått med den ansatte"}`,
+	"POST /api/v1/cases/{id}/consents":               `{"given_by": "Kari Testesen", "purposes": ["individual_plan"]}`,
+	"POST /api/v1/consents/{id}/withdraw":            "",
+	"POST /api/v1/consents/{id}/form":                `{"form_id": "{formId}"}`,
+	"POST /api/v1/cases/{id}/links":                  `{"case_id": "{otherCase}"}`,
+	"POST /api/v1/cases/{id}/blocks":                 `{"username": "{username}", "reason": "Personens ønske"}`,
+	"POST /api/v1/cases/{id}/blocks/{blockId}/lift":  "",
+	"POST /api/v1/cases/{id}/emergency-access":       `{"reason_code": "life_or_health", "reason": "Akutt fare for barnet"}`,
+	"POST /api/v1/emergency-access/{id}/review":      `{"note": "Gjennomgått med den ansatte"}`,
+	"POST /api/v1/cases/{id}/deviations":             `{"description": "Hjemmebesøket ble ikke fulgt opp"}`,
+	"POST /api/v1/cases/{id}/drug-test-assessments":  `{"decision": "test", "reason": "Mor samtykker"}`,
+	"POST /api/v1/cases/{id}/coordinator/by-routine": "",
+	"POST /api/v1/deadlines":                         `{"routine_id": "lillehammer-oppdager", "step_id": "consult", "deadline": "P1W"}`,
 }
 
 // pageForms are valid form posts of the pages.
 var pageForms = map[string]map[string]string{
-	"POST /login":                        {"username": "nobody", "password": "wrong-password-123"},
-	"POST /lang":                         {"lang": "nn", "return": "/"},
-	"POST /cases/{id}/consents":          {"given_by": "Kari Testesen", "purposes": "individual_plan"},
-	"POST /consents/{id}/form":           {"form_id": "{formId}"},
-	"POST /cases/{id}/links":             {"case_id": "{otherCase}"},
-	"POST /cases/{id}/blocks":            {"username": "{username}", "reason": "Personens ønske"},
-	"POST /emergency-access":             {"case_id": "{caseId}", "reason_code": "life_or_health", "reason": "Akutt fare for barnet"},
-	"POST /emergency-access/{id}/review": {"note": "Gjennomgått med den ansatte"},
+	"POST /login":                            {"username": "nobody", "password": "wrong-password-123"},
+	"POST /lang":                             {"lang": "nn", "return": "/"},
+	"POST /cases/{id}/consents":              {"given_by": "Kari Testesen", "purposes": "individual_plan"},
+	"POST /consents/{id}/form":               {"form_id": "{formId}"},
+	"POST /cases/{id}/links":                 {"case_id": "{otherCase}"},
+	"POST /cases/{id}/blocks":                {"username": "{username}", "reason": "Personens ønske"},
+	"POST /emergency-access":                 {"case_id": "{caseId}", "reason_code": "life_or_health", "reason": "Akutt fare for barnet"},
+	"POST /emergency-access/{id}/review":     {"note": "Gjennomgått med den ansatte"},
+	"POST /cases/{id}/deviations":            {"description": "Hjemmebesøket ble ikke fulgt opp"},
+	"POST /cases/{id}/drug-test-assessments": {"decision": "test", "reason": "Mor samtykker"},
 }
 
 // bodyNamesCase reports whether the route names its case in the body
