@@ -340,7 +340,7 @@ func (s *Server) dutyToInformSubmit(w http.ResponseWriter, r *http.Request) {
 // (Ulstein row 6) and shows the responsibility group.
 func (s *Server) takeCoordinationSubmit(w http.ResponseWriter, r *http.Request) {
 	if err := routineForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	if _, err := s.app.TakeCoordinationByRoutine(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id")); err != nil {
@@ -353,7 +353,7 @@ func (s *Server) takeCoordinationSubmit(w http.ResponseWriter, r *http.Request) 
 // deviationSubmit registers a deviation by hand (Ulstein row 9).
 func (s *Server) deviationSubmit(w http.ResponseWriter, r *http.Request) {
 	if err := routineForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	in := deviationInput{Description: r.PostForm.Get("description"), TaskID: r.PostForm.Get("task_id")}
@@ -371,7 +371,7 @@ func (s *Server) deviationSubmit(w http.ResponseWriter, r *http.Request) {
 // drugTestSubmit records the assessment of a drug test (Ulstein row 6).
 func (s *Server) drugTestSubmit(w http.ResponseWriter, r *http.Request) {
 	if err := routineForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	in := drugTestInput{Decision: r.PostForm.Get("decision"), Reason: r.PostForm.Get("reason")}

@@ -98,7 +98,7 @@ func (s *Server) deadlineText(lang, value string, workingDays bool) string {
 
 func (s *Server) adoptDeadlineSubmit(w http.ResponseWriter, r *http.Request) {
 	if err := routineForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
+		s.formError(w, r, err)
 		return
 	}
 	f := r.PostForm

@@ -53,13 +53,13 @@ func (s *Server) personSearchPage(w http.ResponseWriter, r *http.Request) {
 // personSearch finds the person by number (sent in the body, never in an
 // address) and goes on to the review of the export.
 func (s *Server) personSearch(w http.ResponseWriter, r *http.Request) {
+	if err := parseSpineForm(w, r); err != nil { // like every form: text no field may hold is refused first
+		s.formError(w, r, err)
+		return
+	}
 	actor := reqctx.Actor(r.Context())
 	if err := s.app.CheckExportRole(r.Context(), actor); err != nil {
 		s.spineAppError(w, r, err)
-		return
-	}
-	if err := parseSpineForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
 		return
 	}
 	d := personSearchData{IDNumber: strings.TrimSpace(r.PostForm.Get("id_number"))}
@@ -207,13 +207,13 @@ func (s *Server) renderRetention(w http.ResponseWriter, r *http.Request, p *Page
 // retentionSubmit reviews a new period (step "review": how many closed
 // cases it would delete now) or saves it (step "save", after the review).
 func (s *Server) retentionSubmit(w http.ResponseWriter, r *http.Request) {
+	if err := parseSpineForm(w, r); err != nil { // like every form: text no field may hold is refused first
+		s.formError(w, r, err)
+		return
+	}
 	actor := reqctx.Actor(r.Context())
 	if err := s.app.CheckRetentionRole(r.Context(), actor); err != nil {
 		s.spineAppError(w, r, err)
-		return
-	}
-	if err := parseSpineForm(w, r); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
 		return
 	}
 	d := retentionData{Input: strings.TrimSpace(r.PostForm.Get("months"))}
