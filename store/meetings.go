@@ -385,8 +385,9 @@ func AddDelivery(tx *Tx, d *Delivery) error {
 		d.ID = samordna.NewID()
 	}
 	d.Status = DeliveryPending
-	_, err := tx.Exec(`INSERT INTO minutes_deliveries (id, meeting_id, recipient, status, created_at)
-		VALUES ($1, $2, $3, $4, $5)`, d.ID, d.MeetingID, d.Recipient, d.Status, d.CreatedAt)
+	_, err := tx.Exec(`INSERT INTO minutes_deliveries (id, meeting_id, position, recipient, status, created_at)
+		VALUES ($1, $2, (SELECT COUNT(*) + 1 FROM minutes_deliveries WHERE meeting_id = $2), $3, $4, $5)`,
+		d.ID, d.MeetingID, d.Recipient, d.Status, d.CreatedAt)
 	return wrap(err, "add delivery")
 }
 
@@ -394,7 +395,7 @@ func AddDelivery(tx *Tx, d *Delivery) error {
 // recipients.
 func Deliveries(tx *Tx, meetingID string) ([]*Delivery, error) {
 	rows, err := tx.Query(`SELECT id, meeting_id, recipient, status, method, sent_on, COALESCE(marked_by, ''),
-		marked_at, created_at FROM minutes_deliveries WHERE meeting_id = $1 ORDER BY created_at, id LIMIT 400`, meetingID)
+		marked_at, created_at FROM minutes_deliveries WHERE meeting_id = $1 ORDER BY position, id LIMIT 400`, meetingID)
 	if err != nil {
 		return nil, wrap(err, "deliveries")
 	}

@@ -27,6 +27,7 @@ ALTER TABLE meeting_attendees ADD COLUMN relation TEXT NOT NULL DEFAULT '';
 CREATE TABLE minutes_deliveries (
     id         TEXT PRIMARY KEY,
     meeting_id TEXT NOT NULL REFERENCES meetings(id),
+    position   INTEGER NOT NULL,
     recipient  TEXT NOT NULL,
     status     TEXT NOT NULL DEFAULT 'pending',
     method     TEXT NOT NULL DEFAULT '',
@@ -35,7 +36,7 @@ CREATE TABLE minutes_deliveries (
     marked_at  TIMESTAMPTZ,
     created_at TIMESTAMPTZ NOT NULL
 );
-CREATE INDEX minutes_deliveries_meeting ON minutes_deliveries (meeting_id);
+CREATE INDEX minutes_deliveries_meeting ON minutes_deliveries (meeting_id, position);
 
 -- Who among the person and family chose the members with the coordinator.
 ALTER TABLE responsibility_groups ADD COLUMN members_chosen_with TEXT NOT NULL DEFAULT '';
