@@ -8,11 +8,15 @@
 -- of the minutes to recipients who are not reached in the system; the
 -- user's part in choosing the members and in the annual evaluation.
 --
--- SQLite cannot drop NOT NULL from group_id, so meetings is rebuilt; the
--- foreign keys of meeting_attendees and meeting_minutes are checked at
--- commit, when meetings holds the same rows again.
+-- SQLite cannot drop NOT NULL from group_id, so meetings is rebuilt: its
+-- rows are kept aside, the table made anew and the rows put back. The
+-- foreign keys of meeting_attendees and meeting_minutes are deferred: the
+-- rows they lose when meetings is dropped are found again when the rows
+-- come back, before the commit checks them.
 PRAGMA defer_foreign_keys = ON;
-CREATE TABLE meetings_new (
+CREATE TABLE meetings_old AS SELECT * FROM meetings;
+DROP TABLE meetings;
+CREATE TABLE meetings (
     id                  TEXT PRIMARY KEY,
     case_id             TEXT NOT NULL REFERENCES cases(id),
     group_id            TEXT REFERENCES responsibility_groups(id),
@@ -40,14 +44,13 @@ CREATE TABLE meetings_new (
     other_business      TEXT NOT NULL DEFAULT '[]',
     other_business_minutes INTEGER NOT NULL DEFAULT 0
 );
-INSERT INTO meetings_new (id, case_id, group_id, municipality_id, number, starts_at, duration_minutes, place, status,
+INSERT INTO meetings (id, case_id, group_id, municipality_id, number, starts_at, duration_minutes, place, status,
     agenda, short_notice_reason, chair_member_id, minute_taker_id, agenda_sent_at, ics_sequence, created_by,
     created_at, updated_at)
 SELECT id, case_id, group_id, municipality_id, number, starts_at, duration_minutes, place, status,
     agenda, short_notice_reason, chair_member_id, minute_taker_id, agenda_sent_at, ics_sequence, created_by,
-    created_at, updated_at FROM meetings;
-DROP TABLE meetings;
-ALTER TABLE meetings_new RENAME TO meetings;
+    created_at, updated_at FROM meetings_old;
+DROP TABLE meetings_old;
 CREATE INDEX meetings_group ON meetings (group_id, starts_at);
 CREATE INDEX meetings_case ON meetings (case_id, starts_at);
 
