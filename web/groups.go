@@ -117,6 +117,16 @@ func (in meetingInput) newMeeting() app.NewMeeting {
 	return out
 }
 
+// hasWarning reports whether the warnings hold the code.
+func hasWarning(ws []app.Warning, code string) bool {
+	for _, w := range ws {
+		if w.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
 // personOption is one choice of the person's attendance.
 type personOption struct {
 	Value   string
@@ -291,7 +301,7 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	done := "group_created"
-	if len(v.Warnings) > 0 {
+	if hasWarning(v.Warnings, "many_members") {
 		done = "group_created_many"
 	}
 	seeOther(w, r, casePath(r.PathValue("id"), "/group"), done, "members")
@@ -308,7 +318,7 @@ func (s *Server) addGroupMembers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	done := "members_added"
-	if len(v.Warnings) > 0 {
+	if hasWarning(v.Warnings, "many_members") {
 		done = "group_created_many"
 	}
 	seeOther(w, r, casePath(r.PathValue("id"), "/group"), done, "members")
