@@ -430,7 +430,7 @@ func TestCooperationMeetingWithoutGroup(t *testing.T) {
 		w.must(db.Read(ctx, func(tx *store.Tx) error {
 			ts, err := store.TasksOfCase(tx, caseID)
 			for _, x := range ts {
-				anneTask = anneTask || (x.Title == "Tiltak fra ansvarsgruppemøte: Observere friminutt" &&
+				anneTask = anneTask || (x.Title == "Tiltak fra samarbeidsmøte: Observere friminutt" &&
 					x.EmployeeID == w.as("anne").Employee.ID)
 			}
 			return err
@@ -441,6 +441,9 @@ func TestCooperationMeetingWithoutGroup(t *testing.T) {
 		_, err = w.app.MarkMinutesSent(ctx, w.as("ola"), m.ID, app.MinutesSent{DeliveryID: v.Deliveries[0].ID,
 			Method: "handed_over", SentOn: w.clock.Now().Format(time.DateOnly)})
 		w.must(err)
+		pdf, err := w.app.MinutesPDF(ctx, w.as("ola"), m.ID)
+		w.must(err)
+		checkPDFText(t, pdf, "Referat fra samarbeidsmøte", "Drøftet trivsel i friminuttene.")
 	})
 }
 

@@ -423,7 +423,7 @@ func (a *App) finaliseMinutes(tx *store.Tx, actor *samordna.Actor, g *caseGrant,
 		return err
 	}
 	if m.Kind == store.MeetingKindCooperation {
-		if err := a.measureTasks(tx, actor, g, m.CreatedBy, in.NewMeasures); err != nil {
+		if err := a.measureTasks(tx, actor, g, m, m.CreatedBy, in.NewMeasures); err != nil {
 			return err
 		}
 		return a.sendMinutes(tx, actor, g, m, in.Recipients, att)
@@ -437,7 +437,7 @@ func (a *App) finaliseMinutes(tx *store.Tx, actor *samordna.Actor, g *caseGrant,
 		if err != nil {
 			return err
 		}
-		if err := a.measureTasks(tx, actor, g, k.EmployeeID, in.NewMeasures); err != nil {
+		if err := a.measureTasks(tx, actor, g, m, k.EmployeeID, in.NewMeasures); err != nil {
 			return err
 		}
 	}
@@ -474,13 +474,14 @@ func recipientIDs(recipients []string, att []*store.Attendee) (ids []string, oth
 // measureTasks turns each new measure into a task for its responsible: an
 // employee named by username or name, else fallback (the coordinator, or
 // a cooperation meeting's organiser; the title then names the responsible).
-func (a *App) measureTasks(tx *store.Tx, actor *samordna.Actor, g *caseGrant, fallback string, measures []NewMeasure) error {
+func (a *App) measureTasks(tx *store.Tx, actor *samordna.Actor, g *caseGrant, m *store.Meeting, fallback string,
+	measures []NewMeasure) error {
 	for _, x := range measures {
 		due, err := time.ParseInLocation(time.DateOnly, x.Due, osloLoc())
 		if err != nil {
 			return err
 		}
-		t := coordTask{Title: "Tiltak fra ansvarsgruppemøte: " + x.Text, EmployeeID: fallback,
+		t := coordTask{Title: "Tiltak fra " + strings.ToLower(meetingNoun(m)) + ": " + x.Text, EmployeeID: fallback,
 			Due: due.AddDate(0, 0, 1).UTC()}
 		if e, err := eligibleEmployee(tx, g.Case.MunicipalityID, x.Responsible, "unknown_employee"); err == nil {
 			t.EmployeeID = e.ID
@@ -694,7 +695,7 @@ func minutesTime(s string) string {
 
 func minutesDocument(v *MeetingView, now time.Time) ([]byte, error) {
 	in, m := v.Minutes, v.Meeting
-	doc := pdf.New(pdf.Options{Title: "Referat fra ansvarsgruppemøte", Subject: fmt.Sprintf("Møte nr. %d", m.Number),
+	doc := pdf.New(pdf.Options{Title: "Referat fra " + strings.ToLower(meetingNoun(m)), Subject: fmt.Sprintf("Møte nr. %d", m.Number),
 		Lang: "nb", Created: now, Footer: "SHA-256 " + v.MinutesHash})
 	doc.Fields(
 		pdf.Field{Label: "Gjelder", Value: v.SubjectName},
