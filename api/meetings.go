@@ -14,7 +14,7 @@ import (
 func (h *API) meetingRoutes() []Route {
 	return []Route{
 		{Method: "POST", Path: "/api/v1/cases/{id}/meetings", Access: "case:coordinate", Handler: h.planMeeting,
-			Summary: "Plan a group meeting (the coordinator or the coordinating unit): {\"starts_at\", \"duration_minutes\" (default 90), \"place\", \"agenda\": [..], \"reason_short_notice\"?, \"chair\"?, \"minute_taker\"?} → 201; less than 14 days ahead needs the reason (422 short_notice_reason_required)."},
+			Summary: "Plan a group meeting (the coordinator or the coordinating unit): {\"starts_at\", \"duration_minutes\" (default 90), \"place\", \"agenda\": [..], \"reason_short_notice\"?, \"chair\"?, \"minute_taker\"?, \"person_attendance\"?: whole (default), part (with \"person_part\") or none (the coordinator gets the task of gathering the person's views beforehand), \"guests\"?: [{\"username\", \"matter\"}] providers who are not members called in for one matter, \"other_business\"?: [{\"text\", \"minutes\"}] in priority order, \"other_business_minutes\"? (default 15): those that do not fit are put off to the next meeting} → 201; less than 14 days ahead needs the reason (422 short_notice_reason_required)."},
 		{Method: "GET", Path: "/api/v1/cases/{id}/meetings", Access: "case:read", Handler: h.caseMeetings,
 			Summary: "The meetings of the case's open responsibility group, oldest first."},
 		{Method: "GET", Path: "/api/v1/meetings/{id}", Access: "meeting:read", Handler: h.getMeeting,

@@ -147,8 +147,11 @@ func (s *Server) meetingData(r *http.Request, v *app.MeetingView) *meetingData {
 	}
 	for _, a := range v.Attendees {
 		row := attendeeRow{A: a, Role: s.coordLabel(r, "coord.attendee_role.", a.Role)}
-		if a.Part == "first_part" {
+		switch a.Part {
+		case "first_part":
 			row.Role += " – " + s.catalog.T(s.lang(r), "coord.first_part", nil)
+		case store.PersonPart:
+			row.Role += " – " + s.catalog.T(s.lang(r), "coord.person_attendance.part", nil)
 		}
 		if mk, ok := marks[a.ID]; ok && mk.Present != nil {
 			row.Present, row.Reason = "no", mk.AbsenceReason
