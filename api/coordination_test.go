@@ -222,3 +222,63 @@ func mustJSON(v any) []byte {
 	b, _ := json.Marshal(v)
 	return b
 }
+
+// Seed 004's cooperation meeting ("I slike saker kan det avholdes
+// samarbeidsmøter eller arbeidsgruppemøter") over HTTP: the discoverer
+// calls one on a case with no coordinator, once the family has consented
+// to sharing; a participant is invited but reads nothing (404 like an
+// unknown meeting); the views of the person who does not attend are
+// recorded ("Dersom brukeren ikke selv deltar i møtet ... innhente dennes
+// synspunkter i forkant"); unknown fields are refused.
+func TestCooperationMeetingOverHTTP(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		c := newCoordAPI(t, db)
+		fnr := samordna.SyntheticIDNumber(time.Date(2015, 6, 2, 0, 0, 0, 0, time.UTC), 150)
+		concern := c.want(201, "ola.laerer", "POST", "/api/v1/concerns", map[string]any{"situation": "unclear_concern",
+			"anonymous": false, "subject": map[string]any{"fnr": fnr, "name": "Nils Ødegård"},
+			"description": "Eleven trives dårlig i friminuttene."})
+		caseID := concern["case_id"].(string)
+		body := map[string]any{"starts_at": time.Now().Add(72 * time.Hour).UTC().Format(time.RFC3339), "place": "Nordby skole",
+			"agenda": []string{"Trivsel"}, "person_attendance": "none",
+			"participants": []map[string]any{{"username": "anne.ppt"}, {"name": "Eva Ødegård", "relation": "guardian"}}}
+		path := "/api/v1/cases/" + caseID + "/cooperation-meetings"
+		if got := errCode(c.want(404, "per.bv", "POST", path, body)); got != "not_found" {
+			t.Errorf("an outsider: %s", got)
+		}
+		if got := errCode(c.want(422, "ola.laerer", "POST", path, body)); got != "consent_required" {
+			t.Errorf("without consent: %s", got)
+		}
+		c.want(201, "ola.laerer", "POST", "/api/v1/cases/"+caseID+"/consents", map[string]any{"given_by": "Eva Ødegård",
+			"purposes": []string{"share_with_members"}})
+		body["guests"] = []map[string]any{{"username": "per.bv", "matter": "x"}}
+		if got := errCode(c.want(400, "ola.laerer", "POST", path, body)); got != "invalid_guest" {
+			t.Errorf("guests in a cooperation meeting: %s", got)
+		}
+		delete(body, "guests")
+		m := c.want(201, "ola.laerer", "POST", path, body)
+		id, _ := m["id"].(string)
+		if m["kind"] != "cooperation" || m["person_attendance"] != "none" || m["group_id"] != "" || len(m["attendees"].([]any)) != 3 {
+			t.Fatalf("cooperation meeting = %v", m)
+		}
+		list := c.want(200, "ola.laerer", "GET", path, nil)
+		if items := list["items"].([]any); len(items) != 1 || items[0].(map[string]any)["id"] != id {
+			t.Errorf("list = %v", list)
+		}
+		_, denied := c.call("anne.ppt", "GET", "/api/v1/meetings/"+id, nil)
+		_, missing := c.call("anne.ppt", "GET", "/api/v1/meetings/nosuchmeeting", nil)
+		if !bytes.Equal(denied, missing) {
+			t.Errorf("a participant is told more than about a missing meeting: %s vs %s", denied, missing)
+		}
+		if got, _ := c.call("ola.laerer", "POST", "/api/v1/meetings/"+id+"/person-views", map[string]any{"views": "x", "extra": 1}); got != 400 {
+			t.Errorf("an unknown field: %d", got)
+		}
+		v := c.want(200, "ola.laerer", "POST", "/api/v1/meetings/"+id+"/person-views", map[string]any{"views": "Nils vil ha en voksen ute."})
+		if v["person_views"] != "Nils vil ha en voksen ute." || v["person_views_at"] == nil {
+			t.Errorf("views = %v", v)
+		}
+		if got := errCode(c.want(400, "ola.laerer", "POST", "/api/v1/meetings/"+id+"/minutes/deliveries",
+			map[string]any{"delivery_id": "x", "method": "post", "sent_on": time.Now().Format(time.DateOnly)})); got != "invalid_delivery" {
+			t.Errorf("a delivery of unfinished minutes: %s", got)
+		}
+	})
+}

@@ -11,8 +11,8 @@ import (
 
 func (h *API) groupRoutes() []Route {
 	return []Route{
-		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group", Access: "case:coordinate", Handler: h.createGroup, Request: membersRequest{},
-			Summary: "Set up the responsibility group (the coordinator or the coordinating unit): {\"members\": [{\"username\", \"role\"?} or {\"name\", \"relation\"}]}; 422 coordinator_required, consent_required; \"warnings\" above eight members."},
+		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group", Access: "case:coordinate", Handler: h.createGroup, Request: createGroupRequest{},
+			Summary: "Set up the responsibility group (the coordinator or the coordinating unit): {\"members\": [{\"username\", \"role\"?} or {\"name\", \"relation\"}], \"members_chosen_with\"?: who among the person and family chose the members with the coordinator}; 422 coordinator_required, consent_required; \"warnings\" above eight members, and members_not_chosen_with_user without members_chosen_with."},
 		{Method: "GET", Path: "/api/v1/cases/{id}/responsibility-group", Access: "case:read", Handler: h.getGroup,
 			Summary: "The case's open responsibility group: members, meetings, next chair and minute-taker, matters not for the group; \"open\": false (and no id) when the case has none."},
 		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group/members", Access: "case:coordinate", Handler: h.addGroupMembers, Request: membersRequest{},
@@ -22,7 +22,9 @@ func (h *API) groupRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group/close", Access: "case:coordinate", Handler: h.closeGroup, Request: closeGroupRequest{},
 			Summary: "Close the group, reported to the coordinating unit: {\"reason\"}."},
 		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group/evaluation", Access: "case:coordinate", Handler: h.evaluateGroup, Request: evaluationRequest{},
-			Summary: "The annual evaluation: {\"continue\": bool, \"note\"}; not continued closes the group."},
+			Summary: "The annual evaluation: {\"continue\": bool, \"note\", \"user_view\": the person's own view of the group's work, \"user_view_by\": who gave it}; 400 user_view_required; not continued closes the group."},
+		{Method: "GET", Path: "/api/v1/cases/{id}/cooperation-meetings", Access: "case:read", Handler: h.cooperationMeetings,
+			Summary: "The case's cooperation meetings (samarbeidsmøter), oldest first."},
 		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group/escalations", Access: "case:write", Handler: h.raiseToLeaders, Request: escalationRequest{},
 			Summary: "Raise a matter the group cannot handle to the leaders: {\"category\", \"matter\"}; the coordinator gets the task."},
 		{Method: "GET", Path: "/api/v1/cases/{id}/consent-form.pdf", Access: "case:manage_consent", Handler: h.consentFormPDF,
@@ -49,6 +51,11 @@ func (in membersRequest) members() []app.NewGroupMember {
 	return out
 }
 
+type createGroupRequest struct {
+	Members           []memberRequest `json:"members"`
+	MembersChosenWith string          `json:"members_chosen_with" text:"short"`
+}
+
 type memberJSON struct {
 	ID       string `json:"id"`
 	Username string `json:"username,omitempty"`
@@ -73,6 +80,18 @@ type groupJSON struct {
 	Reviews         []reviewJSON     `json:"composition_reviews"`
 	Escalations     []escalationJSON `json:"escalations"`
 	Warnings        []warningJSON    `json:"warnings"`
+	// MembersChosenWith: who among the person and family chose the members
+	// with the coordinator ("" when not recorded).
+	MembersChosenWith string           `json:"members_chosen_with"`
+	Evaluations       []evaluationJSON `json:"evaluations"`
+}
+
+type evaluationJSON struct {
+	At         string `json:"evaluated_at"`
+	Continued  bool   `json:"continued"`
+	Note       string `json:"note"`
+	UserView   string `json:"user_view"`
+	UserViewBy string `json:"user_view_by"`
 }
 
 type reviewJSON struct {
@@ -111,12 +130,17 @@ func groupToJSON(v *app.GroupView) groupJSON {
 	if g == nil {
 		return groupJSON{CaseID: v.Case.ID, Coordinator: assignmentToJSON(v.Coordinator), Members: []memberJSON{},
 			Meetings: []meetingItem{}, NotForGroup: app.NotForGroup, Reviews: []reviewJSON{},
-			Escalations: []escalationJSON{}, Warnings: []warningJSON{}}
+			Escalations: []escalationJSON{}, Warnings: []warningJSON{}, Evaluations: []evaluationJSON{}}
 	}
 	out := groupJSON{Open: true, ID: g.ID, CaseID: g.CaseID, CreatedAt: timeJSON(g.CreatedAt), EvaluatedAt: optTime(g.EvaluatedAt),
 		Coordinator: assignmentToJSON(v.Coordinator), Members: membersToJSON(v.Members), Meetings: []meetingItem{},
 		NextChair: v.NextChair, NextMinuteTaker: v.NextMinuteTaker, NotForGroup: app.NotForGroup,
-		Reviews: []reviewJSON{}, Escalations: []escalationJSON{}, Warnings: warningsJSON(v.Warnings)}
+		Reviews: []reviewJSON{}, Escalations: []escalationJSON{}, Warnings: warningsJSON(v.Warnings),
+		MembersChosenWith: g.MembersChosenWith, Evaluations: []evaluationJSON{}}
+	for _, e := range v.Evaluations {
+		out.Evaluations = append(out.Evaluations, evaluationJSON{At: timeJSON(e.EvaluatedAt), Continued: e.Continued,
+			Note: e.Note, UserView: e.UserView, UserViewBy: e.UserViewBy})
+	}
 	for _, m := range v.Meetings {
 		out.Meetings = append(out.Meetings, meetingItem{ID: m.ID, Number: m.Number, StartsAt: timeJSON(m.StartsAt),
 			Place: m.Place, Status: m.Status})
@@ -134,12 +158,13 @@ func groupToJSON(v *app.GroupView) groupJSON {
 
 // createGroup answers 201 with the group and its "warnings".
 func (h *API) createGroup(w http.ResponseWriter, r *http.Request) {
-	var in membersRequest
+	var in createGroupRequest
 	if err := Decode(w, r, &in); err != nil {
 		WriteError(w, err)
 		return
 	}
-	v, err := h.app.CreateGroup(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), in.members())
+	v, err := h.app.SetUpGroup(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"),
+		app.GroupSetup{Members: membersRequest{Members: in.Members}.members(), ChosenWith: in.MembersChosenWith})
 	if err != nil {
 		WriteError(w, err)
 		return
@@ -201,8 +226,10 @@ func (h *API) closeGroup(w http.ResponseWriter, r *http.Request) {
 
 // evaluationRequest is POST .../responsibility-group/evaluation.
 type evaluationRequest struct {
-	Continue bool   `json:"continue"`
-	Note     string `json:"note" text:"short"`
+	Continue   bool   `json:"continue"`
+	Note       string `json:"note" text:"short"`
+	UserView   string `json:"user_view" text:"long"`
+	UserViewBy string `json:"user_view_by" text:"name"`
 }
 
 func (h *API) evaluateGroup(w http.ResponseWriter, r *http.Request) {
@@ -212,7 +239,7 @@ func (h *API) evaluateGroup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := h.app.EvaluateGroup(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"),
-		app.Evaluation{Continue: in.Continue, Note: in.Note})
+		app.Evaluation{Continue: in.Continue, Note: in.Note, UserView: in.UserView, UserViewBy: in.UserViewBy})
 	if err != nil {
 		WriteError(w, err)
 		return

@@ -8,12 +8,13 @@ import (
 	"github.com/samordna/samordna"
 	"github.com/samordna/samordna/app"
 	"github.com/samordna/samordna/internal/reqctx"
+	"github.com/samordna/samordna/store"
 )
 
 func (h *API) meetingRoutes() []Route {
 	return []Route{
 		{Method: "POST", Path: "/api/v1/cases/{id}/meetings", Access: "case:coordinate", Handler: h.planMeeting, Request: meetingRequest{},
-			Summary: "Plan a group meeting (the coordinator or the coordinating unit): {\"starts_at\", \"duration_minutes\" (default 90), \"place\", \"agenda\": [..], \"reason_short_notice\"?, \"chair\"?, \"minute_taker\"?} → 201; less than 14 days ahead needs the reason (422 short_notice_reason_required)."},
+			Summary: "Plan a group meeting (the coordinator or the coordinating unit): {\"starts_at\", \"duration_minutes\" (default 90), \"place\", \"agenda\": [..], \"reason_short_notice\"?, \"chair\"?, \"minute_taker\"?, \"person_attendance\"?: whole (default), part (with \"person_part\") or none (the coordinator gets the task of gathering the person's views beforehand), \"guests\"?: [{\"username\", \"matter\"}] providers who are not members called in for one matter, \"other_business\"?: [{\"text\", \"minutes\"}] in priority order, \"other_business_minutes\"? (default 15): those that do not fit are put off to the next meeting} → 201; less than 14 days ahead needs the reason (422 short_notice_reason_required)."},
 		{Method: "GET", Path: "/api/v1/cases/{id}/meetings", Access: "case:read", Handler: h.caseMeetings,
 			Summary: "The meetings of the case's open responsibility group, oldest first."},
 		{Method: "GET", Path: "/api/v1/meetings/{id}", Access: "meeting:read", Handler: h.getMeeting,
@@ -32,6 +33,12 @@ func (h *API) meetingRoutes() []Route {
 			Summary: "Finalise and lock the minutes; 422 minutes_incomplete with \"missing\" naming the parts."},
 		{Method: "GET", Path: "/api/v1/meetings/{id}/minutes.pdf", Access: "meeting:read", Handler: h.minutesPDF,
 			Summary: "The finalised minutes as a PDF."},
+		{Method: "POST", Path: "/api/v1/cases/{id}/cooperation-meetings", Access: "case:write", Handler: h.planCooperationMeeting, Request: cooperationMeetingRequest{},
+			Summary: "Plan a cooperation meeting (samarbeidsmøte) without a responsibility group (anyone who may write to the case): the body of a meeting plus \"participants\": [{\"username\"} or {\"name\", \"relation\"}]; 422 consent_required on a named case without consent to share_with_members; 422 identifying_data on an anonymous case that names anyone → 201."},
+		{Method: "POST", Path: "/api/v1/meetings/{id}/person-views", Access: "meeting:coordinate", Handler: h.recordPersonViews, Request: personViewsRequest{},
+			Summary: "Record the person's views gathered before a meeting they do not attend: {\"views\"}; completes the task; 422 person_attends when the person attends."},
+		{Method: "POST", Path: "/api/v1/meetings/{id}/minutes/deliveries", Access: "meeting:coordinate", Handler: h.markMinutesSent, Request: minutesSentRequest{},
+			Summary: "Record how and when the finalised minutes were sent to a recipient the system does not reach: {\"delivery_id\", \"method\": handed_over, post, digital_mailbox or secure_email, \"sent_on\": YYYY-MM-DD}; 409 delivery_already_marked."},
 	}
 }
 
@@ -43,6 +50,37 @@ type meetingRequest struct {
 	ReasonShortNotice string   `json:"reason_short_notice" text:"short"`
 	Chair             string   `json:"chair" text:"id"`
 	MinuteTaker       string   `json:"minute_taker" text:"id"`
+	// Seed 004: guests called in for one matter; whether the person attends
+	// the whole meeting, part of it or none; "eventuelt" in priority order.
+	Guests               []guestRequest      `json:"guests"`
+	PersonAttendance     string              `json:"person_attendance" text:"code"`
+	PersonPart           string              `json:"person_part" text:"short"`
+	OtherBusiness        []store.OtherMatter `json:"other_business"`
+	OtherBusinessMinutes int                 `json:"other_business_minutes"`
+}
+
+type guestRequest struct {
+	Username string `json:"username" text:"id"`
+	Matter   string `json:"matter" text:"short"`
+}
+
+// newMeeting is the request as the app's input; an unreadable start is
+// passed on as zero: the app refuses it with invalid_start after checking
+// access, so a caller who may not plan meetings for the case gets 404
+// whatever the body.
+func (in meetingRequest) newMeeting() app.NewMeeting {
+	start, err := time.Parse(time.RFC3339, in.StartsAt)
+	if err != nil {
+		start = time.Time{}
+	}
+	out := app.NewMeeting{StartsAt: start, DurationMinutes: in.DurationMinutes, Place: in.Place, Agenda: in.Agenda,
+		ReasonShortNotice: in.ReasonShortNotice, ChairMemberID: in.Chair, MinuteTakerID: in.MinuteTaker,
+		PersonAttendance: in.PersonAttendance, PersonPart: in.PersonPart, OtherBusiness: in.OtherBusiness,
+		OtherBusinessMinutes: in.OtherBusinessMinutes}
+	for _, g := range in.Guests {
+		out.Guests = append(out.Guests, app.NewGuest{Username: g.Username, Matter: g.Matter})
+	}
+	return out
 }
 
 type attendeeJSON struct {
@@ -50,7 +88,22 @@ type attendeeJSON struct {
 	Name     string `json:"name"`
 	Role     string `json:"role"`
 	Part     string `json:"part"`
+	Matter   string `json:"matter,omitempty"` // a guest's matter
 	Username string `json:"-"`
+}
+
+type otherMatterJSON struct {
+	Text    string `json:"text"`
+	Minutes int    `json:"minutes"`
+	Fits    bool   `json:"fits"` // false: put off to the next meeting
+}
+
+type deliveryJSON struct {
+	ID        string `json:"id"`
+	Recipient string `json:"recipient"`
+	Status    string `json:"status"` // pending or sent
+	Method    string `json:"method,omitempty"`
+	SentOn    string `json:"sent_on,omitempty"`
 }
 
 type meetingJSON struct {
@@ -72,6 +125,15 @@ type meetingJSON struct {
 	NotForGroup       []string       `json:"not_for_group"`
 	MinutesStatus     string         `json:"minutes_status"` // none, draft, finalised
 	Warnings          []warningJSON  `json:"warnings"`
+	// Kind is responsibility_group or cooperation (no group_id then).
+	Kind                 string            `json:"kind"`
+	PersonAttendance     string            `json:"person_attendance"` // whole, part or none
+	PersonPart           string            `json:"person_part,omitempty"`
+	PersonViews          string            `json:"person_views,omitempty"`
+	PersonViewsAt        *string           `json:"person_views_at"`
+	OtherBusiness        []otherMatterJSON `json:"other_business"`
+	OtherBusinessMinutes int               `json:"other_business_minutes"`
+	MinutesDeliveries    []deliveryJSON    `json:"minutes_deliveries"`
 }
 
 func meetingToJSON(v *app.MeetingView) meetingJSON {
@@ -80,7 +142,16 @@ func meetingToJSON(v *app.MeetingView) meetingJSON {
 		EndsAt: timeJSON(m.EndsAt()), DurationMinutes: m.DurationMinutes, Place: m.Place, Status: m.Status,
 		Agenda: append([]string{}, m.Agenda...), ReasonShortNotice: m.ShortNoticeReason,
 		AgendaSentAt: optTime(m.AgendaSentAt), Attendees: []attendeeJSON{}, NotForGroup: app.NotForGroup,
-		MinutesStatus: "none", Warnings: warningsJSON(v.Warnings)}
+		MinutesStatus: "none", Warnings: warningsJSON(v.Warnings), Kind: m.Kind, PersonAttendance: m.PersonAttendance,
+		PersonPart: m.PersonPart, PersonViews: m.PersonViews, PersonViewsAt: optTime(m.PersonViewsAt),
+		OtherBusiness: []otherMatterJSON{}, OtherBusinessMinutes: m.OtherMinutes, MinutesDeliveries: []deliveryJSON{}}
+	for _, x := range v.OtherBusiness {
+		out.OtherBusiness = append(out.OtherBusiness, otherMatterJSON{Text: x.Text, Minutes: x.Minutes, Fits: x.Fits})
+	}
+	for _, d := range v.Deliveries {
+		out.MinutesDeliveries = append(out.MinutesDeliveries, deliveryJSON{ID: d.ID, Recipient: d.Recipient,
+			Status: d.Status, Method: d.Method, SentOn: d.SentOn})
+	}
 	if v.Chair != nil {
 		out.Chair = &memberJSON{ID: v.Chair.ID, Username: v.Chair.Username, Name: v.Chair.Name, Relation: v.Chair.Relation}
 	}
@@ -89,7 +160,8 @@ func meetingToJSON(v *app.MeetingView) meetingJSON {
 			Relation: v.MinuteTaker.Relation}
 	}
 	for _, a := range v.Attendees {
-		out.Attendees = append(out.Attendees, attendeeJSON{ID: a.ID, Name: a.Name, Role: a.Role, Part: a.Part})
+		out.Attendees = append(out.Attendees, attendeeJSON{ID: a.ID, Name: a.Name, Role: a.Role, Part: a.Part,
+			Matter: a.Matter})
 	}
 	switch {
 	case v.MinutesFinal:
@@ -107,16 +179,7 @@ func (h *API) planMeeting(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, err)
 		return
 	}
-	// An unreadable start is passed on as zero: the app refuses it with
-	// invalid_start after checking access, so a caller who may not plan
-	// meetings for the case gets 404 whatever the body.
-	start, err := time.Parse(time.RFC3339, in.StartsAt)
-	if err != nil {
-		start = time.Time{}
-	}
-	v, err := h.app.PlanMeeting(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), app.NewMeeting{StartsAt: start,
-		DurationMinutes: in.DurationMinutes, Place: in.Place, Agenda: in.Agenda, ReasonShortNotice: in.ReasonShortNotice,
-		ChairMemberID: in.Chair, MinuteTakerID: in.MinuteTaker})
+	v, err := h.app.PlanMeeting(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), in.newMeeting())
 	if err != nil {
 		WriteError(w, err)
 		return
@@ -253,4 +316,80 @@ func (h *API) minutesPDF(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeCoordPDF(w, "referat-ansvarsgruppemote.pdf", b)
+}
+
+// planCooperationMeeting answers 201 with the cooperation meeting.
+func (h *API) planCooperationMeeting(w http.ResponseWriter, r *http.Request) {
+	var in cooperationMeetingRequest
+	if err := Decode(w, r, &in); err != nil {
+		WriteError(w, err)
+		return
+	}
+	v, err := h.app.PlanCooperationMeeting(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"),
+		in.newMeeting(), membersRequest{Members: in.Participants}.members())
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	WriteJSON(w, http.StatusCreated, meetingToJSON(v))
+}
+
+func (h *API) cooperationMeetings(w http.ResponseWriter, r *http.Request) {
+	v, err := h.app.GetGroup(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"))
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	items := []meetingItem{}
+	for _, m := range v.Cooperation {
+		items = append(items, meetingItem{ID: m.ID, Number: m.Number, StartsAt: timeJSON(m.StartsAt), Place: m.Place,
+			Status: m.Status})
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"items": items, "next": ""})
+}
+
+// cooperationMeetingRequest is a meeting with its participants (there is
+// no group to take them from).
+type cooperationMeetingRequest struct {
+	meetingRequest
+	Participants []memberRequest `json:"participants"`
+}
+
+type personViewsRequest struct {
+	Views string `json:"views" text:"long"`
+}
+
+func (h *API) recordPersonViews(w http.ResponseWriter, r *http.Request) {
+	var in personViewsRequest
+	if err := Decode(w, r, &in); err != nil {
+		WriteError(w, err)
+		return
+	}
+	v, err := h.app.RecordPersonViews(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), in.Views)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, meetingToJSON(v))
+}
+
+type minutesSentRequest struct {
+	DeliveryID string `json:"delivery_id" text:"id"`
+	Method     string `json:"method" text:"code"`
+	SentOn     string `json:"sent_on" text:"code"`
+}
+
+func (h *API) markMinutesSent(w http.ResponseWriter, r *http.Request) {
+	var in minutesSentRequest
+	if err := Decode(w, r, &in); err != nil {
+		WriteError(w, err)
+		return
+	}
+	v, err := h.app.MarkMinutesSent(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"),
+		app.MinutesSent{DeliveryID: in.DeliveryID, Method: in.Method, SentOn: in.SentOn})
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, meetingToJSON(v))
 }

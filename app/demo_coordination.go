@@ -217,7 +217,8 @@ func (d *coordSeeder) groupWithMeetings() error {
 	d.at(start - 21)
 	if _, err := d.s.a.createGroup(d.s.tx, ingrid, cg, []NewGroupMember{
 		{Username: "per.bv", Role: "Barnevernet"}, {Username: "siv.rus", Role: "Psykisk helse og rus"},
-		{Username: "lise.barnehage", Role: "Barnehagen"}, {Name: "Camilla Berg", Relation: "guardian"}}); err != nil {
+		{Username: "lise.barnehage", Role: "Barnehagen"}, {Name: "Camilla Berg", Relation: "guardian"}},
+		"Camilla Berg (mor)"); err != nil {
 		return err
 	}
 	d.at(start - 22)

@@ -53,6 +53,10 @@ type GroupView struct {
 	Group       *store.Group      // nil when the case has no open group
 	Members     []*store.Member
 	Meetings    []*store.Meeting
+	// Cooperation are the case's cooperation meetings (with or without a
+	// group).
+	Cooperation []*store.Meeting
+	Evaluations []*store.Evaluation
 	Escalations []*store.Escalation
 	// Who should chair and take the minutes of the next meeting: the next in
 	// turn among the employee members (member ids; "" when none).
@@ -75,19 +79,40 @@ type GroupView struct {
 // coordinator_required, consent_required, unknown_employee (422);
 // group_exists (409).
 func (a *App) CreateGroup(ctx context.Context, actor *samordna.Actor, caseID string, members []NewGroupMember) (*GroupView, error) {
+	return a.SetUpGroup(ctx, actor, caseID, GroupSetup{Members: members})
+}
+
+// GroupSetup is the input for SetUpGroup: the members, and who among the
+// person and family chose them together with the coordinator (seed 004:
+// "Koordinator og brukeren/foresatte/pårørende bør i fellesskap finne frem
+// til hvem det er hensiktsmessig å ha med"), e.g. "Åse Ødegård og mor".
+type GroupSetup struct {
+	Members    []NewGroupMember
+	ChosenWith string
+}
+
+// SetUpGroup is CreateGroup with the record of who chose the members with
+// the coordinator; without it the group carries the warning
+// members_not_chosen_with_user. Errors: as CreateGroup, and
+// invalid_chosen_with (400) over 200 characters.
+func (a *App) SetUpGroup(ctx context.Context, actor *samordna.Actor, caseID string, in GroupSetup) (*GroupView, error) {
+	in.ChosenWith = strings.TrimSpace(in.ChosenWith)
+	members := in.Members
 	var v *GroupView
 	err := a.withCoordination(ctx, actor, caseID, "create_group", func(tx *store.Tx, g *caseGrant) error {
 		if err := validateMembers(members); err != nil {
 			return err
 		}
-		grp, err := a.createGroup(tx, actor, g, members)
+		if len(in.ChosenWith) > 200 {
+			return samordna.Errorf(samordna.KindInvalid, "invalid_chosen_with", "chosen_with is at most 200 characters")
+		}
+		grp, err := a.createGroup(tx, actor, g, members, in.ChosenWith)
 		if err != nil {
 			return err
 		}
 		if v, err = a.groupView(tx, actor, g); err != nil {
 			return err
 		}
-		v.Warnings = sizeWarnings(len(v.Members))
 		return a.auditCase(tx, actor, g, "create_group", "responsibility_group", grp.ID)
 	})
 	return v, err
@@ -137,7 +162,7 @@ func sizeWarnings(n int) []Warning {
 		Message: "the group has more than 8 members: as few as possible, as many as necessary"}}
 }
 
-func (a *App) createGroup(tx *store.Tx, actor *samordna.Actor, g *caseGrant, members []NewGroupMember) (*store.Group, error) {
+func (a *App) createGroup(tx *store.Tx, actor *samordna.Actor, g *caseGrant, members []NewGroupMember, chosenWith string) (*store.Group, error) {
 	open, err := store.OpenGroupOfCase(tx, g.Case.ID)
 	if err != nil {
 		return nil, err
@@ -153,7 +178,8 @@ func (a *App) createGroup(tx *store.Tx, actor *samordna.Actor, g *caseGrant, mem
 		return nil, err
 	}
 	now := a.now()
-	grp := &store.Group{ID: samordna.NewID(), CaseID: g.Case.ID, CreatedBy: actor.Employee.ID, CreatedAt: now}
+	grp := &store.Group{ID: samordna.NewID(), CaseID: g.Case.ID, CreatedBy: actor.Employee.ID, CreatedAt: now,
+		MembersChosenWith: chosenWith}
 	if err := store.CreateGroup(tx, grp); err != nil {
 		return nil, err
 	}
@@ -375,8 +401,14 @@ func (a *App) groupView(tx *store.Tx, actor *samordna.Actor, g *caseGrant) (*Gro
 	if v.HasGroupConsent, err = a.hasActiveConsent(tx, g.Case.ID, samordna.PurposeResponsibilityGroup); err != nil {
 		return nil, err
 	}
+	if v.Cooperation, err = store.CooperationMeetingsOfCase(tx, g.Case.ID); err != nil {
+		return nil, err
+	}
 	if v.Group, err = store.OpenGroupOfCase(tx, g.Case.ID); err != nil || v.Group == nil {
 		return v, err
+	}
+	if v.Evaluations, err = store.Evaluations(tx, v.Group.ID); err != nil {
+		return nil, err
 	}
 	if v.Members, err = store.Members(tx, v.Group.ID); err != nil {
 		return nil, err
@@ -392,8 +424,21 @@ func (a *App) groupView(tx *store.Tx, actor *samordna.Actor, g *caseGrant) (*Gro
 	}
 	lastChair, lastTaker := lastRoles(v.Meetings)
 	v.NextChair, v.NextMinuteTaker = SuggestRotation(v.Members, lastChair, lastTaker)
-	v.Warnings = sizeWarnings(len(v.Members))
+	v.Warnings = groupWarnings(len(v.Members), v.Group)
 	return v, nil
+}
+
+// groupWarnings are the size warning and, when the members were not
+// chosen together with the person or family, members_not_chosen_with_user
+// (seed 004: "Koordinator og brukeren/foresatte/pårørende bør i
+// fellesskap finne frem til hvem det er hensiktsmessig å ha med").
+func groupWarnings(n int, grp *store.Group) []Warning {
+	w := sizeWarnings(n)
+	if grp != nil && grp.MembersChosenWith == "" {
+		w = append(w, Warning{Code: "members_not_chosen_with_user",
+			Message: "record who among the person and family chose the members with the coordinator"})
+	}
+	return w
 }
 
 // lastRoles returns the chair and minute-taker of the latest meeting that
@@ -539,25 +584,41 @@ func (a *App) closeGroup(tx *store.Tx, actor *samordna.Actor, g *caseGrant, reas
 type Evaluation struct {
 	Continue bool   // the group is still needed
 	Note     string // what the evaluation found; required
+	// UserView is the person's (or family's) own view of the group's work,
+	// and UserViewBy who gave it; both required (seed 004: the group
+	// secures "Brukermedvirkning ved utforming, gjennomføring og
+	// evaluering av tjenestetilbud").
+	UserView   string
+	UserViewBy string
 }
 
 // EvaluateGroup records the group's annual evaluation (seed 004: the need
 // for a group is evaluated every year). If the group is still needed the
 // next evaluation becomes a task in a year; if not, the group is closed and
 // the closing reported to the coordinating unit. Who may call: the
-// coordinator or the coordinating unit. Errors: not_found, note_required
-// (400), no_group (422).
+// coordinator or the coordinating unit. Errors: not_found, note_required,
+// user_view_required (400), no_group (422).
 func (a *App) EvaluateGroup(ctx context.Context, actor *samordna.Actor, caseID string, in Evaluation) error {
-	in.Note = strings.TrimSpace(in.Note)
+	in.Note, in.UserView, in.UserViewBy = strings.TrimSpace(in.Note), strings.TrimSpace(in.UserView),
+		strings.TrimSpace(in.UserViewBy)
 	return a.withCoordination(ctx, actor, caseID, "evaluate_group", func(tx *store.Tx, g *caseGrant) error {
 		if in.Note == "" || len(in.Note) > 4000 {
 			return samordna.Errorf(samordna.KindInvalid, "note_required", "say what the evaluation found (at most 4000 characters)")
+		}
+		if in.UserView == "" || len(in.UserView) > 4000 || in.UserViewBy == "" || len(in.UserViewBy) > 200 {
+			return samordna.Errorf(samordna.KindInvalid, "user_view_required",
+				"record the person's own view of the group's work (at most 4000 characters) and who gave it")
 		}
 		grp, err := openGroup(tx, g.Case.ID)
 		if err != nil {
 			return err
 		}
 		if err := store.SetGroupEvaluated(tx, grp.ID, a.now()); err != nil {
+			return err
+		}
+		if err := store.AddEvaluation(tx, &store.Evaluation{ID: samordna.NewID(), GroupID: grp.ID, CaseID: g.Case.ID,
+			Continued: in.Continue, Note: in.Note, UserView: in.UserView, UserViewBy: in.UserViewBy,
+			EvaluatedBy: actor.Employee.ID, EvaluatedAt: a.now()}); err != nil {
 			return err
 		}
 		if err := a.caseEvent(tx, actor, g.Case.ID, "responsibility_group_evaluated", "responsibility_group", grp.ID); err != nil {

@@ -110,7 +110,7 @@ func TestGroupSizeWarningMembersAndClosing(t *testing.T) {
 		for i := 0; i < 8; i++ {
 			ms = append(ms, app.NewGroupMember{Name: fmt.Sprintf("Pårørende %d", i), Relation: "next_of_kin"})
 		}
-		v, err := w.app.CreateGroup(ctx, w.as("ingrid"), caseID, ms)
+		v, err := w.app.SetUpGroup(ctx, w.as("ingrid"), caseID, app.GroupSetup{Members: ms, ChosenWith: "Åse og mor"})
 		w.must(err)
 		if len(v.Members) != 9 || len(v.Warnings) != 1 || v.Warnings[0].Code != "many_members" {
 			t.Errorf("9 members: %d, warnings %+v", len(v.Members), v.Warnings)
@@ -149,7 +149,8 @@ func TestGroupSizeWarningMembersAndClosing(t *testing.T) {
 		coordWantCode(t, err, "invalid_category")
 
 		// The evaluation closes the group; the closing is a case event.
-		w.must(w.app.EvaluateGroup(ctx, w.as("ingrid"), caseID, app.Evaluation{Continue: false, Note: "Ikke lenger behov"}))
+		w.must(w.app.EvaluateGroup(ctx, w.as("ingrid"), caseID, app.Evaluation{Continue: false, Note: "Ikke lenger behov",
+			UserView: "Åse klarer seg fint nå", UserViewBy: "Åse Ødegård"}))
 		gv, err := w.app.GetGroup(ctx, w.as("ingrid"), caseID)
 		w.must(err)
 		if gv.Group != nil {

@@ -50,6 +50,60 @@ type NewMeeting struct {
 	ReasonShortNotice string
 	ChairMemberID     string // "" for the next in turn
 	MinuteTakerID     string // "" for the next in turn
+	// Guests are providers who are not members, called in for one matter
+	// (seed 004: "Tjenesteytere som ikke sitter i ansvarsgruppen kan
+	// innkalles dersom det er saker det er ønskelig at de deltar på").
+	Guests []NewGuest
+	// PersonAttendance is whether the person attends the whole meeting,
+	// part of it (PersonPart says which) or none of it ("" means whole).
+	// When the person does not attend, the coordinator gets the task of
+	// gathering their views beforehand (seed 004).
+	PersonAttendance string
+	PersonPart       string
+	// OtherBusiness are the "eventuelt" matters in priority order, each
+	// with its minutes; those that do not fit in OtherBusinessMinutes are
+	// put off to the next meeting (seed 004: "Ved mange saker under
+	// eventuelt, gjøres en prioritering i forhold til tidsramme").
+	OtherBusiness        []store.OtherMatter
+	OtherBusinessMinutes int // the time set aside for them; 0 means DefaultOtherBusinessMinutes
+
+	cooperation bool // set by PlanCooperationMeeting: no notice rule, no guests
+}
+
+// NewGuest is a provider called in to one meeting for a matter.
+type NewGuest struct {
+	Username string
+	Matter   string
+}
+
+// Bounds of the seed-004 meeting parts.
+const (
+	maxGuests                   = 10
+	maxOtherBusiness            = 20
+	DefaultOtherBusinessMinutes = 15
+)
+
+// PrioritisedMatter is an "eventuelt" matter with whether it fits the
+// time set aside, in priority order.
+type PrioritisedMatter struct {
+	store.OtherMatter
+	Fits bool
+}
+
+// Prioritise takes the "eventuelt" matters in priority order and says
+// which fit in the minutes available; a matter that does not fit is put
+// off, and a later, shorter one may still fit.
+func Prioritise(matters []store.OtherMatter, available int) []PrioritisedMatter {
+	out := make([]PrioritisedMatter, 0, len(matters))
+	used := 0
+	for _, x := range matters {
+		fits := used+x.Minutes <= available
+		if fits {
+			used += x.Minutes
+		}
+		out = append(out, PrioritisedMatter{OtherMatter: x, Fits: fits})
+	}
+	return out
 }
 
 // MeetingView is a meeting as its readers see it.
@@ -73,8 +127,14 @@ type MeetingView struct {
 	PreviousMeasures []NewMeasure
 	HasPrevious      bool
 	Warnings         []Warning
-	CanManage        bool // the coordinator or the coordinating unit
-	CanWriteMinutes  bool // also the meeting's minute-taker
+	// OtherBusiness are the "eventuelt" matters in priority order, with
+	// whether each fits the time set aside.
+	OtherBusiness []PrioritisedMatter
+	// Deliveries are the finalised minutes' ways to recipients the system
+	// does not reach, with how and when each was sent.
+	Deliveries      []*store.Delivery
+	CanManage       bool // the coordinator or the coordinating unit (a cooperation meeting: also its organiser)
+	CanWriteMinutes bool // also the meeting's minute-taker
 }
 
 // PlanMeeting plans a meeting of the case's responsibility group and
@@ -139,12 +199,22 @@ func (a *App) validateMeeting(in NewMeeting) (NewMeeting, error) {
 		return in, samordna.Errorf(samordna.KindInvalid, "invalid_agenda", "at most %d agenda items", maxAgendaItems)
 	}
 	in.Agenda = agenda
+	if err := validatePersonAndGuests(&in); err != nil {
+		return in, err
+	}
+	if err := validateOtherBusiness(&in); err != nil {
+		return in, err
+	}
 	now := a.now()
 	if !in.StartsAt.After(now) {
 		return in, samordna.Errorf(samordna.KindRule, "meeting_in_past", "a meeting is planned for a time to come")
 	}
 	if in.StartsAt.After(now.AddDate(2, 0, 0)) {
 		return in, samordna.Errorf(samordna.KindInvalid, "invalid_start", "a meeting is planned at most two years ahead")
+	}
+	if in.cooperation {
+		in.ReasonShortNotice = "" // the 14 days are the group's checklist
+		return in, nil
 	}
 	if ShortNotice(now, in.StartsAt) && in.ReasonShortNotice == "" {
 		return in, samordna.Errorf(samordna.KindRule, "short_notice_reason_required",
@@ -154,6 +224,67 @@ func (a *App) validateMeeting(in NewMeeting) (NewMeeting, error) {
 		in.ReasonShortNotice = ""
 	}
 	return in, nil
+}
+
+// validatePersonAndGuests checks the person's attendance and the guests.
+func validatePersonAndGuests(in *NewMeeting) error {
+	in.PersonPart = strings.TrimSpace(in.PersonPart)
+	switch in.PersonAttendance {
+	case "":
+		in.PersonAttendance = store.PersonWhole
+	case store.PersonWhole, store.PersonNone:
+	case store.PersonPart:
+		if in.PersonPart == "" || len(in.PersonPart) > maxAgendaItemLen {
+			return samordna.Errorf(samordna.KindInvalid, "person_part_required",
+				"say which part of the meeting the person attends (at most %d characters)", maxAgendaItemLen)
+		}
+	default:
+		return samordna.Errorf(samordna.KindInvalid, "invalid_person_attendance", "person_attendance is whole, part or none")
+	}
+	if in.PersonAttendance != store.PersonPart {
+		in.PersonPart = ""
+	}
+	if len(in.Guests) > maxGuests {
+		return samordna.Errorf(samordna.KindInvalid, "invalid_guest", "at most %d guests", maxGuests)
+	}
+	for i := range in.Guests {
+		x := &in.Guests[i]
+		x.Username, x.Matter = strings.TrimSpace(x.Username), strings.TrimSpace(x.Matter)
+		if x.Username == "" || x.Matter == "" || len(x.Matter) > maxAgendaItemLen {
+			return samordna.Errorf(samordna.KindInvalid, "invalid_guest",
+				"guest %d: give the username and the matter they are called in for (at most %d characters)", i+1, maxAgendaItemLen)
+		}
+	}
+	return nil
+}
+
+// validateOtherBusiness checks the "eventuelt" matters and the time set
+// aside for them.
+func validateOtherBusiness(in *NewMeeting) error {
+	var matters []store.OtherMatter
+	for _, x := range in.OtherBusiness {
+		x.Text = strings.TrimSpace(x.Text)
+		if x.Text == "" && x.Minutes == 0 {
+			continue
+		}
+		if x.Text == "" || len(x.Text) > maxAgendaItemLen || x.Minutes < 1 || x.Minutes > 480 {
+			return samordna.Errorf(samordna.KindInvalid, "invalid_other_business",
+				"each matter under \"eventuelt\" has a text (at most %d characters) and 1 to 480 minutes", maxAgendaItemLen)
+		}
+		matters = append(matters, x)
+	}
+	if len(matters) > maxOtherBusiness {
+		return samordna.Errorf(samordna.KindInvalid, "invalid_other_business", "at most %d matters under \"eventuelt\"", maxOtherBusiness)
+	}
+	in.OtherBusiness = matters
+	if in.OtherBusinessMinutes == 0 {
+		in.OtherBusinessMinutes = min(DefaultOtherBusinessMinutes, in.DurationMinutes)
+	}
+	if in.OtherBusinessMinutes < 0 || in.OtherBusinessMinutes > in.DurationMinutes {
+		return samordna.Errorf(samordna.KindInvalid, "invalid_other_business",
+			"the time for \"eventuelt\" is within the meeting's %d minutes", in.DurationMinutes)
+	}
+	return nil
 }
 
 // ShortNotice reports whether a meeting at start leaves less than
@@ -197,11 +328,15 @@ func (a *App) planMeeting(tx *store.Tx, actor *samordna.Actor, g *caseGrant, in 
 	m := &store.Meeting{ID: samordna.NewID(), CaseID: g.Case.ID, GroupID: grp.ID, MunicipalityID: g.Case.MunicipalityID,
 		StartsAt: in.StartsAt.UTC(), DurationMinutes: in.DurationMinutes, Place: in.Place, Status: store.MeetingPlanned,
 		Agenda: in.Agenda, ShortNoticeReason: in.ReasonShortNotice, ChairMemberID: chair, MinuteTakerID: taker,
-		CreatedBy: actor.Employee.ID, CreatedAt: now}
+		CreatedBy: actor.Employee.ID, CreatedAt: now, Kind: store.MeetingKindGroup}
+	setPersonAndOther(m, in)
 	if err := store.CreateMeeting(tx, m); err != nil {
 		return nil, err
 	}
 	if err := a.inviteAttendees(tx, actor, g, m, members, first); err != nil {
+		return nil, err
+	}
+	if err := a.inviteGuests(tx, g.Case, m, members, in.Guests); err != nil {
 		return nil, err
 	}
 	due := m.StartsAt.AddDate(0, 0, -NoticeDays)
@@ -211,6 +346,9 @@ func (a *App) planMeeting(tx *store.Tx, actor *samordna.Actor, g *caseGrant, in 
 	if err := a.addTask(tx, actor, g.Case, coordTask{Title: sendAgendaTitle(m), EmployeeID: k.EmployeeID, Due: due}); err != nil {
 		return nil, err
 	}
+	if err := a.personViewsTask(tx, actor, g.Case, m, k.EmployeeID); err != nil {
+		return nil, err
+	}
 	if err := a.completeOwnTasks(tx, actor, g.Case, taskNoMeetingPlanned); err != nil {
 		return nil, err
 	}
@@ -218,6 +356,58 @@ func (a *App) planMeeting(tx *store.Tx, actor *samordna.Actor, g *caseGrant, in 
 		return nil, err
 	}
 	return m, a.caseEvent(tx, actor, g.Case.ID, "meeting_planned", "meeting", m.ID)
+}
+
+// setPersonAndOther copies the person's attendance and the "eventuelt"
+// matters from the validated input to the meeting.
+func setPersonAndOther(m *store.Meeting, in NewMeeting) {
+	m.PersonAttendance, m.PersonPart = in.PersonAttendance, in.PersonPart
+	m.OtherBusiness, m.OtherMinutes = in.OtherBusiness, in.OtherBusinessMinutes
+}
+
+// personViewsTask gives the coordinator (or the organiser of a
+// cooperation meeting) the task of gathering the person's views before a
+// meeting the person does not attend, due when it starts (seed 004:
+// "Dersom brukeren ikke selv deltar i møtet, har koordinator ansvar for å
+// innhente dennes synspunkter i forkant").
+func (a *App) personViewsTask(tx *store.Tx, actor *samordna.Actor, c *samordna.Case, m *store.Meeting, employeeID string) error {
+	if m.PersonAttendance != store.PersonNone {
+		return nil
+	}
+	return a.addTask(tx, actor, c, coordTask{Title: personViewsTitle(m), EmployeeID: employeeID, Due: m.StartsAt})
+}
+
+// personViewsTitle is the title of the task of gathering the person's
+// views before a meeting.
+func personViewsTitle(m *store.Meeting) string {
+	return fmt.Sprintf("%s: møte nr. %d %s", taskPersonViews, m.Number, m.StartsAt.In(pathway.Oslo()).Format("02.01.2006"))
+}
+
+// taskPersonViews is the title of the task of gathering the person's views.
+const taskPersonViews = "Innhent brukerens synspunkter før møtet (brukeren deltar ikke)"
+
+// inviteGuests invites providers who are not members for their matter;
+// each must be an active employee of the municipality and not a member.
+func (a *App) inviteGuests(tx *store.Tx, c *samordna.Case, m *store.Meeting, members []*store.Member, guests []NewGuest) error {
+	seen := map[string]bool{}
+	for _, mem := range members {
+		seen[mem.EmployeeID] = true
+	}
+	for _, x := range guests {
+		e, err := eligibleEmployee(tx, c.MunicipalityID, x.Username, "unknown_employee")
+		if err != nil {
+			return err
+		}
+		if seen[e.ID] {
+			return samordna.Errorf(samordna.KindInvalid, "invalid_guest", "%s is already invited", e.Name)
+		}
+		seen[e.ID] = true
+		if err := store.AddAttendee(tx, &store.Attendee{MeetingID: m.ID, EmployeeID: e.ID, Name: e.Name, Role: "guest",
+			Part: "matter", Matter: x.Matter}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // lastRolesMeeting returns the latest meeting that was not cancelled, or nil.
@@ -259,8 +449,15 @@ func pickRoles(members []*store.Member, previous []*store.Meeting, chair, taker 
 func (a *App) inviteAttendees(tx *store.Tx, actor *samordna.Actor, g *caseGrant, m *store.Meeting,
 	members []*store.Member, first bool) error {
 	for _, mem := range members {
+		part := "whole"
+		if mem.Relation == "self" {
+			part = m.PersonAttendance
+		}
+		if part == store.PersonNone {
+			continue // the person does not attend; their views are gathered beforehand
+		}
 		if err := store.AddAttendee(tx, &store.Attendee{MeetingID: m.ID, MemberID: mem.ID, EmployeeID: mem.EmployeeID,
-			Name: mem.Name, Role: "member", Part: "whole"}); err != nil {
+			Name: mem.Name, Role: "member", Part: part}); err != nil {
 			return err
 		}
 	}
@@ -294,19 +491,28 @@ func (a *App) inviteAttendees(tx *store.Tx, actor *samordna.Actor, g *caseGrant,
 // meetingCase finds the case of a meeting for authorization; an unknown id
 // is passed on as the case id, which is then refused and audited like any
 // unknown id.
-func (a *App) meetingCase(ctx context.Context, meetingID string) (string, error) {
-	caseID := meetingID
+// It also returns the meeting's kind ("" when unknown).
+func (a *App) meetingCase(ctx context.Context, meetingID string) (string, string, error) {
+	caseID, kind := meetingID, ""
 	err := a.DB.Read(ctx, func(tx *store.Tx) error {
 		m, err := store.MeetingByID(tx, meetingID)
 		if err == nil {
-			caseID = m.CaseID
+			caseID, kind = m.CaseID, m.Kind
 		}
 		if samordna.ErrorKind(err) == samordna.KindNotFound {
 			return nil
 		}
 		return err
 	})
-	return caseID, err
+	return caseID, kind, err
+}
+
+// organises reports whether the actor organised the cooperation meeting
+// and may still write to its case: the organiser manages a cooperation
+// meeting as the coordinator manages a group meeting.
+func organises(actor *samordna.Actor, g *caseGrant, m *store.Meeting) bool {
+	return m.Kind == store.MeetingKindCooperation && m.CreatedBy == actor.Employee.ID &&
+		access.Can(accessSubject(actor), access.Write, g.Facts)
 }
 
 // withMeeting runs fn for a meeting if the actor may perform the action on
@@ -314,7 +520,7 @@ func (a *App) meetingCase(ctx context.Context, meetingID string) (string, error)
 // the coordinator and the coordinating unit.
 func (a *App) withMeeting(ctx context.Context, actor *samordna.Actor, meetingID, auditAction string, coordinate bool,
 	fn func(tx *store.Tx, g *caseGrant, m *store.Meeting) error) error {
-	caseID, err := a.meetingCase(ctx, meetingID)
+	caseID, kind, err := a.meetingCase(ctx, meetingID)
 	if err != nil {
 		return err
 	}
@@ -324,6 +530,15 @@ func (a *App) withMeeting(ctx context.Context, actor *samordna.Actor, meetingID,
 			return samordna.ErrNotFound
 		}
 		return fn(tx, g, m)
+	}
+	if coordinate && kind == store.MeetingKindCooperation {
+		return a.withCaseRule(ctx, actor, caseID, auditAction, func(tx *store.Tx, g *caseGrant) (bool, error) {
+			m, err := store.MeetingByID(tx, meetingID)
+			if err != nil || m.CaseID != g.Case.ID {
+				return false, nil
+			}
+			return canCoordinate(accessSubject(actor), g.Facts) || organises(actor, g, m), nil
+		}, run)
 	}
 	if coordinate {
 		return a.withCoordination(ctx, actor, caseID, auditAction, run)
@@ -357,13 +572,15 @@ func (a *App) meetingView(tx *store.Tx, actor *samordna.Actor, g *caseGrant, m *
 		}
 		v.SubjectName = p.Name
 	}
-	if v.Group, err = store.GroupByID(tx, m.GroupID); err != nil {
-		return nil, err
+	if m.GroupID != "" {
+		if v.Group, err = store.GroupByID(tx, m.GroupID); err != nil {
+			return nil, err
+		}
+		if v.Members, err = store.Members(tx, m.GroupID); err != nil {
+			return nil, err
+		}
 	}
 	if v.Coordinator, err = store.CurrentAssignment(tx, g.Case.ID); err != nil {
-		return nil, err
-	}
-	if v.Members, err = store.Members(tx, m.GroupID); err != nil {
 		return nil, err
 	}
 	if v.Attendees, err = store.Attendees(tx, m.ID); err != nil {
@@ -377,7 +594,12 @@ func (a *App) meetingView(tx *store.Tx, actor *samordna.Actor, g *caseGrant, m *
 			v.MinuteTaker = mem
 		}
 	}
+	v.CanManage = v.CanManage || organises(actor, g, m)
 	v.CanWriteMinutes = v.CanManage || (v.MinuteTaker != nil && v.MinuteTaker.EmployeeID == actor.Employee.ID)
+	v.OtherBusiness = Prioritise(m.OtherBusiness, m.OtherMinutes)
+	if v.Deliveries, err = store.Deliveries(tx, m.ID); err != nil {
+		return nil, err
+	}
 	if err := a.loadMinutes(tx, v); err != nil {
 		return nil, err
 	}
@@ -467,7 +689,7 @@ func (a *App) MeetingInvite(ctx context.Context, actor *samordna.Actor, meetingI
 // person: invitations travel by e-mail.
 func (a *App) inviteEvent(tx *store.Tx, m *store.Meeting) (ical.Event, error) {
 	ev := ical.Event{UID: m.ID + "@samordna", Sequence: m.ICSSequence, Start: m.StartsAt, End: m.EndsAt(),
-		Summary: fmt.Sprintf("Ansvarsgruppemøte nr. %d", m.Number), Location: m.Place,
+		Summary: fmt.Sprintf("%s nr. %d", meetingNoun(m), m.Number), Location: m.Place,
 		Cancelled: m.Status == store.MeetingCancelled}
 	if len(m.Agenda) > 0 {
 		ev.Description = "Saksliste:\n" + numbered(m.Agenda)
@@ -493,9 +715,17 @@ func (a *App) inviteEvent(tx *store.Tx, m *store.Meeting) (ical.Event, error) {
 			uri = "urn:samordna:employee:" + x.EmployeeID
 		}
 		ev.Attendees = append(ev.Attendees, ical.Attendee{Person: ical.Person{Name: x.Name, Email: x.Email, URI: uri},
-			Optional: x.Part == "first_part"})
+			Optional: x.Part == "first_part" || x.Part == "matter"})
 	}
 	return ev, nil
+}
+
+// meetingNoun names the kind of meeting in bokmål, for calendars.
+func meetingNoun(m *store.Meeting) string {
+	if m.Kind == store.MeetingKindCooperation {
+		return "Samarbeidsmøte"
+	}
+	return "Ansvarsgruppemøte"
 }
 
 func numbered(items []string) string {

@@ -93,6 +93,7 @@ const (
 	PartAttendance      = "attendance"
 	PartPreviousMinutes = "previous_minutes"
 	PartAgendaItems     = "agenda_items"
+	PartPersonViews     = "person_views" // gathered beforehand when the person does not attend
 	PartPersonAccount   = "person_account"
 	PartMeasuresReview  = "measures_reviewed"
 	PartNewMeasures     = "new_measures"
@@ -165,7 +166,7 @@ func (a *App) SaveMinutes(ctx context.Context, actor *samordna.Actor, meetingID 
 // unit and the meeting's minute-taker.
 func (a *App) withMinuteTaker(ctx context.Context, actor *samordna.Actor, meetingID, auditAction string,
 	fn func(tx *store.Tx, g *caseGrant, m *store.Meeting) error) error {
-	caseID, err := a.meetingCase(ctx, meetingID)
+	caseID, _, err := a.meetingCase(ctx, meetingID)
 	if err != nil {
 		return err
 	}
@@ -183,7 +184,7 @@ func (a *App) withMinuteTaker(ctx context.Context, actor *samordna.Actor, meetin
 		for _, mem := range v.Members {
 			taker = taker || (mem.ID == m.MinuteTakerID && mem.EmployeeID == actor.Employee.ID)
 		}
-		return (taker && g.Reason != "") || canCoordinate(accessSubject(actor), g.Facts), nil
+		return (taker && g.Reason != "") || canCoordinate(accessSubject(actor), g.Facts) || organises(actor, g, m), nil
 	}, func(tx *store.Tx, g *caseGrant) error { return fn(tx, g, m) })
 }
 
@@ -280,6 +281,7 @@ func MissingParts(in *Minutes, m *store.Meeting, att []*store.Attendee, hasPrevi
 			PartPreviousMinutes)
 	}
 	add(agendaCovered(in.Items, m.Agenda), PartAgendaItems)
+	add(m.PersonAttendance != store.PersonNone || m.PersonViews != "", PartPersonViews)
 	add(in.PersonAccount != "", PartPersonAccount)
 	add(measuresReviewed(in.MeasuresReviewed, previous), PartMeasuresReview)
 	measuresOK := true
@@ -289,7 +291,7 @@ func MissingParts(in *Minutes, m *store.Meeting, att []*store.Attendee, hasPrevi
 	}
 	add(measuresOK, PartNewMeasures)
 	add(in.Conclusions != "", PartConclusions)
-	nextOK := false
+	nextOK := m.Kind == store.MeetingKindCooperation && in.NextMeeting == nil // a cooperation meeting may be the last
 	if in.NextMeeting != nil {
 		next, err := time.Parse(time.RFC3339, in.NextMeeting.StartsAt)
 		nextOK = err == nil && next.After(m.StartsAt)
@@ -420,12 +422,22 @@ func (a *App) finaliseMinutes(tx *store.Tx, actor *samordna.Actor, g *caseGrant,
 	if err := a.caseEvent(tx, actor, g.Case.ID, "minutes_finalised", "meeting", m.ID); err != nil {
 		return err
 	}
+	if m.Kind == store.MeetingKindCooperation {
+		if err := a.measureTasks(tx, actor, g, m, m.CreatedBy, in.NewMeasures); err != nil {
+			return err
+		}
+		return a.sendMinutes(tx, actor, g, m, in.Recipients, att)
+	}
 	// Where the case has an open plan, the new measures go into it (and
 	// become tasks there); otherwise they become tasks here.
 	if p, err := a.AddMeasuresFromMinutes(tx, actor, g, m.ID, in.NewMeasures); err != nil {
 		return err
 	} else if p == nil {
-		if err := a.measureTasks(tx, actor, g, in.NewMeasures); err != nil {
+		k, err := a.RequireCoordinator(tx, g.Case.ID)
+		if err != nil {
+			return err
+		}
+		if err := a.measureTasks(tx, actor, g, m, k.EmployeeID, in.NewMeasures); err != nil {
 			return err
 		}
 	}
@@ -442,39 +454,45 @@ func (a *App) finaliseMinutes(tx *store.Tx, actor *samordna.Actor, g *caseGrant,
 	if err := a.nextMeeting(tx, actor, g, m, in.NextMeeting); err != nil {
 		return err
 	}
-	return a.outbox(tx, NoticeMinutes, recipientIDs(in.Recipients, att), g.Case.ID)
+	return a.sendMinutes(tx, actor, g, m, in.Recipients, att)
 }
 
 // recipientIDs returns the employees among the attendees whom the
-// recipients name (by name, case-insensitive).
-func recipientIDs(recipients []string, att []*store.Attendee) []string {
-	var out []string
-	for _, x := range att {
-		for _, r := range recipients {
-			if x.EmployeeID != "" && strings.EqualFold(strings.TrimSpace(r), x.Name) {
-				out = append(out, x.EmployeeID)
+// recipients name (by name, case-insensitive) and who read the minutes in
+// the system: the group's members and the coordinating unit. The rest are
+// the recipients the coordinator sends the minutes to (deliveries).
+func recipientIDs(recipients []string, att []*store.Attendee) (ids []string, others []string) {
+	for _, r := range recipients {
+		reached := false
+		for _, x := range att {
+			if x.EmployeeID != "" && (x.Role == "member" || x.Role == "coordinating_unit") &&
+				strings.EqualFold(strings.TrimSpace(r), x.Name) {
+				ids, reached = append(ids, x.EmployeeID), true
 				break
 			}
 		}
+		if !reached {
+			others = append(others, r)
+		}
 	}
-	return out
+	return ids, others
 }
 
 // measureTasks turns each new measure into a task for its responsible: an
-// employee named by username or name, else the coordinator (the title then
-// names the responsible).
-func (a *App) measureTasks(tx *store.Tx, actor *samordna.Actor, g *caseGrant, measures []NewMeasure) error {
-	k, err := a.RequireCoordinator(tx, g.Case.ID)
-	if err != nil {
-		return err
-	}
+// employee named by username or name, else fallback (the coordinator, or
+// a cooperation meeting's organiser; the title then names the responsible).
+func (a *App) measureTasks(tx *store.Tx, actor *samordna.Actor, g *caseGrant, m *store.Meeting, fallback string,
+	measures []NewMeasure) error {
 	for _, x := range measures {
 		due, err := time.ParseInLocation(time.DateOnly, x.Due, osloLoc())
 		if err != nil {
 			return err
 		}
-		t := coordTask{Title: minutesMeasurePrefix + x.Text, EmployeeID: k.EmployeeID,
-			Due: due.AddDate(0, 0, 1).UTC()}
+		prefix := minutesMeasurePrefix // how closeReviewedMeasures finds the task again
+		if m.Kind == store.MeetingKindCooperation {
+			prefix = "Tiltak fra samarbeidsmøte: "
+		}
+		t := coordTask{Title: prefix + x.Text, EmployeeID: fallback, Due: due.AddDate(0, 0, 1).UTC()}
 		if e, err := eligibleEmployee(tx, g.Case.MunicipalityID, x.Responsible, "unknown_employee"); err == nil {
 			t.EmployeeID = e.ID
 		} else if samordna.ErrorKind(err) != samordna.KindRule {
@@ -504,6 +522,7 @@ func (a *App) nextMeeting(tx *store.Tx, actor *samordna.Actor, g *caseGrant, m *
 			if strings.TrimSpace(next.Topic) != "" {
 				in.Agenda = []string{strings.TrimSpace(next.Topic)}
 			}
+			in.Agenda = append(in.Agenda, postponed(m)...)
 			if ShortNotice(a.now(), at) {
 				in.ReasonShortNotice = fmt.Sprintf("Avtalt i ansvarsgruppemøte nr. %d", m.Number)
 			}
@@ -525,6 +544,18 @@ func (a *App) nextMeeting(tx *store.Tx, actor *samordna.Actor, g *caseGrant, m *
 		due = a.now()
 	}
 	return a.addTask(tx, actor, g.Case, coordTask{Title: taskNoMeetingPlanned, EmployeeID: k.EmployeeID, Due: due})
+}
+
+// postponed returns the "eventuelt" matters of the meeting that did not
+// fit its time, as agenda items of the next meeting.
+func postponed(m *store.Meeting) []string {
+	var out []string
+	for _, x := range Prioritise(m.OtherBusiness, m.OtherMinutes) {
+		if !x.Fits {
+			out = append(out, fmt.Sprintf("Utsatt fra eventuelt i møte nr. %d: %s", m.Number, x.Text))
+		}
+	}
+	return out
 }
 
 // previousMeasures returns whether the meeting has a previous held meeting
@@ -616,11 +647,26 @@ func minutesTemplate(v *MeetingView) *Minutes {
 	for _, item := range m.Agenda {
 		t.Items = append(t.Items, ItemNote{Item: item})
 	}
+	for _, x := range v.OtherBusiness {
+		if x.Fits {
+			t.Items = append(t.Items, ItemNote{Item: OtherBusinessPrefix + x.Text})
+		}
+	}
+	if m.PersonViews != "" {
+		t.PersonAccount = PersonViewsPrefix + m.PersonViews
+	}
 	for _, p := range v.PreviousMeasures {
 		t.MeasuresReviewed = append(t.MeasuresReviewed, MeasureReview{Measure: p.Text, Responsible: p.Responsible})
 	}
 	return t
 }
+
+// The minutes' template marks the "eventuelt" matters that fit the time,
+// and opens the person's account with the views gathered beforehand.
+const (
+	OtherBusinessPrefix = "Eventuelt: "
+	PersonViewsPrefix   = "Synspunkter innhentet før møtet: "
+)
 
 // Missing returns the parts the view's minutes still lack.
 func (v *MeetingView) Missing() []string {
@@ -666,7 +712,7 @@ func minutesTime(s string) string {
 
 func minutesDocument(v *MeetingView, now time.Time) ([]byte, error) {
 	in, m := v.Minutes, v.Meeting
-	doc := pdf.New(pdf.Options{Title: "Referat fra ansvarsgruppemøte", Subject: fmt.Sprintf("Møte nr. %d", m.Number),
+	doc := pdf.New(pdf.Options{Title: "Referat fra " + strings.ToLower(meetingNoun(m)), Subject: fmt.Sprintf("Møte nr. %d", m.Number),
 		Lang: "nb", Created: now, Footer: "SHA-256 " + v.MinutesHash})
 	doc.Fields(
 		pdf.Field{Label: "Gjelder", Value: v.SubjectName},

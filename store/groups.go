@@ -21,6 +21,9 @@ type Group struct {
 	ClosedBy    string
 	CloseReason string
 	EvaluatedAt *time.Time
+	// MembersChosenWith names who among the person and family chose the
+	// members together with the coordinator (seed 004), "" when not recorded.
+	MembersChosenWith string
 }
 
 // Member is a member of a group: an employee (EmployeeID set) or a person
@@ -44,17 +47,19 @@ type Member struct {
 // so the coordinating unit's counts and list read only that municipality's
 // groups.
 func CreateGroup(tx *Tx, g *Group) error {
-	_, err := tx.Exec(`INSERT INTO responsibility_groups (id, case_id, municipality_id, created_by, created_at)
-		VALUES ($1, $2, (SELECT municipality_id FROM cases WHERE id = $2), $3, $4)`,
-		g.ID, g.CaseID, g.CreatedBy, g.CreatedAt)
+	_, err := tx.Exec(`INSERT INTO responsibility_groups (id, case_id, municipality_id, created_by, created_at,
+		members_chosen_with) VALUES ($1, $2, (SELECT municipality_id FROM cases WHERE id = $2), $3, $4, $5)`,
+		g.ID, g.CaseID, g.CreatedBy, g.CreatedAt, g.MembersChosenWith)
 	return wrap(err, "create group")
 }
 
-const groupColumns = `id, case_id, created_by, created_at, closed_at, COALESCE(closed_by, ''), close_reason, evaluated_at`
+const groupColumns = `id, case_id, created_by, created_at, closed_at, COALESCE(closed_by, ''), close_reason, evaluated_at,
+	members_chosen_with`
 
 func scanGroup(row interface{ Scan(...any) error }) (*Group, error) {
 	var g Group
-	err := row.Scan(&g.ID, &g.CaseID, &g.CreatedBy, &g.CreatedAt, &g.ClosedAt, &g.ClosedBy, &g.CloseReason, &g.EvaluatedAt)
+	err := row.Scan(&g.ID, &g.CaseID, &g.CreatedBy, &g.CreatedAt, &g.ClosedAt, &g.ClosedBy, &g.CloseReason, &g.EvaluatedAt,
+		&g.MembersChosenWith)
 	return &g, err
 }
 
@@ -102,6 +107,49 @@ func CloseGroup(tx *Tx, id, by, reason string, at time.Time) error {
 // SetGroupEvaluated records the group's latest annual evaluation.
 func SetGroupEvaluated(tx *Tx, id string, at time.Time) error {
 	return execOne(tx, "evaluate group", `UPDATE responsibility_groups SET evaluated_at = $1 WHERE id = $2`, at, id)
+}
+
+// Evaluation is one annual evaluation of a group, with the person's own
+// view of the group's work (seed 004: user participation in evaluating
+// the services).
+type Evaluation struct {
+	ID          string
+	GroupID     string
+	CaseID      string
+	Continued   bool
+	Note        string
+	UserView    string
+	UserViewBy  string // the name of whoever gave the view (the person, a guardian)
+	EvaluatedBy string
+	EvaluatedAt time.Time
+}
+
+// AddEvaluation records an evaluation.
+func AddEvaluation(tx *Tx, e *Evaluation) error {
+	_, err := tx.Exec(`INSERT INTO group_evaluations (id, group_id, case_id, continued, note, user_view, user_view_by,
+		evaluated_by, evaluated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, e.ID, e.GroupID, e.CaseID,
+		e.Continued, e.Note, e.UserView, e.UserViewBy, e.EvaluatedBy, e.EvaluatedAt)
+	return wrap(err, "add evaluation")
+}
+
+// Evaluations returns the group's evaluations, oldest first.
+func Evaluations(tx *Tx, groupID string) ([]*Evaluation, error) {
+	rows, err := tx.Query(`SELECT id, group_id, case_id, continued, note, user_view, user_view_by, evaluated_by,
+		evaluated_at FROM group_evaluations WHERE group_id = $1 ORDER BY evaluated_at, id LIMIT 100`, groupID)
+	if err != nil {
+		return nil, wrap(err, "evaluations")
+	}
+	defer rows.Close()
+	var out []*Evaluation
+	for rows.Next() {
+		var e Evaluation
+		if err := rows.Scan(&e.ID, &e.GroupID, &e.CaseID, &e.Continued, &e.Note, &e.UserView, &e.UserViewBy,
+			&e.EvaluatedBy, &e.EvaluatedAt); err != nil {
+			return nil, wrap(err, "evaluations")
+		}
+		out = append(out, &e)
+	}
+	return out, wrap(rows.Err(), "evaluations")
 }
 
 // AddMember inserts a member at the end of the group's order.

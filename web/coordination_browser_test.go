@@ -159,8 +159,10 @@ func TestBrowserCoordination(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("username-1"), "anne.ppt"),
 		chromedp.SendKeys(chromedp.ID("role-1"), "PP-rådgiver"),
 		chromedp.SendKeys(chromedp.ID("name-1"), "Åse Ødegård"))
+	browsertest.Do(t, coord, "chosen together with", chromedp.SendKeys(chromedp.ID("chosen-with"), "Åse og mor"))
 	submit(t, coord, "create the group", `form[action$="/group"] button[type="submit"]`)
 	browsertest.RequireText(t, coord, "Ansvarsgruppa er opprettet.", "Anne Lunde", "PP-rådgiver",
+		"Medlemmene er valgt sammen med Åse og mor.",
 		"Saker som ikke behandles i ansvarsgruppa")
 	browsertest.CheckAxe(t, coord, "group page with members")
 	browsertest.Screenshot(t, coord, "coord-group")
@@ -171,10 +173,22 @@ func TestBrowserCoordination(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("meeting-date"), day),
 		chromedp.SetValue(chromedp.ID("meeting-time"), "10:00"),
 		chromedp.SendKeys(chromedp.ID("meeting-place"), "Rådhuset, møterom 2"),
-		chromedp.SendKeys(chromedp.ID("meeting-agenda"), "Skolehverdagen"))
+		chromedp.SendKeys(chromedp.ID("meeting-agenda"), "Skolehverdagen"),
+		// Seed 004: the person attends part of it, a provider who is not a
+		// member is called in for one matter, and "eventuelt" is
+		// prioritised within the time set aside (15 minutes).
+		chromedp.Click(chromedp.ID("meeting-person-part")),
+		chromedp.SendKeys(chromedp.ID("meeting-person-which"), "Sak 2"),
+		chromedp.SendKeys(chromedp.ID("guest-username-1"), "ola.laerer"),
+		chromedp.SendKeys(chromedp.ID("guest-matter-1"), "Skolehverdagen"),
+		chromedp.SendKeys(chromedp.ID("other-text-1"), "Skyss"),
+		chromedp.SendKeys(chromedp.ID("other-minutes-1"), "10"),
+		chromedp.SendKeys(chromedp.ID("other-text-2"), "Ferie"),
+		chromedp.SendKeys(chromedp.ID("other-minutes-2"), "10"))
 	submit(t, coord, "plan the meeting", `form[action$="/meetings"] button[type="submit"]`)
 	browsertest.RequireText(t, coord, "Møtet er planlagt.", "Gjennomgang av kommunens retningslinjer", "Skolehverdagen",
-		"Kari Nordmann", "første del av møtet")
+		"Kari Nordmann", "første del av møtet", "Deler av møtet: Sak 2", "Ola Brekke (innkalt til sak): Skolehverdagen",
+		"Eventuelt", "Ferie (10 min) – utsatt til neste møte")
 	browsertest.CheckAxe(t, coord, "meeting page")
 	meetingPath := browsertest.Path(t, coord)
 
@@ -220,14 +234,53 @@ func TestBrowserCoordination(t *testing.T) {
 	if !strings.Contains(browsertest.BodyText(t, coord), "Kontrollsum (SHA-256)") {
 		t.Error("the checksum is not shown")
 	}
+	// Seed 004: the coordinator sends the minutes to the recipients the
+	// system does not reach (Åse, and the guest) and records how.
+	browsertest.RequireText(t, coord, "Utsending av referatet", "Åse Ødegård: ikke sendt ennå")
+	browsertest.Do(t, coord, "choose post", chromedp.SetValue(chromedp.CSS(`#deliveries select[name="method"]`), "post"))
+	submit(t, coord, "mark as sent", `#deliveries form button[type="submit"]`)
+	browsertest.RequireText(t, coord, "Utsendingen er registrert.", "Åse Ødegård: sendt (sendt i posten, "+
+		cs.clock.Now().In(pathway.Oslo()).Format("02.01.2006")+")", "Ola Brekke: ikke sendt ennå")
+	browsertest.CheckAxe(t, coord, "minutes with their deliveries")
 
 	// The group page lists both meetings; in English too.
 	browsertest.Open(t, coord, groupURL)
 	browsertest.RequireText(t, coord, "Møte nr. 1", "Møte nr. 2")
+
+	// Seed 004: the evaluation holds the person's own view.
+	browsertest.Do(t, coord, "evaluate",
+		chromedp.SendKeys(chromedp.ID("eval-note"), "Gruppa fungerer godt."),
+		chromedp.SendKeys(chromedp.ID("eval-user-view"), "Åse liker møtene."),
+		chromedp.SendKeys(chromedp.ID("eval-user-view-by"), "Åse Ødegård"))
+	submit(t, coord, "evaluate", `form[action$="/group/evaluation"] button[type="submit"]`)
+	browsertest.RequireText(t, coord, "Vurdering fra Åse Ødegård", "Åse liker møtene.")
+
+	// Seed 004: a cooperation meeting (samarbeidsmøte) the person does not
+	// attend; the coordinator records the views gathered beforehand.
+	browsertest.Do(t, coord, "fill in the cooperation meeting",
+		chromedp.Click(chromedp.CSS(`#cooperation summary`)),
+		chromedp.SetValue(chromedp.ID("coop-date"), cs.clock.Now().AddDate(0, 0, 7).In(pathway.Oslo()).Format("2006-01-02")),
+		chromedp.SetValue(chromedp.ID("coop-time"), "13:00"),
+		chromedp.SendKeys(chromedp.ID("coop-place"), "Helsestasjonen"),
+		chromedp.SendKeys(chromedp.ID("coop-agenda"), "Forberede neste ansvarsgruppemøte"),
+		chromedp.SendKeys(chromedp.ID("coop-username-1"), "ola.laerer"),
+		chromedp.Click(chromedp.ID("coop-person-none")))
+	submit(t, coord, "plan the cooperation meeting", `form[action$="/cooperation-meetings"] button[type="submit"]`)
+	browsertest.RequireText(t, coord, "Samarbeidsmøtet er planlagt.", "Samarbeidsmøte nr. 1 for Åse Ødegård",
+		"Brukerens synspunkter før møtet", "Synspunktene er ikke innhentet ennå.")
+	browsertest.CheckAxe(t, coord, "cooperation meeting page")
+	browsertest.Do(t, coord, "write the views", chromedp.SendKeys(chromedp.ID("person-views-text"), "Åse vil helst ha møtene etter skoletid."))
+	submit(t, coord, "save the views", `form[action$="/person-views"] button[type="submit"]`)
+	browsertest.RequireText(t, coord, "Brukerens synspunkter er lagret.", "Åse vil helst ha møtene etter skoletid.")
+	browsertest.CheckAxe(t, coord, "cooperation meeting with the person's views")
+	browsertest.Screenshot(t, coord, "coord-cooperation")
+	browsertest.Open(t, coord, groupURL)
+	browsertest.RequireText(t, coord, "Samarbeidsmøter", "Samarbeidsmøte nr. 1")
 	chooseLanguage(t, coord, "en")
-	browsertest.RequireText(t, coord, "Responsibility group for Åse Ødegård", "Matters the responsibility group does not handle")
+	browsertest.RequireText(t, coord, "Responsibility group for Åse Ødegård", "Matters the responsibility group does not handle",
+		"Cooperation meetings", "View of Åse Ødegård")
 	browsertest.CheckAxe(t, coord, "group page in English")
 	chooseLanguage(t, coord, "nn")
-	browsertest.RequireText(t, coord, "Saker som ikkje blir handsama i ansvarsgruppa")
+	browsertest.RequireText(t, coord, "Saker som ikkje blir handsama i ansvarsgruppa", "Samarbeidsmøte nr. 1", "Vurdering frå Åse Ødegård")
 	browsertest.CheckAxe(t, coord, "group page in nynorsk")
 }

@@ -2,10 +2,12 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/samordna/samordna"
 	"github.com/samordna/samordna/app"
 	"github.com/samordna/samordna/internal/reqctx"
 	"github.com/samordna/samordna/pathway"
@@ -22,6 +24,7 @@ func (s *Server) groupRoutes() []Route {
 		{Method: "POST", Path: "/cases/{id}/group/evaluation", Access: "case:coordinate", Handler: s.evaluateGroup},
 		{Method: "POST", Path: "/cases/{id}/group/escalations", Access: "case:write", Handler: s.raiseToLeaders},
 		{Method: "POST", Path: "/cases/{id}/meetings", Access: "case:coordinate", Handler: s.planMeeting},
+		{Method: "POST", Path: "/cases/{id}/cooperation-meetings", Access: "case:write", Handler: s.planCooperationMeeting},
 	}
 }
 
@@ -49,6 +52,109 @@ type meetingRow struct {
 // meetingInput is what the plan-meeting form held.
 type meetingInput struct {
 	Date, Time, Duration, Place, Agenda, Reason, Chair, Taker string
+	// Seed 004: the person's attendance, guests and "eventuelt".
+	Person, PersonPart, OtherMinutes string
+	Guests                           []guestInput
+	Other                            []otherInput
+}
+
+type guestInput struct {
+	N                int
+	Username, Matter string
+}
+
+type otherInput struct {
+	N             int
+	Text, Minutes string
+}
+
+// Rows the plan-meeting form offers for guests and "eventuelt" matters.
+const (
+	guestRows = 2
+	otherRows = 4
+)
+
+// meetingInputFrom reads the plan-meeting form.
+func meetingInputFrom(f url.Values) meetingInput {
+	in := meetingInput{Date: f.Get("date"), Time: f.Get("time"), Duration: f.Get("duration"), Place: f.Get("place"),
+		Agenda: f.Get("agenda"), Reason: f.Get("reason_short_notice"), Chair: f.Get("chair"), Taker: f.Get("minute_taker"),
+		Person: f.Get("person_attendance"), PersonPart: f.Get("person_part"), OtherMinutes: f.Get("other_minutes")}
+	for i := range f["guest_username"] {
+		in.Guests = append(in.Guests, guestInput{N: i + 1, Username: formAt(f, "guest_username", i), Matter: formAt(f, "guest_matter", i)})
+	}
+	for i := range f["other_text"] {
+		in.Other = append(in.Other, otherInput{N: i + 1, Text: formAt(f, "other_text", i), Minutes: formAt(f, "other_minutes_item", i)})
+	}
+	return in
+}
+
+// newMeeting is the form as the app's input: date and time are Oslo
+// time. An unreadable date or time is passed on as zero: the app refuses
+// it with invalid_start after checking access, so a caller who may not
+// plan meetings for the case gets 404 whatever the form holds.
+func (in meetingInput) newMeeting() app.NewMeeting {
+	start, err := time.ParseInLocation("2006-01-02 15:04", in.Date+" "+in.Time, pathway.Oslo())
+	if err != nil {
+		start = time.Time{}
+	}
+	minutes, _ := strconv.Atoi(in.Duration)
+	other, _ := strconv.Atoi(in.OtherMinutes)
+	out := app.NewMeeting{StartsAt: start, DurationMinutes: minutes, Place: in.Place, Agenda: strings.Split(in.Agenda, "\n"),
+		ReasonShortNotice: in.Reason, ChairMemberID: in.Chair, MinuteTakerID: in.Taker, PersonAttendance: in.Person,
+		PersonPart: in.PersonPart, OtherBusinessMinutes: other}
+	for _, g := range in.Guests {
+		if strings.TrimSpace(g.Username+g.Matter) != "" {
+			out.Guests = append(out.Guests, app.NewGuest{Username: g.Username, Matter: g.Matter})
+		}
+	}
+	for _, x := range in.Other {
+		n, err := strconv.Atoi(strings.TrimSpace(x.Minutes))
+		if err != nil && strings.TrimSpace(x.Minutes) != "" {
+			n = -1 // refused by the app as invalid_other_business
+		}
+		out.OtherBusiness = append(out.OtherBusiness, store.OtherMatter{Text: x.Text, Minutes: n})
+	}
+	return out
+}
+
+// hasWarning reports whether the warnings hold the code.
+func hasWarning(ws []app.Warning, code string) bool {
+	for _, w := range ws {
+		if w.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// personOption is one choice of the person's attendance.
+type personOption struct {
+	Value   string
+	Checked bool
+}
+
+// PersonOptions are the choices of the person's attendance, the form's
+// choice checked.
+func (in meetingInput) PersonOptions() []personOption {
+	var out []personOption
+	for _, v := range []string{store.PersonWhole, store.PersonPart, store.PersonNone} {
+		out = append(out, personOption{Value: v, Checked: in.Person == v})
+	}
+	return out
+}
+
+// withRows fills the form's empty guest and "eventuelt" rows.
+func (in meetingInput) withRows() meetingInput {
+	for len(in.Guests) < guestRows {
+		in.Guests = append(in.Guests, guestInput{N: len(in.Guests) + 1})
+	}
+	for len(in.Other) < otherRows {
+		in.Other = append(in.Other, otherInput{N: len(in.Other) + 1})
+	}
+	if in.Person == "" {
+		in.Person = store.PersonWhole
+	}
+	return in
 }
 
 // groupData is the responsibility group page.
@@ -66,12 +172,20 @@ type groupData struct {
 	NextChair       string
 	NextTaker       string
 	Meeting         meetingInput
+	Cooperation     meetingInput // the cooperation-meeting form
+	CoopMeetings    []meetingRow
+	Evaluations     []evaluationRow
 	Evaluated       string
 	Handover        string
 	CoordinatorName string
 }
 
 type reviewRow struct{ Label, On, By string }
+
+type evaluationRow struct {
+	At, Note, UserView, UserViewBy string
+	Continued                      bool
+}
 
 type escalationRow struct{ Category, Matter, At, By string }
 
@@ -140,7 +254,16 @@ func (s *Server) groupData(r *http.Request, v *app.GroupView) *groupData {
 		d.Evaluated = coordTime(*v.Group.EvaluatedAt)
 	}
 	d.Meeting = meetingInput{Duration: strconv.Itoa(app.DefaultMeetingMinutes), Chair: v.NextChair, Taker: v.NextMinuteTaker,
-		Time: "09:00"}
+		Time: "09:00", OtherMinutes: strconv.Itoa(app.DefaultOtherBusinessMinutes)}.withRows()
+	d.Cooperation = meetingInput{Duration: "60", Time: "09:00"}.withRows()
+	for _, m := range v.Cooperation {
+		d.CoopMeetings = append(d.CoopMeetings, meetingRow{M: m, When: coordTime(m.StartsAt),
+			Status: s.coordLabel(r, "coord.meeting_status.", m.Status)})
+	}
+	for _, e := range v.Evaluations {
+		d.Evaluations = append(d.Evaluations, evaluationRow{At: coordTime(e.EvaluatedAt), Note: e.Note, UserView: e.UserView,
+			UserViewBy: e.UserViewBy, Continued: e.Continued})
+	}
 	return d
 }
 
@@ -171,13 +294,14 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, err)
 		return
 	}
-	v, err := s.app.CreateGroup(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), membersFromForm(r.PostForm))
+	v, err := s.app.SetUpGroup(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"),
+		app.GroupSetup{Members: membersFromForm(r.PostForm), ChosenWith: r.PostForm.Get("members_chosen_with")})
 	if err != nil {
 		s.coordFail(w, r, err, func(p *Page, status int) { s.renderGroup(w, r, p, status, nil) })
 		return
 	}
 	done := "group_created"
-	if len(v.Warnings) > 0 {
+	if hasWarning(v.Warnings, "many_members") {
 		done = "group_created_many"
 	}
 	seeOther(w, r, casePath(r.PathValue("id"), "/group"), done, "members")
@@ -194,7 +318,7 @@ func (s *Server) addGroupMembers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	done := "members_added"
-	if len(v.Warnings) > 0 {
+	if hasWarning(v.Warnings, "many_members") {
 		done = "group_created_many"
 	}
 	seeOther(w, r, casePath(r.PathValue("id"), "/group"), done, "members")
@@ -230,7 +354,8 @@ func (s *Server) evaluateGroup(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, err)
 		return
 	}
-	in := app.Evaluation{Continue: r.PostForm.Get("continue") != "no", Note: r.PostForm.Get("note")}
+	in := app.Evaluation{Continue: r.PostForm.Get("continue") != "no", Note: r.PostForm.Get("note"),
+		UserView: r.PostForm.Get("user_view"), UserViewBy: r.PostForm.Get("user_view_by")}
 	if err := s.app.EvaluateGroup(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), in); err != nil {
 		s.coordFail(w, r, err, func(p *Page, status int) { s.renderGroup(w, r, p, status, nil) })
 		return
@@ -259,24 +384,36 @@ func (s *Server) planMeeting(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, err)
 		return
 	}
-	f := r.PostForm
-	in := meetingInput{Date: f.Get("date"), Time: f.Get("time"), Duration: f.Get("duration"), Place: f.Get("place"),
-		Agenda: f.Get("agenda"), Reason: f.Get("reason_short_notice"), Chair: f.Get("chair"), Taker: f.Get("minute_taker")}
-	refill := func(d *groupData) { d.Meeting = in }
-	// An unreadable date or time is passed on as zero: the app refuses it
-	// with invalid_start after checking access, so a caller who may not
-	// plan meetings for the case gets 404 whatever the form holds.
-	start, err := time.ParseInLocation("2006-01-02 15:04", in.Date+" "+in.Time, pathway.Oslo())
-	if err != nil {
-		start = time.Time{}
-	}
-	minutes, _ := strconv.Atoi(in.Duration)
-	v, err := s.app.PlanMeeting(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), app.NewMeeting{StartsAt: start,
-		DurationMinutes: minutes, Place: in.Place, Agenda: strings.Split(in.Agenda, "\n"), ReasonShortNotice: in.Reason,
-		ChairMemberID: in.Chair, MinuteTakerID: in.Taker})
+	in := meetingInputFrom(r.PostForm)
+	refill := func(d *groupData) { d.Meeting = in.withRows() }
+	v, err := s.app.PlanMeeting(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), in.newMeeting())
 	if err != nil {
 		s.coordFail(w, r, err, func(p *Page, status int) { s.renderGroup(w, r, p, status, refill) })
 		return
 	}
 	seeOther(w, r, "/meetings/"+v.Meeting.ID, "meeting_planned", "")
+}
+
+// planCooperationMeeting plans a cooperation meeting from the group page's
+// form, with its participants (employees by username, the person and
+// family by name and relation).
+func (s *Server) planCooperationMeeting(w http.ResponseWriter, r *http.Request) {
+	if err := coordParseForm(w, r); err != nil {
+		s.formError(w, r, err)
+		return
+	}
+	in := meetingInputFrom(r.PostForm)
+	refill := func(d *groupData) { d.Cooperation = in.withRows() }
+	v, err := s.app.PlanCooperationMeeting(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), in.newMeeting(),
+		membersFromForm(r.PostForm))
+	if err != nil {
+		s.coordFail(w, r, err, func(p *Page, status int) {
+			if samordna.ErrorCode(err) == "consent_required" { // the consent to share, not the group's
+				p.Error = "coord.err.cooperation_consent_required"
+			}
+			s.renderGroup(w, r, p, status, refill)
+		})
+		return
+	}
+	seeOther(w, r, "/meetings/"+v.Meeting.ID, "cooperation_planned", "")
 }

@@ -22,6 +22,8 @@ func (s *Server) meetingRoutes() []Route {
 		{Method: "POST", Path: "/meetings/{id}/minutes", Access: "meeting:write_minutes", Handler: s.saveMinutes},
 		{Method: "GET", Path: "/meetings/{id}/invite.ics", Access: "meeting:read", Handler: s.meetingInvite},
 		{Method: "GET", Path: "/meetings/{id}/minutes.pdf", Access: "meeting:read", Handler: s.minutesPDF},
+		{Method: "POST", Path: "/meetings/{id}/person-views", Access: "meeting:coordinate", Handler: s.recordPersonViews},
+		{Method: "POST", Path: "/meetings/{id}/minutes/deliveries", Access: "meeting:coordinate", Handler: s.markMinutesSent},
 	}
 }
 
@@ -76,6 +78,21 @@ type meetingData struct {
 	Recipients   string
 	Chair, Taker string
 	Started      string // the minutes' time, for the final view
+	// Seed 004.
+	Cooperation   bool
+	Person        string // the person's attendance, in words
+	Guests        []attendeeRow
+	PersonViewsAt string
+	Deliveries    []deliveryRow
+	Methods       []string
+	Today         string
+}
+
+// deliveryRow is the minutes on their way to one recipient.
+type deliveryRow struct {
+	D      *store.Delivery
+	Method string
+	SentOn string
 }
 
 func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
@@ -113,6 +130,7 @@ func (s *Server) meetingData(r *http.Request, v *app.MeetingView) *meetingData {
 	if m.AgendaSentAt != nil {
 		d.AgendaSent = coordTime(*m.AgendaSentAt)
 	}
+	s.seed004Data(r, v, d)
 	if v.Chair != nil {
 		d.Chair = v.Chair.Name
 	}
@@ -129,8 +147,11 @@ func (s *Server) meetingData(r *http.Request, v *app.MeetingView) *meetingData {
 	}
 	for _, a := range v.Attendees {
 		row := attendeeRow{A: a, Role: s.coordLabel(r, "coord.attendee_role.", a.Role)}
-		if a.Part == "first_part" {
+		switch a.Part {
+		case "first_part":
 			row.Role += " – " + s.catalog.T(s.lang(r), "coord.first_part", nil)
+		case store.PersonPart:
+			row.Role += " – " + s.catalog.T(s.lang(r), "coord.person_attendance.part", nil)
 		}
 		if mk, ok := marks[a.ID]; ok && mk.Present != nil {
 			row.Present, row.Reason = "no", mk.AbsenceReason
@@ -187,6 +208,34 @@ func (s *Server) meetingData(r *http.Request, v *app.MeetingView) *meetingData {
 		d.Recipients = strings.Join(names, "\n")
 	}
 	return d
+}
+
+// seed004Data fills the meeting page's parts from seed 004: the kind, the
+// person's attendance and views, guests and the minutes' deliveries.
+func (s *Server) seed004Data(r *http.Request, v *app.MeetingView, d *meetingData) {
+	m := v.Meeting
+	d.Cooperation = m.Kind == store.MeetingKindCooperation
+	d.Person = s.coordLabel(r, "coord.person_attendance.", m.PersonAttendance)
+	if m.PersonAttendance == store.PersonPart {
+		d.Person += ": " + m.PersonPart
+	}
+	if m.PersonViewsAt != nil {
+		d.PersonViewsAt = coordTime(*m.PersonViewsAt)
+	}
+	for _, a := range v.Attendees {
+		if a.Role == "guest" {
+			d.Guests = append(d.Guests, attendeeRow{A: a})
+		}
+	}
+	for _, x := range v.Deliveries {
+		row := deliveryRow{D: x, Method: s.coordLabel(r, "coord.delivery_method.", x.Method)}
+		if t, err := time.Parse(time.DateOnly, x.SentOn); err == nil {
+			row.SentOn = t.Format("02.01.2006")
+		}
+		d.Deliveries = append(d.Deliveries, row)
+	}
+	d.Methods = app.DeliveryMethods
+	d.Today = s.app.Clock.Now().In(pathway.Oslo()).Format(time.DateOnly)
 }
 
 // minutesFromForm reads the minutes form. Dates and times are Oslo time.
@@ -338,4 +387,36 @@ func (s *Server) minutesPDF(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sendPDF(w, "referat-ansvarsgruppemote.pdf", b)
+}
+
+// recordPersonViews records the person's views gathered before a meeting
+// they do not attend.
+func (s *Server) recordPersonViews(w http.ResponseWriter, r *http.Request) {
+	if err := coordParseForm(w, r); err != nil {
+		s.formError(w, r, err)
+		return
+	}
+	_, err := s.app.RecordPersonViews(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), r.PostForm.Get("views"))
+	if err != nil {
+		s.coordFail(w, r, err, func(p *Page, status int) { s.renderMeeting(w, r, p, status, nil, nil) })
+		return
+	}
+	seeOther(w, r, "/meetings/"+url.PathEscape(r.PathValue("id")), "person_views_recorded", "person-views")
+}
+
+// markMinutesSent records how and when the minutes were sent to one
+// recipient.
+func (s *Server) markMinutesSent(w http.ResponseWriter, r *http.Request) {
+	if err := coordParseForm(w, r); err != nil {
+		s.formError(w, r, err)
+		return
+	}
+	f := r.PostForm
+	_, err := s.app.MarkMinutesSent(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"),
+		app.MinutesSent{DeliveryID: f.Get("delivery_id"), Method: f.Get("method"), SentOn: f.Get("sent_on")})
+	if err != nil {
+		s.coordFail(w, r, err, func(p *Page, status int) { s.renderMeeting(w, r, p, status, nil, nil) })
+		return
+	}
+	seeOther(w, r, "/meetings/"+url.PathEscape(r.PathValue("id")), "minutes_sent", "deliveries")
 }
