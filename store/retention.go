@@ -151,9 +151,16 @@ var purgeStatements = []string{
 		AND group_id IN (SELECT id FROM responsibility_groups WHERE case_id = $1)`,
 	`UPDATE responsibility_groups SET close_reason = '' WHERE case_id = $1`,
 	`UPDATE group_escalations SET matter = '' WHERE case_id = $1`,
-	`UPDATE meetings SET place = '', agenda = '[]', short_notice_reason = '' WHERE case_id = $1`,
-	`UPDATE meeting_attendees SET name = '' WHERE employee_id IS NULL
+	`UPDATE responsibility_groups SET members_chosen_with = '' WHERE case_id = $1`,
+	`UPDATE group_evaluations SET note = '', user_view = '', user_view_by = '' WHERE case_id = $1`,
+	`UPDATE meetings SET place = '', agenda = '[]', short_notice_reason = '', person_part = '', person_views = '',
+		other_business = '[]' WHERE case_id = $1`,
+	`UPDATE meeting_attendees SET name = '', matter = '', relation = '' WHERE employee_id IS NULL
 		AND meeting_id IN (SELECT id FROM meetings WHERE case_id = $1)`,
+	`UPDATE meeting_attendees SET matter = '' WHERE meeting_id IN (SELECT id FROM meetings WHERE case_id = $1)`,
+	`UPDATE minutes_deliveries SET recipient = '' WHERE meeting_id IN (SELECT id FROM meetings WHERE case_id = $1)`,
+	`UPDATE deviations SET description = '' WHERE case_id = $1`,
+	`UPDATE drug_test_assessments SET reason = '' WHERE case_id = $1`,
 	`UPDATE plans SET close_requested_by = '', close_requested_by_person = NULL, close_reason = '' WHERE case_id = $1`,
 	`UPDATE child_welfare_reports SET description = '', pdf = NULL WHERE case_id = $1`,
 	`UPDATE tasks SET outcome = '' WHERE case_id = $1`,
