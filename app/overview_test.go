@@ -30,10 +30,13 @@ func TestYearlyCountsMatchHandCount(t *testing.T) {
 		at("2025-11-20")
 		w.must(w.app.CloseGroup(ctx, w.as("kari"), caseA, "Familien flytter"))
 		// Case B gets anne in June 2025, handed to ingrid in January 2026,
-		// and a group in February 2026 (no consent to register it).
+		// and a group in February 2026 (no consent to register it: the
+		// person applied with their own signed application).
 		at("2025-06-10")
-		caseB := w.newCase(w.adult)
-		ap, err := w.app.SubmitApplication(ctx, w.as("ola"), caseB, app.NewApplication{Coordinator: true})
+		caseB := w.bareCase(w.adult)
+		form, err := w.app.UploadConsentForm(ctx, w.as("ola"), caseB, "application/pdf", []byte("%PDF-1.4\nsøknad\n%%EOF\n"))
+		w.must(err)
+		ap, err := w.app.SubmitApplication(ctx, w.as("ola"), caseB, app.NewApplication{Coordinator: true, SignedFormID: form.ID})
 		w.must(err)
 		_, err = w.app.DecideApplication(ctx, w.as("kari"), ap.ID, app.Decision{Outcome: "granted", Coordinator: "anne"})
 		w.must(err)
