@@ -131,12 +131,14 @@ func (a *App) submitApplication(tx *store.Tx, actor *samordna.Actor, g *caseGran
 	return app, nil
 }
 
-// Errors of the person's will.
+// Errors of the person's will: both have the code consent_required;
+// ErrWillRefused is the answer after a recorded refusal, and points to the
+// refusal's path (the pages tell them apart with errors.Is).
 var (
-	errWillRequired = samordna.Errorf(samordna.KindRule, "consent_required",
+	ErrWillRequired = samordna.Errorf(samordna.KindRule, "consent_required",
 		"an application to the coordinating unit needs the person's will: an active consent covering "+
 			"register_with_coordinating_unit, or the person's own signed application attached")
-	errWillRefused = samordna.Errorf(samordna.KindRule, "consent_required",
+	ErrWillRefused = samordna.Errorf(samordna.KindRule, "consent_required",
 		"the family has refused consent, so the coordinating unit is not told: where the concern is serious, "+
 			"send a written report to child welfare (the refusal's path)")
 )
@@ -172,9 +174,9 @@ func (a *App) personsWill(tx *store.Tx, c *samordna.Case, in NewApplication) (*s
 		}
 		if k == nil {
 			if refused, err := a.consentRefused(tx, c); err != nil || refused {
-				return nil, cmp.Or(err, error(errWillRefused))
+				return nil, cmp.Or(err, error(ErrWillRefused))
 			}
-			return nil, errWillRequired
+			return nil, ErrWillRequired
 		}
 		will.ConsentID, name, relation = k.ID, k.GivenByName, k.GivenByRelation
 	}

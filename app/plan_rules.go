@@ -174,8 +174,8 @@ func (a *App) setPlanPermissions(tx *store.Tx, actor *samordna.Actor, g *caseGra
 	if !open || !access.Can(s, access.Write, g.Facts) {
 		return nil
 	}
-	// Changing the content: planAction (the coordinator's plans).
-	v.CanWrite = access.Can(s, planAction(v.Plan.Kind), g.Facts)
+	// Changing the content: PlanChangeAccess (the coordinator's plans).
+	v.CanWrite = access.Can(s, PlanChangeAccess(v.Plan.Kind), g.Facts)
 	me := actor.Employee.ID
 	unit := g.Facts.HasApplication && s.Has(samordna.RoleCoordinatingUnit)
 	if v.Plan.Kind == PlanRelayLog {

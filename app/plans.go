@@ -95,14 +95,14 @@ const (
 // CreatePlan makes a plan on a case, version 1, and a task for each
 // measure. Callers: anyone who may change the case (access.Write); an
 // individual plan or a relay log only the coordinator or the coordinating
-// unit (planAction), anyone else gets not_found. The kind's rules apply
+// unit (PlanChangeAccess), anyone else gets not_found. The kind's rules apply
 // (plan_rules.go). Errors: not_found; invalid_kind and the validation codes
 // of the content (400); coordinator_required, consent_required,
 // individual_plan_not_granted, what_matters_required, group_required,
 // child_required (422).
 func (a *App) CreatePlan(ctx context.Context, actor *samordna.Actor, caseID string, in PlanInput) (*PlanView, error) {
 	var v *PlanView
-	err := a.withCase(ctx, actor, caseID, planAction(in.Kind), "create_plan", func(tx *store.Tx, g *caseGrant) error {
+	err := a.withCase(ctx, actor, caseID, PlanChangeAccess(in.Kind), "create_plan", func(tx *store.Tx, g *caseGrant) error {
 		if !validPlanKind(in.Kind) { // checked after access: a refusal looks the same whatever the body
 			return samordna.Errorf(samordna.KindInvalid, "invalid_kind", "kind is individual_plan, action_plan or relay_log")
 		}
@@ -188,7 +188,7 @@ func (a *App) GetPlan(ctx context.Context, actor *samordna.Actor, planID string)
 // editing at once never lose each other's work. Measures keep their tasks
 // by id; new measures get tasks; removed ones have their tasks cancelled.
 // Callers: anyone who may change the plan's case; for an individual plan
-// or a relay log the coordinator or the coordinating unit (planAction).
+// or a relay log the coordinator or the coordinating unit (PlanChangeAccess).
 // Errors: not_found; precondition_required (428) without ifMatch; precondition_failed (412)
 // when stale; plan_closed (409); the validation and rule codes of
 // CreatePlan.
@@ -356,7 +356,7 @@ func (a *App) GetPlanCase(ctx context.Context, actor *samordna.Actor, caseID str
 			return err
 		}
 		for _, kind := range PlanKinds {
-			if !access.Can(subject, planAction(kind), g.Facts) {
+			if !access.Can(subject, PlanChangeAccess(kind), g.Facts) {
 				pc.Missing[kind] = errCoordinatorOnly.Code
 				continue
 			}
@@ -442,7 +442,7 @@ func (a *App) withPlan(ctx context.Context, actor *samordna.Actor, planID string
 		return err
 	}
 	if action == changePlanContent {
-		action = planAction(kind)
+		action = PlanChangeAccess(kind)
 	}
 	return a.withCase(ctx, actor, caseID, action, auditAction, func(tx *store.Tx, g *caseGrant) error {
 		p, err := store.PlanByID(tx, planID)
@@ -478,16 +478,16 @@ func (a *App) planCase(ctx context.Context, planID string) (string, string, erro
 }
 
 // changePlanContent asks withPlan for the access that changing the content
-// of the plan's kind needs (planAction).
+// of the plan's kind needs (PlanChangeAccess).
 const changePlanContent access.Action = "change_plan_content"
 
-// planAction is the access a change of a plan of the kind needs: the
+// PlanChangeAccess is the access a change of a plan of the kind needs: the
 // individual plan and the relay log are the coordinator's (seed 004
 // Koordinatorens arbeidsoppgaver: "Ha ansvar for utarbeiding av eventuell
 // individuell plan"; "Avklare om det skal opprettes stafettlogg, og
 // etablering av denne") and the coordinating unit's (access.Coordinate);
 // other plans anyone who may change the case (access.Write).
-func planAction(kind string) access.Action {
+func PlanChangeAccess(kind string) access.Action {
 	if kind == PlanIndividual || kind == PlanRelayLog {
 		return access.Coordinate
 	}
