@@ -108,7 +108,9 @@ func TestConsentFormPDF(t *testing.T) {
 		w.must(err)
 		checkPDFText(t, pdf, "Samtykkeerklæring for opprettelse av ansvarsgruppe", "Gjelder ansvarsgruppe for: Åse Ødegård",
 			app.ConsentStatements[0], app.ConsentStatements[1], app.ConsentStatements[2], app.ConsentStatements[3],
-			"Sted og dato:", "Underskrift:", "Ingrid Moe")
+			"Sted og dato:", "Underskrift:", "Ingrid Moe",
+			// Seed 002 §5.2: the common consent form lists the team purpose.
+			"Drøfting i team", "drøftes med navn i teamet")
 		if _, err := w.app.ConsentFormPDF(ctx, w.as("anne"), caseID); !errors.Is(err, samordna.ErrNotFound) {
 			t.Errorf("an outsider printed the form: %v", err)
 		}

@@ -662,8 +662,12 @@ func (s *Server) editPlanPage(w http.ResponseWriter, r *http.Request) {
 	if s.planError(w, r, err) {
 		return
 	}
-	if !v.CanWrite {
+	switch {
+	case v.Plan.Status == app.PlanClosed:
 		s.errorPage(w, r, http.StatusConflict, "plans.error.plan_closed")
+		return
+	case !v.CanWrite: // may read the plan but not change it (an individual plan or relay log: the coordinator's)
+		s.errorPage(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	p := s.page(r, "plans.edit_title")
