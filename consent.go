@@ -11,11 +11,16 @@ const (
 	PurposeShareWithMembers    ConsentPurpose = "share_with_members"              // members may see relevant confidential data
 	PurposeRegisterWithUnit    ConsentPurpose = "register_with_coordinating_unit" // the unit may register creation, changes, closure, yearly report
 	PurposeIndividualPlan      ConsentPurpose = "individual_plan"                 // work on an individual plan
+	// PurposeShareWithTeam: the case may be brought to a named team by name
+	// (seed 002 §4.2 and §5.2: one common consent form across the
+	// confidentiality regimes of the services in the team). The consent
+	// names the team (Consent.TeamID).
+	PurposeShareWithTeam ConsentPurpose = "share_with_team"
 )
 
 // ConsentPurposes lists every purpose in display order.
 var ConsentPurposes = []ConsentPurpose{PurposeResponsibilityGroup, PurposeShareWithMembers,
-	PurposeRegisterWithUnit, PurposeIndividualPlan}
+	PurposeRegisterWithUnit, PurposeIndividualPlan, PurposeShareWithTeam}
 
 // Valid reports whether p is a known purpose.
 func (p ConsentPurpose) Valid() bool {
@@ -52,6 +57,7 @@ type Consent struct {
 	WithdrawnAt     *time.Time
 	WithdrawnBy     string
 	FormID          string // the scanned signed form, when attached
+	TeamID          string // the team named by PurposeShareWithTeam, else ""
 }
 
 // Active reports whether the consent is in force at now.

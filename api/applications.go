@@ -26,7 +26,11 @@ func (h *API) coordinationRoutes() []Route {
 func (h *API) applicationRoutes() []Route {
 	return []Route{
 		{Method: "POST", Path: "/api/v1/cases/{id}/applications", Access: "case:write", Handler: h.submitApplication, Request: applicationRequest{},
-			Summary: "Apply to the coordinating unit: {\"coordinator\", \"individual_plan\", \"wished_coordinator\"?} → 201 {\"id\", \"status\": \"submitted\"}."},
+			Summary: "Apply to the coordinating unit: {\"coordinator\", \"individual_plan\", \"wished_coordinator\"?, " +
+				"\"responsibility_group\"?, \"wished_by\"?, \"wished_by_relation\"? (self, guardian, next_of_kin), " +
+				"\"signed_application_form_id\"?} → 201 {\"id\", \"status\": \"submitted\"}. Needs the person's will: an " +
+				"active consent covering register_with_coordinating_unit or the person's own signed application " +
+				"(an uploaded form of the case) attached, else 422 consent_required."},
 		{Method: "GET", Path: "/api/v1/cases/{id}/applications", Access: "case:read", Handler: h.caseApplications,
 			Summary: "The case's applications and their decisions, newest first."},
 		{Method: "GET", Path: "/api/v1/applications", Access: "role:coordinating_unit", Handler: h.applicationInbox,
@@ -34,7 +38,8 @@ func (h *API) applicationRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/applications/{id}", Access: "application:read", Handler: h.getApplication,
 			Summary: "One application with its decision."},
 		{Method: "POST", Path: "/api/v1/applications/{id}/decision", Access: "application:decide", Handler: h.decideApplication, Request: decisionRequest{},
-			Summary: "The coordinating unit's decision: {\"outcome\": \"granted\"|\"refused\", \"coordinator\", \"coordinator_kind\", \"individual_plan\", \"individual_plan_when\"?, \"reason\"}."},
+			Summary: "The coordinating unit's decision: {\"outcome\": \"granted\"|\"refused\", \"coordinator\", \"coordinator_kind\", \"individual_plan\", \"individual_plan_when\"?, \"reason\", " +
+				"\"child_coordinator_ground\"? (serious_illness, injury, disability, expected; required for a child_coordinator, else 422 child_coordinator_ground_required)}."},
 		{Method: "POST", Path: "/api/v1/cases/{id}/coordinator/accept", Access: "case:accept_coordinator", Handler: h.acceptCoordinator, Request: emptyRequest{},
 			Summary: "The appointed coordinator, or a handover's recipient, accepts the role."},
 		{Method: "POST", Path: "/api/v1/cases/{id}/coordinator/handover", Access: "case:coordinate", Handler: h.handoverCoordinator, Request: coordinatorHandoverRequest{},
@@ -45,9 +50,22 @@ func (h *API) applicationRoutes() []Route {
 }
 
 type applicationRequest struct {
-	Coordinator       bool   `json:"coordinator"`
-	IndividualPlan    bool   `json:"individual_plan"`
-	WishedCoordinator string `json:"wished_coordinator" text:"id"`
+	Coordinator         bool   `json:"coordinator"`
+	IndividualPlan      bool   `json:"individual_plan"`
+	WishedCoordinator   string `json:"wished_coordinator" text:"id"`
+	ResponsibilityGroup bool   `json:"responsibility_group"`
+	WishedBy            string `json:"wished_by" text:"name"`
+	WishedByRelation    string `json:"wished_by_relation" text:"code"`
+	SignedFormID        string `json:"signed_application_form_id" text:"id"`
+}
+
+// wishJSON is the person's wish an application records.
+type wishJSON struct {
+	By                  string `json:"by"`
+	Relation            string `json:"relation"` // self, guardian or next_of_kin
+	ResponsibilityGroup bool   `json:"responsibility_group"`
+	ConsentID           string `json:"consent_id,omitempty"`
+	SignedFormID        string `json:"signed_application_form_id,omitempty"`
 }
 
 type personRefJSON struct {
@@ -71,6 +89,8 @@ type applicationJSON struct {
 	CoordinatorKind    string         `json:"coordinator_kind,omitempty"`
 	IndividualPlanWhen string         `json:"individual_plan_when,omitempty"`
 	Reason             string         `json:"reason,omitempty"`
+	Wish               *wishJSON      `json:"wish,omitempty"`
+	ChildCoordGround   string         `json:"child_coordinator_ground,omitempty"`
 }
 
 func applicationToJSON(a *store.Application) applicationJSON {
@@ -78,7 +98,11 @@ func applicationToJSON(a *store.Application) applicationJSON {
 		IndividualPlan: a.WantsPlan, Subject: a.SubjectName,
 		SubmittedBy: personRefJSON{Username: a.SubmittedByUsername, Name: a.SubmittedByName},
 		SubmittedAt: timeJSON(a.SubmittedAt), DecidedAt: optTime(a.DecidedAt), CoordinatorKind: a.CoordinatorKind,
-		IndividualPlanWhen: a.PlanDecision, Reason: a.Reason}
+		IndividualPlanWhen: a.PlanDecision, Reason: a.Reason, ChildCoordGround: a.ChildCoordinatorGround}
+	if a.WishedBy != "" {
+		out.Wish = &wishJSON{By: a.WishedBy, Relation: a.WishedByRelation, ResponsibilityGroup: a.WantsGroup,
+			ConsentID: a.ConsentID, SignedFormID: a.SignedFormID}
+	}
 	if a.WishedCoordinator != "" {
 		out.WishedCoordinator = &personRefJSON{Username: a.WishedCoordinator, Name: a.WishedName}
 	}
@@ -99,7 +123,9 @@ func (h *API) submitApplication(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a, err := h.app.SubmitApplication(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"),
-		app.NewApplication{Coordinator: in.Coordinator, IndividualPlan: in.IndividualPlan, WishedCoordinator: in.WishedCoordinator})
+		app.NewApplication{Coordinator: in.Coordinator, IndividualPlan: in.IndividualPlan, WishedCoordinator: in.WishedCoordinator,
+			ResponsibilityGroup: in.ResponsibilityGroup, WishedBy: in.WishedBy, WishedByRelation: in.WishedByRelation,
+			SignedFormID: in.SignedFormID})
 	if err != nil {
 		WriteError(w, err)
 		return
@@ -159,11 +185,12 @@ type decisionRequest struct {
 	IndividualPlan     json.RawMessage `json:"individual_plan"`
 	IndividualPlanWhen string          `json:"individual_plan_when" text:"code"`
 	Reason             string          `json:"reason" text:"long,4000"`
+	ChildCoordGround   string          `json:"child_coordinator_ground" text:"code"`
 }
 
 func (in decisionRequest) decision() (app.Decision, error) {
 	d := app.Decision{Outcome: in.Outcome, Coordinator: in.Coordinator, CoordinatorKind: in.CoordinatorKind,
-		IndividualPlanWhen: in.IndividualPlanWhen, Reason: in.Reason}
+		IndividualPlanWhen: in.IndividualPlanWhen, Reason: in.Reason, ChildCoordinatorGround: in.ChildCoordGround}
 	raw := strings.TrimSpace(string(in.IndividualPlan))
 	switch raw {
 	case "", "null", "false":

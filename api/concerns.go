@@ -27,7 +27,7 @@ func (h *API) concernRoutes() []Route {
 			Summary: "The case's consultations (drøftinger), oldest first."},
 		{Method: "POST", Path: "/api/v1/cases/{id}/consultations", Access: "case:write", Handler: h.createConsultation, Request: consultationRequest{},
 			Summary: "Record a consultation: {\"with\": colleague|leader|resource_group|team, \"mode\": anonymous|open, " +
-				"\"consent_given\", \"team_id\"?, \"adviser\"? (username), \"adviser_name\"?, \"summary\"?, \"advice\", \"held_at\"?}."},
+				"\"consent_given\", \"team_id\"?, \"consent_id\"? (open with a team: a consent covering share_with_team for that team, else 422 consent_required), \"adviser\"? (username), \"adviser_name\"?, \"summary\"?, \"advice\", \"held_at\"?}."},
 	}
 }
 
@@ -143,6 +143,7 @@ type consultationRequest struct {
 	Mode         string `json:"mode" text:"code"`
 	ConsentGiven bool   `json:"consent_given"`
 	TeamID       string `json:"team_id" text:"id"`
+	ConsentID    string `json:"consent_id" text:"id"`
 	Adviser      string `json:"adviser" text:"id"`
 	AdviserName  string `json:"adviser_name" text:"name"`
 	Summary      string `json:"summary" text:"long,5000"`
@@ -183,7 +184,7 @@ func (h *API) createConsultation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	nc := app.NewConsultation{With: in.With, Mode: in.Mode, ConsentGiven: in.ConsentGiven, TeamID: in.TeamID,
-		Adviser: in.Adviser, AdviserName: in.AdviserName, Summary: in.Summary, Advice: in.Advice}
+		ConsentID: in.ConsentID, Adviser: in.Adviser, AdviserName: in.AdviserName, Summary: in.Summary, Advice: in.Advice}
 	if in.HeldAt != "" {
 		t, err := time.Parse(time.RFC3339, in.HeldAt)
 		if err != nil {

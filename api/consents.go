@@ -15,7 +15,8 @@ import (
 func (h *API) consentRoutes() []Route {
 	return []Route{
 		{Method: "POST", Path: "/api/v1/cases/{id}/consents", Access: "case:manage_consent", Handler: h.recordConsent, Request: consentRequest{},
-			Summary: "Record a written consent: {\"given_by\", \"purposes\", \"valid_until\"?, \"given_by_relation\"?, \"form_id\"?}."},
+			Summary: "Record a written consent: {\"given_by\", \"purposes\", \"valid_until\"?, \"given_by_relation\"?, \"form_id\"?, " +
+				"\"team_id\"? (required with the purpose share_with_team: the named team)}."},
 		{Method: "POST", Path: "/api/v1/consents/{id}/withdraw", Access: "consent:manage_consent", Handler: h.withdrawConsent, Request: emptyRequest{},
 			Summary: "Withdraw a consent; access that rested on it ends with the next request."},
 		{Method: "GET", Path: "/api/v1/consents/{id}/versions", Access: "consent:read", Handler: h.consentVersions,
@@ -40,12 +41,13 @@ type consentJSON struct {
 	ValidUntil      *string  `json:"valid_until"` // the last day it holds, YYYY-MM-DD
 	WithdrawnAt     *string  `json:"withdrawn_at"`
 	FormID          string   `json:"form_id,omitempty"`
+	TeamID          string   `json:"team_id,omitempty"`
 }
 
 func consentToJSON(c *samordna.Consent) consentJSON {
 	out := consentJSON{ID: c.ID, Version: c.Version, Status: c.Status, Purposes: []string{}, GivenBy: c.GivenByName,
 		GivenByRelation: c.GivenByRelation, RecordedAt: timeJSON(c.RecordedAt), ValidUntil: lastDay(c.ValidUntil),
-		WithdrawnAt: optTime(c.WithdrawnAt), FormID: c.FormID}
+		WithdrawnAt: optTime(c.WithdrawnAt), FormID: c.FormID, TeamID: c.TeamID}
 	for _, p := range c.Purposes {
 		out.Purposes = append(out.Purposes, string(p))
 	}
@@ -59,6 +61,7 @@ type consentRequest struct {
 	Purposes        []string `json:"purposes" text:"code"`
 	ValidUntil      string   `json:"valid_until" text:"code"`
 	FormID          string   `json:"form_id" text:"id"`
+	TeamID          string   `json:"team_id" text:"id"`
 }
 
 // recordConsent answers 201 {"id", "status": "active", "version"}.
@@ -69,7 +72,7 @@ func (h *API) recordConsent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	nc := app.NewConsent{GivenBy: in.GivenBy, GivenByRelation: in.GivenByRelation, ValidUntil: in.ValidUntil,
-		FormID: in.FormID}
+		FormID: in.FormID, TeamID: in.TeamID}
 	for _, p := range in.Purposes {
 		nc.Purposes = append(nc.Purposes, samordna.ConsentPurpose(p))
 	}

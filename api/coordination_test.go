@@ -118,6 +118,15 @@ func TestCoordinationStoryOverHTTP(t *testing.T) {
 		caseID := concern["case_id"].(string)
 		c.want(404, "kari.ke", "GET", "/api/v1/cases/"+caseID, nil)
 
+		// Seed 004 Koordinator: "etter ønske eller søknad fra
+		// brukeren/foresatte/pårørende": no will, no application.
+		if code := errCode(c.want(422, "ola.laerer", "POST", "/api/v1/cases/"+caseID+"/applications",
+			map[string]any{"coordinator": true})); code != "consent_required" {
+			t.Errorf("without the person's will: %s", code)
+		}
+		c.want(404, "kari.ke", "GET", "/api/v1/cases/"+caseID, nil)
+		c.want(201, "ola.laerer", "POST", "/api/v1/cases/"+caseID+"/consents", map[string]any{"given_by": "Siri Ødegårds mor",
+			"given_by_relation": "guardian", "purposes": []string{"register_with_coordinating_unit"}})
 		ap := c.want(201, "ola.laerer", "POST", "/api/v1/cases/"+caseID+"/applications",
 			map[string]any{"coordinator": true, "individual_plan": false, "wished_coordinator": "ingrid.hs"})
 		if ap["status"] != "submitted" {
@@ -136,6 +145,11 @@ func TestCoordinationStoryOverHTTP(t *testing.T) {
 		for _, u := range []string{"ola.laerer", "anne.ppt", "per.bv", "admin"} {
 			c.want(404, u, "POST", "/api/v1/applications/"+appID+"/decision", decision)
 		}
+		// Hol § 7-2a (seed 004 Barnekoordinator): the ground is recorded.
+		if code := errCode(c.want(422, "kari.ke", "POST", "/api/v1/applications/"+appID+"/decision", decision)); code != "child_coordinator_ground_required" {
+			t.Errorf("child coordinator without a ground: %s", code)
+		}
+		decision["child_coordinator_ground"] = "serious_illness"
 		d := c.want(200, "kari.ke", "POST", "/api/v1/applications/"+appID+"/decision", decision)
 		if d["status"] != "granted" {
 			t.Fatalf("decision = %v", d)
@@ -156,7 +170,10 @@ func TestCoordinationStoryOverHTTP(t *testing.T) {
 			"anonymous": false, "subject": map[string]any{"fnr": samordna.SyntheticIDNumber(time.Date(2012, 9, 1, 0, 0, 0, 0, time.UTC), 151),
 				"name": "Per Åsen"}, "description": "Familien ber om hjelp."})
 		otherID := other["case_id"].(string)
-		c.want(201, "ola.laerer", "POST", "/api/v1/cases/"+otherID+"/applications", map[string]any{"coordinator": true})
+		c.want(201, "ola.laerer", "POST", "/api/v1/cases/"+otherID+"/consents", map[string]any{"given_by": "Per Åsen",
+			"purposes": []string{"register_with_coordinating_unit"}})
+		c.want(201, "ola.laerer", "POST", "/api/v1/cases/"+otherID+"/applications", map[string]any{"coordinator": true,
+			"responsibility_group": true})
 		if code := errCode(c.want(422, "kari.ke", "POST", "/api/v1/cases/"+otherID+"/responsibility-group", members)); code != "coordinator_required" {
 			t.Errorf("without coordinator: %s", code)
 		}

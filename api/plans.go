@@ -22,7 +22,7 @@ func (h *API) planRoutes() []Route {
 			Summary: "The case's plans, newest first."},
 		{Method: "GET", Path: "/api/v1/plans/{id}", Access: "plan:read", Handler: h.getPlan,
 			Summary: "A plan's current version, with its ETag."},
-		{Method: "PUT", Path: "/api/v1/plans/{id}", Access: "plan:write", Handler: h.updatePlan, Request: planRequest{},
+		{Method: "PUT", Path: "/api/v1/plans/{id}", Access: "plan:change", Handler: h.updatePlan, Request: planRequest{},
 			Summary: "A new version of the plan (the whole content, as for creation; goals and measures keep their id). " +
 				"Needs If-Match with the current ETag: missing 428, stale 412."},
 		{Method: "GET", Path: "/api/v1/plans/{id}/versions", Access: "plan:read", Handler: h.planVersions,
@@ -36,7 +36,7 @@ func (h *API) planRoutes() []Route {
 			Summary: "Relay log: hand it over to another employee on the case, {\"username\"}; they must accept."},
 		{Method: "POST", Path: "/api/v1/plans/{id}/holder/accept", Access: "plan:write", Handler: h.acceptPlanHandover, Request: emptyRequest{},
 			Summary: "Relay log: accept a handover and become its holder."},
-		{Method: "POST", Path: "/api/v1/plans/{id}/measures-from-minutes", Access: "plan:write", Handler: h.addMinutesToPlan, Request: minutesRequest{},
+		{Method: "POST", Path: "/api/v1/plans/{id}/measures-from-minutes", Access: "plan:change", Handler: h.addMinutesToPlan, Request: minutesRequest{},
 			Summary: "Add the new measures of a meeting's finalised minutes to the plan in one step, {\"meeting_id\"}; " +
 				"a new version, needs If-Match like PUT."},
 		{Method: "POST", Path: "/api/v1/plans/{id}/close", Access: "plan:write", Handler: h.closePlan, Request: closePlanRequest{},

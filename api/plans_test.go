@@ -211,11 +211,13 @@ func (c *planAPI) caseWithCoordinator() string {
 		"anonymous": false, "subject": map[string]any{"fnr": fnr, "name": "Sander Åsheim"},
 		"description": "Familien ber om samordnet hjelp."})
 	caseID := concern.body["case_id"].(string)
+	c.want(201, "ola.laerer", "POST", "/api/v1/cases/"+caseID+"/consents", map[string]any{"given_by": "Mor",
+		"given_by_relation": "guardian", "purposes": []string{"register_with_coordinating_unit"}})
 	ap := c.want(201, "ola.laerer", "POST", "/api/v1/cases/"+caseID+"/applications",
 		map[string]any{"coordinator": true, "individual_plan": true, "wished_coordinator": "ingrid.hs"})
 	c.want(200, "kari.ke", "POST", "/api/v1/applications/"+ap.body["id"].(string)+"/decision", map[string]any{
 		"outcome": "granted", "coordinator": "ingrid.hs", "coordinator_kind": "child_coordinator",
-		"individual_plan": true, "reason": "Familiens ønske"})
+		"child_coordinator_ground": "disability", "individual_plan": true, "reason": "Familiens ønske"})
 	c.want(200, "ingrid.hs", "POST", "/api/v1/cases/"+caseID+"/coordinator/accept", nil)
 	return caseID
 }
@@ -285,9 +287,13 @@ func (c *planAPI) checkPDF(id, words string) {
 func (c *planAPI) relayLogStory(caseID string) {
 	c.t.Helper()
 	due := time.Now().AddDate(0, 0, 20).Format(time.DateOnly)
-	log := c.want(201, "ola.laerer", "POST", "/api/v1/cases/"+caseID+"/plans", map[string]any{"kind": "relay_log",
+	relay := map[string]any{"kind": "relay_log", "holder": "ola.laerer",
 		"what_matters": "Sander vil ha ro i klasserommet",
-		"measures":     []any{map[string]any{"text": "Egen arbeidsplass", "responsible": "ola.laerer", "due": due}}})
+		"measures":     []any{map[string]any{"text": "Egen arbeidsplass", "responsible": "ola.laerer", "due": due}}}
+	// Seed 004: the coordinator opens the relay log ("Avklare om det skal
+	// opprettes stafettlogg, og etablering av denne"); the teacher gets 404.
+	c.want(404, "ola.laerer", "POST", "/api/v1/cases/"+caseID+"/plans", relay)
+	log := c.want(201, "ingrid.hs", "POST", "/api/v1/cases/"+caseID+"/plans", relay)
 	id := log.body["id"].(string)
 	if log.body["holder"] != "ola.laerer" {
 		c.t.Fatalf("holder: %v", log.body["holder"])
@@ -314,7 +320,7 @@ func (c *planAPI) relayLogStory(caseID string) {
 	if closed.body["status"] != "closed" || closed.body["close_requested_by"] != "Mor til Sander" || closed.body["closed_at"] == nil {
 		c.t.Errorf("closed: %v", closed.body)
 	}
-	if code := c.want(409, "anne.ppt", "PUT", "/api/v1/plans/"+id, map[string]any{"what_matters": "x"},
+	if code := c.want(409, "ingrid.hs", "PUT", "/api/v1/plans/"+id, map[string]any{"what_matters": "x"},
 		"If-Match", closed.header.Get("ETag")).code(); code != "plan_closed" {
 		c.t.Errorf("change after closing: %s", code)
 	}

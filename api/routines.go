@@ -54,6 +54,9 @@ type routineDocJSON struct {
 	Name         string     `json:"name"`
 	Municipality string     `json:"municipality"`
 	Source       string     `json:"source,omitempty"`
+	ValidFrom    string     `json:"valid_from,omitempty"` // YYYY-MM-DD
+	Revised      string     `json:"revised,omitempty"`    // YYYY-MM or YYYY-MM-DD
+	Owner        string     `json:"owner,omitempty"`      // the unit responsible for the routine
 	Versions     []int      `json:"versions,omitempty"`
 	Steps        []stepJSON `json:"steps"`
 }
@@ -88,7 +91,7 @@ type stepJSON struct {
 // the second) or "per_plan".
 func routineToJSON(r *pathway.Routine) routineDocJSON {
 	out := routineDocJSON{ID: r.ID, Version: r.Version, Name: r.Name, Municipality: r.Municipality, Source: r.Source,
-		Steps: []stepJSON{}}
+		ValidFrom: r.ValidFrom, Revised: r.Revised, Owner: r.Owner, Steps: []stepJSON{}}
 	for _, s := range r.Steps {
 		sj := stepJSON{ID: s.ID, Situations: []string{}, Event: string(s.Event), SituationText: s.SituationText,
 			Action: s.Action, Responsible: string(s.Responsible), ResponsibleText: s.ResponsibleText,

@@ -1,7 +1,9 @@
 package app
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,14 +23,44 @@ type NewApplication struct {
 	Coordinator       bool   // applies for a coordinator
 	IndividualPlan    bool   // applies for an individual plan
 	WishedCoordinator string // optional: username of the employee the person wishes as coordinator
+	// ResponsibilityGroup: the wish includes a responsibility group (seed
+	// 004 Etablering: "Ønske om opprettelse av ansvarsgruppe meldes til
+	// koordinerende enhet").
+	ResponsibilityGroup bool
+	// WishedBy and WishedByRelation record whose wish it is: the person
+	// ("self"), a guardian or next of kin. Default: who gave the consent, or
+	// the person when their own signed application is attached.
+	WishedBy         string
+	WishedByRelation string
+	// SignedFormID: the person's own signed application, uploaded to the
+	// case (UploadConsentForm); it carries the person's will instead of a
+	// consent.
+	SignedFormID string
 }
+
+// The relations of whoever wished for the application (seed 004:
+// "brukeren/foresatte/pårørende").
+const (
+	WishSelf       = "self"
+	WishGuardian   = "guardian"
+	WishNextOfKin  = "next_of_kin"
+	maxWishedByLen = 200
+)
 
 // SubmitApplication sends an application for a coordinator and/or an
 // individual plan to the coordinating unit, which from then on may see the
 // case. It gives the unit its tasks: contact the person, and decide.
+// The person's will comes first (seed 004 Koordinator: "Oppnevningen gjøres
+// etter ønske eller søknad fra brukeren/foresatte/pårørende"; seed 000: apply
+// when consent to follow-up is given): the case needs an active consent
+// covering register_with_coordinating_unit, or the person's own signed
+// application attached; otherwise nothing is shared with the unit. After a
+// recorded refusal the answer points to the refusal's path (seed 003 row 5:
+// a written report to child welfare where the concern is serious).
 // Who may call: anyone who may write to the case (access.Write). Errors:
-// not_found; nothing_applied_for (400); named_case_required (422, an
-// anonymous consultation cannot apply); unknown_wished_coordinator (422);
+// not_found; nothing_applied_for, invalid_relation, wished_by_too_long,
+// unknown_form (400); named_case_required (422, an anonymous consultation
+// cannot apply); consent_required (422); unknown_wished_coordinator (422);
 // application_pending (409) while an earlier one is undecided.
 func (a *App) SubmitApplication(ctx context.Context, actor *samordna.Actor, caseID string, in NewApplication) (*store.Application, error) {
 	var out *store.Application
@@ -51,6 +83,10 @@ func (a *App) submitApplication(tx *store.Tx, actor *samordna.Actor, g *caseGran
 		return nil, samordna.Errorf(samordna.KindRule, "named_case_required",
 			"an application needs a named case with the person's consent")
 	}
+	will, err := a.personsWill(tx, g.Case, in)
+	if err != nil {
+		return nil, err
+	}
 	wish := strings.TrimSpace(in.WishedCoordinator)
 	if wish != "" {
 		if _, err := eligibleEmployee(tx, g.Case.MunicipalityID, wish, "unknown_wished_coordinator"); err != nil {
@@ -70,7 +106,9 @@ func (a *App) submitApplication(tx *store.Tx, actor *samordna.Actor, g *caseGran
 	now := a.now()
 	app := &store.Application{ID: samordna.NewID(), CaseID: g.Case.ID, MunicipalityID: g.Case.MunicipalityID,
 		Status: store.ApplicationSubmitted, WantsCoordinator: in.Coordinator, WantsPlan: in.IndividualPlan,
-		WishedCoordinator: wish, SubmittedBy: actor.Employee.ID, SubmittedAt: now}
+		WishedCoordinator: wish, SubmittedBy: actor.Employee.ID, SubmittedAt: now, WishedBy: will.WishedBy,
+		WishedByRelation: will.WishedByRelation, WantsGroup: in.ResponsibilityGroup, ConsentID: will.ConsentID,
+		SignedFormID: will.SignedFormID}
 	if err := store.CreateApplication(tx, app); err != nil {
 		return nil, err
 	}
@@ -93,6 +131,99 @@ func (a *App) submitApplication(tx *store.Tx, actor *samordna.Actor, g *caseGran
 	return app, nil
 }
 
+// Errors of the person's will: both have the code consent_required;
+// ErrWillRefused is the answer after a recorded refusal, and points to the
+// refusal's path (the pages tell them apart with errors.Is).
+var (
+	ErrWillRequired = samordna.Errorf(samordna.KindRule, "consent_required",
+		"an application to the coordinating unit needs the person's will: an active consent covering "+
+			"register_with_coordinating_unit, or the person's own signed application attached")
+	ErrWillRefused = samordna.Errorf(samordna.KindRule, "consent_required",
+		"the family has refused consent, so the coordinating unit is not told: where the concern is serious, "+
+			"send a written report to child welfare (the refusal's path)")
+)
+
+// personsWill finds what carries the person's will to apply and whose wish
+// it is (see SubmitApplication).
+func (a *App) personsWill(tx *store.Tx, c *samordna.Case, in NewApplication) (*store.Application, error) {
+	will := &store.Application{WishedBy: strings.TrimSpace(in.WishedBy), WishedByRelation: in.WishedByRelation}
+	switch will.WishedByRelation {
+	case "", WishSelf, WishGuardian, WishNextOfKin:
+	default:
+		return nil, samordna.Errorf(samordna.KindInvalid, "invalid_relation",
+			"wished_by_relation is self, guardian or next_of_kin")
+	}
+	if len(will.WishedBy) > maxWishedByLen {
+		return nil, samordna.Errorf(samordna.KindInvalid, "wished_by_too_long",
+			"wished_by is at most %d characters", maxWishedByLen)
+	}
+	name, relation := "", WishSelf
+	if in.SignedFormID != "" {
+		if err := formBelongsTo(tx, in.SignedFormID, c.ID); err != nil {
+			return nil, err
+		}
+		p, err := store.PersonByID(tx, c.SubjectPersonID)
+		if err != nil {
+			return nil, err
+		}
+		will.SignedFormID, name = in.SignedFormID, p.Name
+	} else {
+		k, err := a.activeConsentFor(tx, c.ID, samordna.PurposeRegisterWithUnit)
+		if err != nil {
+			return nil, err
+		}
+		if k == nil {
+			if refused, err := a.consentRefused(tx, c); err != nil || refused {
+				return nil, cmp.Or(err, error(ErrWillRefused))
+			}
+			return nil, ErrWillRequired
+		}
+		will.ConsentID, name, relation = k.ID, k.GivenByName, k.GivenByRelation
+	}
+	will.WishedBy = cmp.Or(will.WishedBy, name)
+	will.WishedByRelation = cmp.Or(will.WishedByRelation, relation)
+	return will, nil
+}
+
+// activeConsentFor returns the newest consent of the case in force now that
+// covers the purpose, or nil.
+func (a *App) activeConsentFor(tx *store.Tx, caseID string, p samordna.ConsentPurpose) (*samordna.Consent, error) {
+	cs, err := store.ConsentsOfCase(tx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range cs {
+		if k.Active(a.now()) && k.Covers(p) {
+			return k, nil
+		}
+	}
+	return nil, nil
+}
+
+// consentRefused reports whether a routine step of the case was completed
+// with the outcome "refused": the family refused consent (seed 003 row 5,
+// seed 000 "document").
+func (a *App) consentRefused(tx *store.Tx, c *samordna.Case) (bool, error) {
+	r, err := a.caseRoutine(tx, c)
+	if err != nil || r == nil {
+		return false, err
+	}
+	tasks, err := store.TasksOfCase(tx, c.ID)
+	if err != nil {
+		return false, err
+	}
+	for _, t := range tasks {
+		step, ok := r.Step(t.StepID)
+		if !ok || t.Kind != store.TaskKindStep || t.Outcome != outcomeConsentRefused {
+			continue
+		}
+		if _, named := step.Outcomes[outcomeConsentRefused]; named {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // Decision is the input for DecideApplication.
 type Decision struct {
 	Outcome         string // "granted" or "refused"
@@ -104,7 +235,18 @@ type Decision struct {
 	// Empty means "now" when IndividualPlan is set, else "no".
 	IndividualPlanWhen string
 	Reason             string // required when refused
+	// ChildCoordinatorGround: the ground of a child coordinator
+	// (helse- og omsorgstjenesteloven § 7-2a), one of ChildCoordinatorGrounds;
+	// required for a child coordinator, ignored otherwise.
+	ChildCoordinatorGround string
 }
+
+// ChildCoordinatorGrounds are the grounds that give a child the right to a
+// child coordinator (seed 004: "Barn eller ungdom under 18 år, som har
+// alvorlig sykdom, skade eller nedsatt funksjonsevne"; hol § 7-2a): serious
+// illness, injury or disability in the child, or one of them expected
+// (a child coordinator may be appointed before birth).
+var ChildCoordinatorGrounds = []string{"serious_illness", "injury", "disability", "expected"}
 
 // Warning is a gentle note about a change that was made anyway.
 type Warning struct {
@@ -125,8 +267,10 @@ type DecisionResult struct {
 // wish_not_followed. Who may call: the coordinating unit (access.Decide);
 // anyone else gets samordna.ErrNotFound. Errors: not_found; invalid_outcome,
 // invalid_coordinator_kind, invalid_plan_when (400); reason_required,
-// coordinator_required, unknown_coordinator, child_coordinator_not_allowed
-// (422); already_decided, coordinator_exists (409).
+// invalid_child_coordinator_ground (400); coordinator_required,
+// unknown_coordinator, child_coordinator_not_allowed,
+// child_coordinator_ground_required (422); already_decided,
+// coordinator_exists (409).
 func (a *App) DecideApplication(ctx context.Context, actor *samordna.Actor, applicationID string, in Decision) (*DecisionResult, error) {
 	caseID, err := a.applicationCase(ctx, applicationID)
 	if err != nil {
@@ -144,6 +288,21 @@ func (a *App) DecideApplication(ctx context.Context, actor *samordna.Actor, appl
 		return a.auditCase(tx, actor, g, "decide_application", "application", applicationID)
 	})
 	return res, err
+}
+
+// checkChildCoordinatorGround: a child coordinator needs its recorded
+// ground (hol § 7-2a), one of ChildCoordinatorGrounds.
+func checkChildCoordinatorGround(ground string) error {
+	if ground == "" {
+		return samordna.Errorf(samordna.KindRule, "child_coordinator_ground_required",
+			"a child coordinator (helse- og omsorgstjenesteloven § 7-2a) needs its ground: serious illness, "+
+				"injury or disability in the child, or expected (child_coordinator_ground)")
+	}
+	if !slices.Contains(ChildCoordinatorGrounds, ground) {
+		return samordna.Errorf(samordna.KindInvalid, "invalid_child_coordinator_ground",
+			"child_coordinator_ground is one of %s", strings.Join(ChildCoordinatorGrounds, ", "))
+	}
+	return nil
 }
 
 // validateDecision checks the decision's form and fills the defaults.
@@ -175,6 +334,11 @@ func validateDecision(in Decision) (Decision, error) {
 	if in.Coordinator == "" {
 		return in, samordna.Errorf(samordna.KindRule, "coordinator_required", "a granted application names the coordinator")
 	}
+	if in.CoordinatorKind != store.KindChildCoordinator {
+		in.ChildCoordinatorGround = ""
+	} else if err := checkChildCoordinatorGround(in.ChildCoordinatorGround); err != nil {
+		return in, err
+	}
 	switch {
 	case in.IndividualPlanWhen == "" && in.IndividualPlan:
 		in.IndividualPlanWhen = "now"
@@ -199,7 +363,7 @@ func (a *App) decideApplication(tx *store.Tx, actor *samordna.Actor, g *caseGran
 	now := a.now()
 	res := &DecisionResult{}
 	app.Status, app.DecidedBy, app.DecidedAt, app.Reason = in.Outcome, actor.Employee.ID, &now, in.Reason
-	app.PlanDecision = in.IndividualPlanWhen
+	app.PlanDecision, app.ChildCoordinatorGround = in.IndividualPlanWhen, in.ChildCoordinatorGround
 	if in.Outcome == store.ApplicationGranted {
 		if res.Coordinator, err = a.appoint(tx, actor, g, in); err != nil {
 			return nil, err

@@ -41,8 +41,14 @@ func TestApplicationAndDecisionRules(t *testing.T) {
 			{app.Decision{Outcome: "granted", Coordinator: "ingrid", CoordinatorKind: "boss"}, "invalid_coordinator_kind"},
 			{app.Decision{Outcome: "granted", Coordinator: "ingrid", IndividualPlanWhen: "now"}, "invalid_plan_when"},
 			{app.Decision{Outcome: "granted", Coordinator: "nobody"}, "unknown_coordinator"},
+			// Seed 004 Koordinator / hol § 7-2a: a child coordinator needs its
+			// recorded ground ("alvorlig sykdom, skade eller nedsatt funksjonsevne").
+			{app.Decision{Outcome: "granted", Coordinator: "ingrid", CoordinatorKind: "child_coordinator"}, "child_coordinator_ground_required"},
+			{app.Decision{Outcome: "granted", Coordinator: "ingrid", CoordinatorKind: "child_coordinator",
+				ChildCoordinatorGround: "worry"}, "invalid_child_coordinator_ground"},
 			// An adult gets no child coordinator.
-			{app.Decision{Outcome: "granted", Coordinator: "ingrid", CoordinatorKind: "child_coordinator"}, "child_coordinator_not_allowed"},
+			{app.Decision{Outcome: "granted", Coordinator: "ingrid", CoordinatorKind: "child_coordinator",
+				ChildCoordinatorGround: "disability"}, "child_coordinator_not_allowed"},
 		} {
 			_, err := w.app.DecideApplication(ctx, w.as("kari"), ap.ID, c.d)
 			coordWantCode(t, err, c.code)
@@ -66,10 +72,10 @@ func TestApplicationAndDecisionRules(t *testing.T) {
 		ap2, err := w.app.SubmitApplication(ctx, w.as("ola"), childCase, app.NewApplication{Coordinator: true})
 		w.must(err)
 		res, err = w.app.DecideApplication(ctx, w.as("kari"), ap2.ID, app.Decision{Outcome: "granted", Coordinator: "ingrid",
-			CoordinatorKind: "child_coordinator"})
+			CoordinatorKind: "child_coordinator", ChildCoordinatorGround: "serious_illness"})
 		w.must(err)
-		if res.Coordinator.Kind != "child_coordinator" {
-			t.Errorf("kind = %s", res.Coordinator.Kind)
+		if res.Coordinator.Kind != "child_coordinator" || res.Application.ChildCoordinatorGround != "serious_illness" {
+			t.Errorf("kind = %s, ground %q", res.Coordinator.Kind, res.Application.ChildCoordinatorGround)
 		}
 		var expected samordna.Person
 		w.must(db.Write(ctx, func(tx *store.Tx) error {
@@ -80,7 +86,7 @@ func TestApplicationAndDecisionRules(t *testing.T) {
 		ap3, err := w.app.SubmitApplication(ctx, w.as("ola"), unborn, app.NewApplication{Coordinator: true})
 		w.must(err)
 		_, err = w.app.DecideApplication(ctx, w.as("kari"), ap3.ID, app.Decision{Outcome: "granted", Coordinator: "anne",
-			CoordinatorKind: "child_coordinator"})
+			CoordinatorKind: "child_coordinator", ChildCoordinatorGround: "expected"})
 		w.must(err)
 
 		// A refusal names its reason and appoints nobody.

@@ -23,6 +23,7 @@ type CaseView struct {
 	Links             []store.CaseLink           // only links to cases the reader may also read
 	Blocks            []*store.Block             // only when the reader may block (CanBlock)
 	Forms             []*store.ConsentForm       // without data; only when CanManageConsent
+	Teams             []*samordna.Team           // the municipality's teams a consent can name; only when CanManageConsent
 	People            map[string]CaseEmployeeRef // employee id → who, for the timeline
 	Reason            access.Reason              // why the reader may see it
 	// What the reader may do here (the pages show or hide actions by it).
@@ -118,6 +119,9 @@ func (a *App) caseView(tx *store.Tx, actor *samordna.Actor, g *caseGrant) (*Case
 	}
 	if v.CanManageConsent {
 		if v.Forms, err = store.ConsentFormsOfCase(tx, g.Case.ID); err != nil {
+			return nil, err
+		}
+		if v.Teams, err = municipalityTeams(tx, g.Case.MunicipalityID); err != nil {
 			return nil, err
 		}
 	}
@@ -236,6 +240,21 @@ func (a *App) ListCases(ctx context.Context, actor *samordna.Actor, cursor strin
 	// read, with group commit; the list leaves only once it is durable.
 	if err := a.auditGrouped(ctx, actor, samordna.AuditEvent{ObjectType: "case", Action: "list"}); err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// municipalityTeams returns the teams of the municipality, by name.
+func municipalityTeams(tx *store.Tx, municipalityID string) ([]*samordna.Team, error) {
+	all, err := store.ListTeams(tx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*samordna.Team
+	for _, t := range all {
+		if t.MunicipalityID == municipalityID {
+			out = append(out, t)
+		}
 	}
 	return out, nil
 }

@@ -29,6 +29,15 @@ var ConsentStatements = []string{
 	"Jeg er kjent med at det er frivillig å gi samtykke, og at samtykket når som helst kan trekkes tilbake. Samtykket gjelder inntil annen beskjed blir gitt.",
 }
 
+// ConsentTeamStatement is the form's optional statement for discussing the
+// case by name in a named team (purpose share_with_team): seed 002 §5.2
+// asks for one common consent form across the confidentiality regimes of
+// the services in the team (helsepersonelloven § 22, forvaltningsloven
+// § 13a, the service laws). It is ours, not a seed's wording.
+const ConsentTeamStatement = "Jeg samtykker til at saken kan drøftes med navn i teamet ______________________ " +
+	"(for eksempel TST eller ressursgruppa), og at tjenestene i teamet kan utveksle de opplysningene som trengs, " +
+	"uten hinder av taushetsplikten de har etter helsepersonelloven, forvaltningsloven og særlovene."
+
 // ConsentStatementPurposes are the consent purposes the statements give,
 // in order: the second and third map to share_with_members and
 // register_with_coordinating_unit.
@@ -137,6 +146,8 @@ func (a *App) consentFormDocument(v *ConsentFormView) ([]byte, error) {
 	for _, s := range ConsentStatements {
 		doc.Paragraph("• " + s)
 	}
+	doc.Heading("Drøfting i team (kryss av hvis det gjelder)")
+	doc.Paragraph("[  ] " + ConsentTeamStatement)
 	doc.Paragraph("\nSted og dato: ______________________________________")
 	doc.Paragraph("\nUnderskrift: ______________________________________")
 	return doc.Bytes()

@@ -19,12 +19,14 @@ type NewConsent struct {
 	Purposes        []samordna.ConsentPurpose
 	ValidUntil      string // optional YYYY-MM-DD: in force through that day (Oslo time)
 	FormID          string // optional: a scanned signed form already uploaded to the case
+	TeamID          string // the team of share_with_team (required with that purpose, else empty)
 }
 
 // RecordConsent records a written consent on a case. Callers: the
 // employee who registered the case, the coordinator, or the coordinating
 // unit (access.ManageConsent). Errors: not_found, given_by_required,
-// purposes_required, invalid_purpose, invalid_relation, invalid_date.
+// purposes_required, invalid_purpose, invalid_relation, invalid_date,
+// team_required, unknown_team.
 func (a *App) RecordConsent(ctx context.Context, actor *samordna.Actor, caseID string, in NewConsent) (*samordna.Consent, error) {
 	var c *samordna.Consent
 	// Authorize first: a caller without access gets not_found whatever the
@@ -38,6 +40,9 @@ func (a *App) RecordConsent(ctx context.Context, actor *samordna.Actor, caseID s
 			if err := formBelongsTo(tx, c.FormID, g.Case.ID); err != nil {
 				return err
 			}
+		}
+		if err := consentTeam(tx, c, g.Case.MunicipalityID); err != nil {
+			return err
 		}
 		c.ID, c.CaseID, c.RecordedBy, c.RecordedAt = samordna.NewID(), g.Case.ID, actor.Employee.ID, a.now()
 		if err := store.CreateConsent(tx, c); err != nil {
@@ -56,7 +61,8 @@ func (a *App) RecordConsent(ctx context.Context, actor *samordna.Actor, caseID s
 
 func (a *App) validateConsent(in NewConsent) (*samordna.Consent, error) {
 	c := &samordna.Consent{Status: samordna.ConsentActive, GivenByName: strings.TrimSpace(in.GivenBy),
-		GivenByRelation: in.GivenByRelation, GivenByPersonID: in.GivenByPersonID, FormID: in.FormID}
+		GivenByRelation: in.GivenByRelation, GivenByPersonID: in.GivenByPersonID, FormID: in.FormID,
+		TeamID: strings.TrimSpace(in.TeamID)}
 	if c.GivenByName == "" || len(c.GivenByName) > 200 {
 		return nil, samordna.Errorf(samordna.KindInvalid, "given_by_required", "say who gave the consent (a name, at most 200 characters)")
 	}
@@ -90,6 +96,31 @@ func (a *App) validateConsent(in NewConsent) (*samordna.Consent, error) {
 		c.ValidUntil = &end
 	}
 	return c, nil
+}
+
+// consentTeam checks the team a consent names: share_with_team names one
+// team of the municipality (seed 002 §5.2: the common consent form says
+// which team the case may be brought to), and no other purpose names one.
+func consentTeam(tx *store.Tx, c *samordna.Consent, municipalityID string) error {
+	if !c.Covers(samordna.PurposeShareWithTeam) {
+		if c.TeamID != "" {
+			return samordna.Errorf(samordna.KindInvalid, "team_required",
+				"a team is named only with the purpose share_with_team")
+		}
+		return nil
+	}
+	if c.TeamID == "" {
+		return samordna.Errorf(samordna.KindInvalid, "team_required",
+			"the purpose share_with_team names the team (team_id)")
+	}
+	t, err := store.TeamByID(tx, c.TeamID)
+	if err != nil || t.MunicipalityID != municipalityID {
+		if err == nil || samordna.ErrorKind(err) == samordna.KindNotFound {
+			return samordna.Errorf(samordna.KindInvalid, "unknown_team", "no such team")
+		}
+		return err
+	}
+	return nil
 }
 
 // endOfDay parses YYYY-MM-DD and returns the first instant of the next

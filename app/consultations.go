@@ -46,13 +46,17 @@ const MaxAdviceLength = 5000
 type NewConsultation struct {
 	With         string // colleague, leader, resource_group, team
 	Mode         string // anonymous or open; an anonymous case only allows anonymous
-	ConsentGiven bool   // open: the family has consented to the discussion
-	TeamID       string // team: the team; resource_group: optional, the municipality's resource group by default
-	Adviser      string // username of the employee who gave the advice, when one of the municipality's
-	AdviserName  string // who gave the advice otherwise
-	Summary      string // what was discussed (optional)
-	Advice       string // the advice given
-	HeldAt       time.Time
+	ConsentGiven bool   // open with a colleague or leader: the family has consented to the discussion
+	// ConsentID: open with a team (or the resource group), the recorded
+	// consent for sharing with that team; default: the case's consent in
+	// force that names the team.
+	ConsentID   string
+	TeamID      string // team: the team; resource_group: optional, the municipality's resource group by default
+	Adviser     string // username of the employee who gave the advice, when one of the municipality's
+	AdviserName string // who gave the advice otherwise
+	Summary     string // what was discussed (optional)
+	Advice      string // the advice given
+	HeldAt      time.Time
 }
 
 // RecordConsultation records a consultation on a case. Who may call: an
@@ -61,7 +65,8 @@ type NewConsultation struct {
 //
 // Errors: invalid_with, invalid_mode, advice_required, adviser_required,
 // text_too_long, unknown_adviser, unknown_team, invalid_time (KindInvalid);
-// consent_required (open without consent), anonymous_case_open (an open
+// consent_required (open without consent; with a team: without a recorded
+// consent covering share_with_team for that team), anonymous_case_open (an open
 // consultation on an anonymous case), identifying_data (KindRule).
 func (a *App) RecordConsultation(ctx context.Context, actor *samordna.Actor, caseID string, in NewConsultation) (*store.Consultation, []*TaskView, error) {
 	raw := in // identifying data is pointed at in the texts as sent
@@ -100,6 +105,11 @@ func (a *App) recordConsultation(tx *store.Tx, actor *samordna.Actor, c *samordn
 	if err != nil {
 		return nil, nil, err
 	}
+	if k.Mode == ConsultOpen {
+		if err := a.teamConsent(tx, c, k, in); err != nil {
+			return nil, nil, err
+		}
+	}
 	if err := store.CreateConsultation(tx, k); err != nil {
 		return nil, nil, err
 	}
@@ -130,6 +140,39 @@ func (a *App) recordConsultation(tx *store.Tx, actor *samordna.Actor, c *samordn
 	return k, started, nil
 }
 
+// errTeamConsent: naming the person to a team needs the consent form's team
+// purpose.
+var errTeamConsent = samordna.Errorf(samordna.KindRule, "consent_required",
+	"bringing a named case to a team needs a recorded consent for sharing with that team (share_with_team); "+
+		"otherwise discuss the case anonymously")
+
+// teamConsent: an open consultation with a team names the person to every
+// member, which needs a recorded consent in force covering share_with_team
+// for that very team (seed 002 §4.2 "med samtykke", §5.2 one common consent
+// form); a consultation with a colleague or leader needs the family's
+// consent as ticked. It sets k.ConsentGiven accordingly.
+func (a *App) teamConsent(tx *store.Tx, c *samordna.Case, k *store.Consultation, in NewConsultation) error {
+	if k.TeamID == "" {
+		if !in.ConsentGiven {
+			return samordna.Errorf(samordna.KindRule, "consent_required",
+				"an open consultation needs the family's consent; otherwise discuss the case anonymously")
+		}
+		return nil
+	}
+	cs, err := store.ConsentsOfCase(tx, c.ID)
+	if err != nil {
+		return err
+	}
+	for _, x := range cs {
+		if (in.ConsentID == "" || x.ID == in.ConsentID) && x.Active(a.now()) &&
+			x.Covers(samordna.PurposeShareWithTeam) && x.TeamID == k.TeamID {
+			k.ConsentGiven = true
+			return nil
+		}
+	}
+	return errTeamConsent
+}
+
 // validateConsultation checks the input that needs no database.
 func validateConsultation(in *NewConsultation, now time.Time) error {
 	in.Summary, in.Advice = strings.TrimSpace(in.Summary), strings.TrimSpace(in.Advice)
@@ -142,7 +185,7 @@ func validateConsultation(in *NewConsultation, now time.Time) error {
 	switch {
 	case in.Mode != ConsultAnonymous && in.Mode != ConsultOpen:
 		return samordna.Errorf(samordna.KindInvalid, "invalid_mode", "mode is anonymous or open")
-	case in.Mode == ConsultOpen && !in.ConsentGiven:
+	case in.Mode == ConsultOpen && !in.ConsentGiven && in.With != ConsultTeam && in.With != ConsultResourceGroup:
 		return samordna.Errorf(samordna.KindRule, "consent_required",
 			"an open consultation needs the family's consent; otherwise discuss the case anonymously")
 	case in.Advice == "":

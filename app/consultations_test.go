@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/samordna/samordna"
 	"github.com/samordna/samordna/app"
 	"github.com/samordna/samordna/internal/dbtest"
 	"github.com/samordna/samordna/pathway"
@@ -44,10 +45,35 @@ func TestConsultationWithResourceGroup(t *testing.T) {
 			t.Errorf("ingrid's tasks: %d", len(mine.Tasks))
 		}
 		// Openly needs consent; with it the group's members read the case.
+		// Seed 003 row 1 "ope (med samtykkje)" and seed 002 §5.2 (one common
+		// consent form): naming the family to the team needs the recorded
+		// consent's team purpose for that very team; a ticked box is not it.
 		in.Mode = app.ConsultOpen
 		_, _, err = w.app.RecordConsultation(ctx, w.as("ola"), c.Case.ID, in)
 		wantErrCode(t, err, "consent_required")
 		in.ConsentGiven = true
+		_, _, err = w.app.RecordConsultation(ctx, w.as("ola"), c.Case.ID, in)
+		wantErrCode(t, err, "consent_required")
+		_, err = w.app.RecordConsent(ctx, w.as("ola"), c.Case.ID, app.NewConsent{GivenBy: "Kari Foreldre",
+			GivenByRelation: "guardian", Purposes: []samordna.ConsentPurpose{samordna.PurposeShareWithTeam}})
+		wantErrCode(t, err, "team_required")
+		other, err := w.app.RecordConsent(ctx, w.as("ola"), c.Case.ID, app.NewConsent{GivenBy: "Kari Foreldre",
+			GivenByRelation: "guardian", Purposes: []samordna.ConsentPurpose{samordna.PurposeShareWithTeam},
+			TeamID: w.teams["tst"].ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = w.app.RecordConsultation(ctx, w.as("ola"), c.Case.ID, in)
+		wantErrCode(t, err, "consent_required") // the consent names another team
+		if other.TeamID != w.teams["tst"].ID {
+			t.Errorf("consent team %q", other.TeamID)
+		}
+		_, err = w.app.RecordConsent(ctx, w.as("ola"), c.Case.ID, app.NewConsent{GivenBy: "Kari Foreldre",
+			GivenByRelation: "guardian", Purposes: []samordna.ConsentPurpose{samordna.PurposeShareWithTeam},
+			TeamID: w.teams["rg"].ID})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if _, _, err := w.app.RecordConsultation(ctx, w.as("ola"), c.Case.ID, in); err != nil {
 			t.Fatal(err)
 		}

@@ -107,8 +107,21 @@ func newCoordWorld(t *testing.T, db *store.DB) *coordWorld {
 // as returns the actor for a username.
 func (w *coordWorld) as(username string) *samordna.Actor { return w.actors[username] }
 
-// newCase registers a case about the person, by the teacher.
+// newCase registers a case about the person, by the teacher, who records
+// the person's consent to register with the coordinating unit (the will
+// an application needs).
 func (w *coordWorld) newCase(p *samordna.Person) string {
+	w.t.Helper()
+	id := w.bareCase(p)
+	_, err := w.app.RecordConsent(context.Background(), w.as("ola"), id, app.NewConsent{GivenBy: p.Name,
+		Purposes: []samordna.ConsentPurpose{samordna.PurposeRegisterWithUnit}})
+	w.must(err)
+	return id
+}
+
+// bareCase registers a case about the person, by the teacher, with no
+// consent.
+func (w *coordWorld) bareCase(p *samordna.Person) string {
 	w.t.Helper()
 	id := samordna.NewID()
 	ola := w.as("ola").Employee

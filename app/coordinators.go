@@ -60,17 +60,8 @@ func (a *App) RequireActiveConsent(tx *store.Tx, caseID string, p samordna.Conse
 }
 
 func (a *App) hasActiveConsent(tx *store.Tx, caseID string, p samordna.ConsentPurpose) (bool, error) {
-	cs, err := store.ConsentsOfCase(tx, caseID)
-	if err != nil {
-		return false, err
-	}
-	now := a.now()
-	for _, c := range cs {
-		if c.Active(now) && c.Covers(p) {
-			return true, nil
-		}
-	}
-	return false, nil
+	k, err := a.activeConsentFor(tx, caseID, p)
+	return k != nil, err
 }
 
 // canCoordinate: the case's coordinator, or the coordinating unit once the

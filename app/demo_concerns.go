@@ -270,6 +270,12 @@ func (d *demoConcernSeeder) complete(actor *samordna.Actor, c *samordna.Case, st
 	}
 	for _, t := range tasks {
 		if t.StepID == st.step && t.Status == store.TaskOpen {
+			if st.outcome == outcomeConsentGiven { // "consent given" means a consent exists
+				if err := demoConsent(d.s.tx, a, actor, c, d.ago(st.days+0.01), samordna.PurposeRegisterWithUnit,
+					samordna.PurposeIndividualPlan); err != nil {
+					return err
+				}
+			}
 			_, err := a.finishTaskAt(d.s.tx, actor, c, r, t, st.outcome, assignHint{}, d.ago(st.days))
 			return err
 		}

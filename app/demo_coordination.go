@@ -93,13 +93,20 @@ func (d *coordSeeder) concern(user, person string, situation pathway.Situation, 
 	return &caseGrant{Case: con.Case, Reason: "registered"}, nil
 }
 
-// apply submits an application, days ago, by the case's discoverer.
+// apply submits an application, days ago, by the case's discoverer, on
+// the consent to register with the coordinating unit recorded just before
+// (seed 004: "etter ønske eller søknad fra brukeren/foresatte/pårørende").
 func (d *coordSeeder) apply(g *caseGrant, user string, days float64, in NewApplication) (*store.Application, error) {
-	d.at(days)
+	at := d.at(days + 0.01)
 	actor, err := d.actor(user)
 	if err != nil {
 		return nil, err
 	}
+	if err := demoConsent(d.s.tx, d.s.a, actor, g.Case, at, samordna.PurposeRegisterWithUnit,
+		samordna.PurposeIndividualPlan); err != nil {
+		return nil, err
+	}
+	d.at(days)
 	app, err := d.s.a.submitApplication(d.s.tx, actor, g, in)
 	if err != nil {
 		return nil, err
@@ -200,7 +207,8 @@ func (d *coordSeeder) groupWithMeetings() error {
 		return err
 	}
 	if err := d.decide(g, app, start-14, Decision{Outcome: "granted", Coordinator: "ingrid.hs",
-		CoordinatorKind: store.KindChildCoordinator, IndividualPlanWhen: "later"}); err != nil {
+		CoordinatorKind: store.KindChildCoordinator, ChildCoordinatorGround: "expected", IndividualPlanWhen: "later",
+		Reason: "Mors rusproblem gir forventet alvorlig belastning for Oliver; barnekoordinator etter hol. § 7-2a."}); err != nil {
 		return err
 	}
 	if err := d.accept(g, "ingrid.hs", start-15); err != nil {
@@ -304,4 +312,37 @@ func (d *coordSeeder) minutes(g *caseGrant, actor *samordna.Actor, m *store.Meet
 		return err
 	}
 	return a.auditCase(d.s.tx, actor, g, "finalise_minutes", "minutes", m.ID)
+}
+
+// demoConsent records, at the time at, the written consent of the case's
+// person (or of a guardian, for a child with one registered) for the
+// purposes, recorded by actor: the demo follows the lawful order, consent
+// before an application or a "consent given" outcome.
+func demoConsent(tx *store.Tx, a *App, actor *samordna.Actor, c *samordna.Case, at time.Time,
+	purposes ...samordna.ConsentPurpose) error {
+	p, err := store.PersonByID(tx, c.SubjectPersonID)
+	if err != nil {
+		return err
+	}
+	k := &samordna.Consent{ID: samordna.NewID(), CaseID: c.ID, Status: samordna.ConsentActive, GivenByName: p.Name,
+		GivenByRelation: "self", GivenByPersonID: p.ID, Purposes: purposes, RecordedBy: actor.Employee.ID, RecordedAt: at}
+	rels, err := store.RelationsOf(tx, p.ID)
+	if err != nil {
+		return err
+	}
+	for _, r := range rels {
+		if r.RelatedID == p.ID && (r.Kind == samordna.RelationGuardianOf || r.Kind == samordna.RelationParentOf) {
+			g, err := store.PersonByID(tx, r.PersonID)
+			if err != nil {
+				return err
+			}
+			k.GivenByName, k.GivenByRelation, k.GivenByPersonID = g.Name, "guardian", g.ID
+			break
+		}
+	}
+	if err := store.CreateConsent(tx, k); err != nil {
+		return err
+	}
+	return store.AddCaseEvent(tx, &samordna.CaseEvent{CaseID: c.ID, At: at, ActorID: actor.Employee.ID,
+		Kind: "consent_recorded", RefType: "consent", RefID: k.ID})
 }

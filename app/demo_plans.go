@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/samordna/samordna"
@@ -83,6 +84,9 @@ type demoCase struct {
 	guardian                          string // person key of who consents ("" for the person themselves)
 	purposes                          []samordna.ConsentPurpose
 	members                           []string // employees of the responsibility group (none: no group)
+	// ground is the recorded ground of a child coordinator (hol § 7-2a);
+	// a child without one gets an ordinary coordinator.
+	ground string
 }
 
 // newCase stores the case, its coordinator, the consent and the group.
@@ -109,23 +113,37 @@ func (d *planDemo) newCase(c demoCase) (string, error) {
 	return cs.ID, nil
 }
 
-// coordinate appoints the coordinator (accepted), records the consent and
-// sets up the group, from at.
+// coordinate records the consent (with registration at the coordinating
+// unit), the application it carries and the unit's granted decision (an
+// individual plan granted now when the consent covers one, else no),
+// appoints the coordinator (accepted) and sets up the group, from at.
 func (d *planDemo) coordinate(caseID string, c demoCase, at time.Time) error {
 	tx := d.s.tx
 	k := d.s.employees[c.coordinator]
-	if err := store.AppointCoordinator(tx, &store.Assignment{ID: samordna.NewID(), CaseID: caseID, EmployeeID: k.ID,
-		Kind: coordinatorKind(d.s.persons[c.person], d.now), Status: store.CoordinatorAccepted,
-		AppointedBy: d.s.employees["kari.ke"].ID, AppointedAt: at, AcceptedAt: &at}); err != nil {
-		return err
-	}
 	giver, relation := d.s.persons[c.person], "self"
 	if c.guardian != "" {
 		giver, relation = d.s.persons[c.guardian], "guardian"
 	}
-	if err := store.CreateConsent(tx, &samordna.Consent{ID: samordna.NewID(), CaseID: caseID, Status: samordna.ConsentActive,
-		Purposes: c.purposes, GivenByName: giver.Name, GivenByRelation: relation, GivenByPersonID: giver.ID,
-		RecordedBy: k.ID, RecordedAt: at.Add(time.Hour)}); err != nil {
+	if !slices.Contains(c.purposes, samordna.PurposeRegisterWithUnit) {
+		c.purposes = append([]samordna.ConsentPurpose{samordna.PurposeRegisterWithUnit}, c.purposes...)
+	}
+	consent := &samordna.Consent{ID: samordna.NewID(), CaseID: caseID, Status: samordna.ConsentActive,
+		Purposes:    c.purposes,
+		GivenByName: giver.Name, GivenByRelation: relation, GivenByPersonID: giver.ID,
+		RecordedBy: d.s.employees[c.registeredBy].ID, RecordedAt: at.Add(-2 * time.Hour)}
+	if err := store.CreateConsent(tx, consent); err != nil {
+		return err
+	}
+	kind := store.KindCoordinator
+	if c.ground != "" {
+		kind = store.KindChildCoordinator
+	}
+	if err := d.decided(caseID, c, consent, kind, at.Add(-time.Hour)); err != nil {
+		return err
+	}
+	if err := store.AppointCoordinator(tx, &store.Assignment{ID: samordna.NewID(), CaseID: caseID, EmployeeID: k.ID,
+		Kind: kind, Status: store.CoordinatorAccepted,
+		AppointedBy: d.s.employees["kari.ke"].ID, AppointedAt: at, AcceptedAt: &at}); err != nil {
 		return err
 	}
 	if len(c.members) == 0 {
@@ -149,12 +167,26 @@ func (d *planDemo) coordinate(caseID string, c demoCase, at time.Time) error {
 		AddedAt: g.CreatedAt})
 }
 
-// coordinatorKind: a child has a child coordinator.
-func coordinatorKind(p *samordna.Person, now time.Time) string {
-	if p.Expected() || p.BirthDate > now.AddDate(-18, 0, 0).Format(time.DateOnly) {
-		return store.KindChildCoordinator
+// decided stores the application the consent carries, submitted by who
+// registered the case, and kari.ke's decision granting the coordinator of
+// the kind (with its ground) and an individual plan when the consent
+// covers one, at.
+func (d *planDemo) decided(caseID string, c demoCase, consent *samordna.Consent, kind string, at time.Time) error {
+	plan := consent.Covers(samordna.PurposeIndividualPlan)
+	a := &store.Application{ID: samordna.NewID(), CaseID: caseID, MunicipalityID: d.s.employees[c.registeredBy].MunicipalityID,
+		Status: store.ApplicationSubmitted, WantsCoordinator: true, WantsPlan: plan, WishedBy: consent.GivenByName,
+		WishedByRelation: consent.GivenByRelation, WantsGroup: len(c.members) > 0, ConsentID: consent.ID,
+		SubmittedBy: d.s.employees[c.registeredBy].ID, SubmittedAt: at}
+	if err := store.CreateApplication(d.s.tx, a); err != nil {
+		return err
 	}
-	return store.KindCoordinator
+	decidedAt := at.Add(30 * time.Minute)
+	a.Status, a.DecidedBy, a.DecidedAt, a.PlanDecision = store.ApplicationGranted, d.s.employees["kari.ke"].ID, &decidedAt, "no"
+	if plan {
+		a.PlanDecision = "now"
+	}
+	a.DecidedCoordinatorID, a.CoordinatorKind, a.ChildCoordinatorGround = d.s.employees[c.coordinator].ID, kind, c.ground
+	return store.DecideApplication(d.s.tx, a)
 }
 
 // grant authorizes the user on the case as the pages and the API do.
@@ -200,6 +232,7 @@ func idx(i int) *int { return &i }
 // Emma's individual plan: three versions and an overdue measure.
 func (d *planDemo) emma() error {
 	caseID, err := d.newCase(demoCase{person: "emma", registeredBy: "ola.laerer", coordinator: "ingrid.hs", days: 130,
+		ground:   "disability",
 		guardian: "kristin", members: []string{"ola.laerer", "anne.ppt"},
 		purposes: []samordna.ConsentPurpose{samordna.PurposeIndividualPlan, samordna.PurposeResponsibilityGroup,
 			samordna.PurposeShareWithMembers}})
@@ -260,6 +293,7 @@ func (d *planDemo) bjorn() error {
 // Sofie's action plan (seed 003), past a measure's deadline.
 func (d *planDemo) sofie() error {
 	caseID, err := d.newCase(demoCase{person: "sofie", registeredBy: "ingrid.hs", coordinator: "per.bv", days: 60,
+		ground:  "expected",
 		routine: "ulstein-rus-sped-smabarn", guardian: "camilla", members: []string{"ingrid.hs", "siv.rus"},
 		purposes: []samordna.ConsentPurpose{samordna.PurposeResponsibilityGroup, samordna.PurposeShareWithMembers}})
 	if err != nil {
@@ -330,7 +364,9 @@ func (d *planDemo) zofia() error {
 	if err != nil {
 		return err
 	}
-	p, err := d.plan("lise.barnehage", caseID, 180, PlanInput{Kind: PlanRelayLog,
+	// The coordinator opens the relay log (seed 004), with the kindergarten
+	// teacher as its holder.
+	p, err := d.plan("ingrid.hs", caseID, 180, PlanInput{Kind: PlanRelayLog, Holder: "lise.barnehage",
 		WhatMatters: "Zofia vil snakke mer norsk og gleder seg til å begynne på skolen.",
 		Measures: []MeasureInput{{Text: "Språkstøtte i barnehagen", Responsible: "lise.barnehage", Due: d.date(-60),
 			EvaluationDate: d.date(-50)}}})

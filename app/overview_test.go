@@ -30,10 +30,13 @@ func TestYearlyCountsMatchHandCount(t *testing.T) {
 		at("2025-11-20")
 		w.must(w.app.CloseGroup(ctx, w.as("kari"), caseA, "Familien flytter"))
 		// Case B gets anne in June 2025, handed to ingrid in January 2026,
-		// and a group in February 2026 (no consent to register it).
+		// and a group in February 2026 (no consent to register it: the
+		// person applied with their own signed application).
 		at("2025-06-10")
-		caseB := w.newCase(w.adult)
-		ap, err := w.app.SubmitApplication(ctx, w.as("ola"), caseB, app.NewApplication{Coordinator: true})
+		caseB := w.bareCase(w.adult)
+		form, err := w.app.UploadConsentForm(ctx, w.as("ola"), caseB, "application/pdf", []byte("%PDF-1.4\nsøknad\n%%EOF\n"))
+		w.must(err)
+		ap, err := w.app.SubmitApplication(ctx, w.as("ola"), caseB, app.NewApplication{Coordinator: true, SignedFormID: form.ID})
 		w.must(err)
 		_, err = w.app.DecideApplication(ctx, w.as("kari"), ap.ID, app.Decision{Outcome: "granted", Coordinator: "anne"})
 		w.must(err)
@@ -105,7 +108,9 @@ func TestConsentFormPDF(t *testing.T) {
 		w.must(err)
 		checkPDFText(t, pdf, "Samtykkeerklæring for opprettelse av ansvarsgruppe", "Gjelder ansvarsgruppe for: Åse Ødegård",
 			app.ConsentStatements[0], app.ConsentStatements[1], app.ConsentStatements[2], app.ConsentStatements[3],
-			"Sted og dato:", "Underskrift:", "Ingrid Moe")
+			"Sted og dato:", "Underskrift:", "Ingrid Moe",
+			// Seed 002 §5.2: the common consent form lists the team purpose.
+			"Drøfting i team", "drøftes med navn i teamet")
 		if _, err := w.app.ConsentFormPDF(ctx, w.as("anne"), caseID); !errors.Is(err, samordna.ErrNotFound) {
 			t.Errorf("an outsider printed the form: %v", err)
 		}

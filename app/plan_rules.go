@@ -38,6 +38,12 @@ var (
 		"an action plan is made by the responsibility group; the case has no open group")
 	errChildRequired = samordna.Errorf(samordna.KindRule, "child_required",
 		"a relay log is for a child under 18 (or an expected child)")
+	errPlanNotGranted = samordna.Errorf(samordna.KindRule, "individual_plan_not_granted",
+		"the coordinating unit's decision has not granted an individual plan (it said no, or later and it is not yet decided)")
+	// errCoordinatorOnly is never returned by a change (that answers
+	// not_found); it tells the plan pages why a kind cannot be made.
+	errCoordinatorOnly = samordna.Errorf(samordna.KindRule, "coordinator_only",
+		"only the coordinator or the coordinating unit makes an individual plan or a relay log")
 )
 
 // checkCreateRules applies the kind's rules to a new plan p on the case and
@@ -45,7 +51,10 @@ var (
 func (a *App) checkCreateRules(tx *store.Tx, actor *samordna.Actor, g *caseGrant, p *store.Plan, in PlanInput) error {
 	switch p.Kind {
 	case PlanIndividual:
-		return a.checkIndividualPlan(tx, g)
+		if err := a.checkIndividualPlan(tx, g); err != nil {
+			return err
+		}
+		return checkPlanGranted(tx, g.Case.ID)
 	case PlanAction:
 		grp, err := store.OpenGroupOfCase(tx, g.Case.ID)
 		if err != nil {
@@ -90,6 +99,21 @@ func (a *App) checkIndividualPlan(tx *store.Tx, g *caseGrant) error {
 		return err
 	}
 	return a.RequireActiveConsent(tx, g.Case.ID, samordna.PurposeIndividualPlan)
+}
+
+// checkPlanGranted: the decision binds (seed 000 Koordinerende enhet:
+// "Fatte vedtak om koordinator og eller individuell plan"). An individual
+// plan is made only when the unit's standing decision granted it now; "no"
+// and "later" (until a new decision) refuse it.
+func checkPlanGranted(tx *store.Tx, caseID string) error {
+	d, err := store.PlanDecisionOfCase(tx, caseID)
+	if err != nil {
+		return err
+	}
+	if d != "now" {
+		return errPlanNotGranted
+	}
+	return nil
 }
 
 // checkChild: a relay log is for a child under 18 at now, or an expected
@@ -147,10 +171,11 @@ func dateIn(t time.Time) time.Time {
 func (a *App) setPlanPermissions(tx *store.Tx, actor *samordna.Actor, g *caseGrant, v *PlanView) error {
 	s := access.SubjectOf(actor.Employee)
 	open := v.Plan.Status == PlanActive
-	v.CanWrite = open && access.Can(s, access.Write, g.Facts)
-	if !v.CanWrite {
+	if !open || !access.Can(s, access.Write, g.Facts) {
 		return nil
 	}
+	// Changing the content: PlanChangeAccess (the coordinator's plans).
+	v.CanWrite = access.Can(s, PlanChangeAccess(v.Plan.Kind), g.Facts)
 	me := actor.Employee.ID
 	unit := g.Facts.HasApplication && s.Has(samordna.RoleCoordinatingUnit)
 	if v.Plan.Kind == PlanRelayLog {
@@ -881,13 +906,13 @@ func (a *App) minutesMeasure(tx *store.Tx, g *caseGrant, p *store.Plan, meetingI
 
 // AddMinutesToPlan adds the measures of a meeting's finalised minutes to
 // the plan, in one step, as a new version. It needs the plan's current
-// ETag (as UpdatePlan). Callers: anyone who may change the plan's case.
+// ETag (as UpdatePlan). Callers: as for UpdatePlan.
 // Errors: not_found (also for a meeting of another case);
 // precondition_required (428), precondition_failed (412); plan_closed
 // (409); minutes_not_finalised (422); the validation codes of a measure.
 func (a *App) AddMinutesToPlan(ctx context.Context, actor *samordna.Actor, planID, meetingID, ifMatch string) (*PlanView, error) {
 	var v *PlanView
-	err := a.withPlan(ctx, actor, planID, access.Write, "add_minutes_to_plan", func(tx *store.Tx, g *caseGrant, p *store.Plan) error {
+	err := a.withPlan(ctx, actor, planID, changePlanContent, "add_minutes_to_plan", func(tx *store.Tx, g *caseGrant, p *store.Plan) error {
 		from, err := parseIfMatch(ifMatch)
 		if err != nil {
 			return err

@@ -38,7 +38,16 @@ func TestRelayLogIsForChildren(t *testing.T) {
 			unbornCase = w.newCase(tx, unborn.ID)
 			return nil
 		})
-		teacher := planActor(w.teacher)
+		// Seed 004: the coordinator decides on and opens the relay log
+		// ("Avklare om det skal opprettes stafettlogg, og etablering av
+		// denne"); the teacher who registered the case gets 404.
+		if _, err := w.a.CreatePlan(ctx, planActor(w.teacher), w.caseID, relayInput()); samordna.ErrorKind(err) != samordna.KindNotFound {
+			t.Fatalf("the teacher opened a relay log: %v", err)
+		}
+		for _, c := range []string{adultCase, unbornCase, w.caseID} {
+			w.appoint(c)
+		}
+		teacher := planActor(w.coord)
 		_, err := w.a.CreatePlan(ctx, teacher, adultCase, relayInput())
 		wantPlanErr(t, err, samordna.KindRule, "child_required")
 		if _, err := w.a.CreatePlan(ctx, teacher, unbornCase, relayInput()); err != nil {
@@ -50,7 +59,7 @@ func TestRelayLogIsForChildren(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v.Measures[0].EvaluationDate != "2026-04-30" || v.Holder == nil || v.Holder.ID != w.teacher.ID {
+		if v.Measures[0].EvaluationDate != "2026-04-30" || v.Holder == nil || v.Holder.ID != w.coord.ID {
 			t.Errorf("evaluation date %q, holder %+v", v.Measures[0].EvaluationDate, v.Holder)
 		}
 		w.clock.Set(time.Date(2034, 2, 20, 12, 0, 0, 0, time.UTC))
@@ -67,7 +76,11 @@ func TestRelayLogHandoverAndClosing(t *testing.T) {
 		ctx := context.Background()
 		w := newPlanWorld(t, db)
 		teacher, nurse := planActor(w.teacher), planActor(w.nurse)
-		v, err := w.a.CreatePlan(ctx, teacher, w.caseID, relayInput())
+		// The coordinator opens the log with the teacher as its first holder.
+		w.appoint(w.caseID)
+		in := relayInput()
+		in.Holder = "ola.laerer"
+		v, err := w.a.CreatePlan(ctx, planActor(w.coord), w.caseID, in)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,7 +93,6 @@ func TestRelayLogHandoverAndClosing(t *testing.T) {
 		_, err = w.a.HandOverPlan(ctx, planActor(w.outsider), id, "ingrid.hs")
 		wantPlanErr(t, err, samordna.KindNotFound, "not_found")
 
-		w.appoint(w.caseID)
 		w.consent(w.caseID, samordna.PurposeResponsibilityGroup, samordna.PurposeShareWithMembers)
 		w.group(w.caseID, w.nurse, w.adviser)
 		v, err = w.a.HandOverPlan(ctx, teacher, id, "ingrid.hs")
@@ -132,7 +144,7 @@ func TestRelayLogHandoverAndClosing(t *testing.T) {
 		if task := w.task(v.Content.Measures[0].TaskID); task.Status != store.TaskCancelled {
 			t.Errorf("the closed log's measure task is %s", task.Status)
 		}
-		_, err = w.a.UpdatePlan(ctx, nurse, id, v.ETag, editInput(v))
+		_, err = w.a.UpdatePlan(ctx, planActor(w.coord), id, v.ETag, editInput(v))
 		wantPlanErr(t, err, samordna.KindConflict, "plan_closed")
 		_, err = w.a.HandOverPlan(ctx, nurse, id, "anne.ppt")
 		wantPlanErr(t, err, samordna.KindConflict, "plan_closed")

@@ -93,14 +93,16 @@ const (
 )
 
 // CreatePlan makes a plan on a case, version 1, and a task for each
-// measure. Callers: anyone who may change the case (access.Write). The
-// kind's rules apply (plan_rules.go). Errors: not_found; invalid_kind and
-// the validation codes of the content (400); coordinator_required,
-// consent_required, what_matters_required, group_required, child_required
-// (422).
+// measure. Callers: anyone who may change the case (access.Write); an
+// individual plan or a relay log only the coordinator or the coordinating
+// unit (PlanChangeAccess), anyone else gets not_found. The kind's rules apply
+// (plan_rules.go). Errors: not_found; invalid_kind and the validation codes
+// of the content (400); coordinator_required, consent_required,
+// individual_plan_not_granted, what_matters_required, group_required,
+// child_required (422).
 func (a *App) CreatePlan(ctx context.Context, actor *samordna.Actor, caseID string, in PlanInput) (*PlanView, error) {
 	var v *PlanView
-	err := a.withCase(ctx, actor, caseID, access.Write, "create_plan", func(tx *store.Tx, g *caseGrant) error {
+	err := a.withCase(ctx, actor, caseID, PlanChangeAccess(in.Kind), "create_plan", func(tx *store.Tx, g *caseGrant) error {
 		if !validPlanKind(in.Kind) { // checked after access: a refusal looks the same whatever the body
 			return samordna.Errorf(samordna.KindInvalid, "invalid_kind", "kind is individual_plan, action_plan or relay_log")
 		}
@@ -185,13 +187,14 @@ func (a *App) GetPlan(ctx context.Context, actor *samordna.Actor, planID string)
 // content, provided ifMatch is the plan's current ETag: two coordinators
 // editing at once never lose each other's work. Measures keep their tasks
 // by id; new measures get tasks; removed ones have their tasks cancelled.
-// Callers: anyone who may change the plan's case. Errors: not_found;
-// precondition_required (428) without ifMatch; precondition_failed (412)
+// Callers: anyone who may change the plan's case; for an individual plan
+// or a relay log the coordinator or the coordinating unit (PlanChangeAccess).
+// Errors: not_found; precondition_required (428) without ifMatch; precondition_failed (412)
 // when stale; plan_closed (409); the validation and rule codes of
 // CreatePlan.
 func (a *App) UpdatePlan(ctx context.Context, actor *samordna.Actor, planID, ifMatch string, in PlanInput) (*PlanView, error) {
 	var v *PlanView
-	err := a.withPlan(ctx, actor, planID, access.Write, "update_plan", func(tx *store.Tx, g *caseGrant, p *store.Plan) error {
+	err := a.withPlan(ctx, actor, planID, changePlanContent, "update_plan", func(tx *store.Tx, g *caseGrant, p *store.Plan) error {
 		from, err := parseIfMatch(ifMatch) // after access: a refusal looks the same with or without If-Match
 		if err != nil {
 			return err
@@ -326,8 +329,8 @@ type PlanCase struct {
 	People    []EmployeeRef // the coordinator, the group's employees and who registered the case
 	CanCreate bool          // the reader may change the case
 	// What is missing for each kind (the rule's error code), "" when
-	// nothing is: coordinator_required, consent_required, group_required,
-	// child_required.
+	// nothing is: coordinator_only, coordinator_required, consent_required,
+	// individual_plan_not_granted, group_required, child_required.
 	Missing map[string]string
 }
 
@@ -337,7 +340,8 @@ type PlanCase struct {
 func (a *App) GetPlanCase(ctx context.Context, actor *samordna.Actor, caseID string) (*PlanCase, error) {
 	var pc *PlanCase
 	err := a.withCase(ctx, actor, caseID, access.Read, "list_plans", func(tx *store.Tx, g *caseGrant) error {
-		pc = &PlanCase{Case: g.Case, CanCreate: access.Can(access.SubjectOf(actor.Employee), access.Write, g.Facts),
+		subject := access.SubjectOf(actor.Employee)
+		pc = &PlanCase{Case: g.Case, CanCreate: access.Can(subject, access.Write, g.Facts),
 			Missing: map[string]string{}}
 		var err error
 		if g.Case.SubjectPersonID != "" {
@@ -352,6 +356,10 @@ func (a *App) GetPlanCase(ctx context.Context, actor *samordna.Actor, caseID str
 			return err
 		}
 		for _, kind := range PlanKinds {
+			if !access.Can(subject, PlanChangeAccess(kind), g.Facts) {
+				pc.Missing[kind] = errCoordinatorOnly.Code
+				continue
+			}
 			if err := a.checkCreateRules(tx, actor, g, &store.Plan{Kind: kind}, PlanInput{}); err != nil {
 				if samordna.ErrorKind(err) != samordna.KindRule {
 					return err
@@ -424,13 +432,17 @@ func casePeople(tx *store.Tx, c *samordna.Case) ([]EmployeeRef, error) {
 }
 
 // withPlan runs fn on the plan inside withCase on its case: the plan's
-// case decides access, and an unknown plan is refused and audited exactly
-// like a case the actor may not see.
+// case decides access (changePlanContent: the access the plan's kind
+// needs), and an unknown plan is refused and audited exactly like a case
+// the actor may not see.
 func (a *App) withPlan(ctx context.Context, actor *samordna.Actor, planID string, action access.Action,
 	auditAction string, fn func(tx *store.Tx, g *caseGrant, p *store.Plan) error) error {
-	caseID, err := a.planCase(ctx, planID)
+	caseID, kind, err := a.planCase(ctx, planID)
 	if err != nil {
 		return err
+	}
+	if action == changePlanContent {
+		action = PlanChangeAccess(kind)
 	}
 	return a.withCase(ctx, actor, caseID, action, auditAction, func(tx *store.Tx, g *caseGrant) error {
 		p, err := store.PlanByID(tx, planID)
@@ -447,12 +459,12 @@ func (a *App) withPlan(ctx context.Context, actor *samordna.Actor, planID string
 // planCase finds the case a plan belongs to. For an unknown plan it
 // returns a marker that matches no case, so withCase refuses it (and
 // audits the refusal) the same way as a case the actor may not see.
-func (a *App) planCase(ctx context.Context, planID string) (string, error) {
-	var caseID string
+func (a *App) planCase(ctx context.Context, planID string) (string, string, error) {
+	var caseID, kind string
 	err := a.DB.Read(ctx, func(tx *store.Tx) error {
 		p, err := store.PlanByID(tx, planID)
 		if err == nil {
-			caseID = p.CaseID
+			caseID, kind = p.CaseID, p.Kind
 		}
 		if errors.Is(err, samordna.ErrNotFound) {
 			return nil
@@ -462,7 +474,24 @@ func (a *App) planCase(ctx context.Context, planID string) (string, error) {
 	if caseID == "" && err == nil {
 		caseID = "plan:" + truncate(planID, 40)
 	}
-	return caseID, err
+	return caseID, kind, err
+}
+
+// changePlanContent asks withPlan for the access that changing the content
+// of the plan's kind needs (PlanChangeAccess).
+const changePlanContent access.Action = "change_plan_content"
+
+// PlanChangeAccess is the access a change of a plan of the kind needs: the
+// individual plan and the relay log are the coordinator's (seed 004
+// Koordinatorens arbeidsoppgaver: "Ha ansvar for utarbeiding av eventuell
+// individuell plan"; "Avklare om det skal opprettes stafettlogg, og
+// etablering av denne") and the coordinating unit's (access.Coordinate);
+// other plans anyone who may change the case (access.Write).
+func PlanChangeAccess(kind string) access.Action {
+	if kind == PlanIndividual || kind == PlanRelayLog {
+		return access.Coordinate
+	}
+	return access.Write
 }
 
 // cleanText trims s and refuses it when longer than max characters.

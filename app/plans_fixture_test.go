@@ -47,6 +47,7 @@ type planWorld struct {
 	nurse    *samordna.Employee
 	adviser  *samordna.Employee
 	outsider *samordna.Employee
+	unit     *samordna.Employee // caseworker in the coordinating unit
 	child    *samordna.Person
 	mother   *samordna.Person
 	caseID   string
@@ -67,6 +68,7 @@ func newPlanWorld(t *testing.T, db *store.DB) *planWorld {
 		w.nurse = w.employee(tx, "ingrid.hs", "Ingrid Helsesykepleier")
 		w.adviser = w.employee(tx, "anne.ppt", "Anne Rådgiver")
 		w.outsider = w.employee(tx, "per.annen", "Per Annen")
+		w.unit = w.employee(tx, "kari.ke", "Kari Enhet", samordna.RoleCoordinatingUnit)
 		w.child = w.person(tx, "Emma Hansen", time.Date(2016, 2, 20, 0, 0, 0, 0, time.UTC), 1)
 		w.mother = w.person(tx, "Kristin Hansen", time.Date(1988, 4, 12, 0, 0, 0, 0, time.UTC), 2)
 		if err := store.CreateRelation(tx, &samordna.Relation{PersonID: w.mother.ID, Kind: samordna.RelationGuardianOf,
@@ -86,10 +88,10 @@ func (w *planWorld) write(fn func(tx *store.Tx) error) {
 	}
 }
 
-func (w *planWorld) employee(tx *store.Tx, username, name string) *samordna.Employee {
+func (w *planWorld) employee(tx *store.Tx, username, name string, roles ...samordna.Role) *samordna.Employee {
 	w.t.Helper()
 	e := &samordna.Employee{ID: samordna.NewID(), MunicipalityID: w.muni, Username: username, Name: name,
-		Roles: []samordna.Role{samordna.RoleEmployee}}
+		Roles: append([]samordna.Role{samordna.RoleEmployee}, roles...)}
 	if err := store.CreateEmployee(tx, e, "", planStart); err != nil {
 		w.t.Fatal(err)
 	}
@@ -123,15 +125,43 @@ func planActor(e *samordna.Employee) *samordna.Actor {
 	return &samordna.Actor{Employee: e, RequestID: "test"}
 }
 
-// appoint makes kari.koord the case's coordinator.
+// appoint makes kari.koord the case's coordinator, as the coordinating
+// unit's granted application decided, with an individual plan granted now.
 func (w *planWorld) appoint(caseID string) {
 	w.t.Helper()
+	w.decide(caseID, "now")
 	w.write(func(tx *store.Tx) error {
 		now := w.clock.Now()
 		return store.AppointCoordinator(tx, &store.Assignment{ID: samordna.NewID(), CaseID: caseID,
 			EmployeeID: w.coord.ID, Kind: store.KindChildCoordinator, Status: store.CoordinatorAccepted,
 			AppointedBy: w.teacher.ID, AppointedAt: now, AcceptedAt: &now})
 	})
+}
+
+// decide stores a granted application on the case with the decision on
+// the individual plan (now, later or no), as the coordinating unit made it.
+func (w *planWorld) decide(caseID, planWhen string) {
+	w.t.Helper()
+	a := w.apply(caseID)
+	w.write(func(tx *store.Tx) error {
+		now := w.clock.Now()
+		a.WantsPlan = planWhen != "no"
+		a.Status, a.DecidedBy, a.DecidedAt, a.PlanDecision = store.ApplicationGranted, w.unit.ID, &now, planWhen
+		a.DecidedCoordinatorID, a.CoordinatorKind = w.coord.ID, store.KindChildCoordinator
+		a.ChildCoordinatorGround = "disability"
+		return store.DecideApplication(tx, a)
+	})
+}
+
+// apply stores a submitted application for a coordinator and an individual
+// plan on the case (the coordinating unit may then see it).
+func (w *planWorld) apply(caseID string) *store.Application {
+	w.t.Helper()
+	a := &store.Application{ID: samordna.NewID(), CaseID: caseID, MunicipalityID: w.muni,
+		Status: store.ApplicationSubmitted, WantsCoordinator: true, WantsPlan: true,
+		SubmittedBy: w.teacher.ID, SubmittedAt: w.clock.Now()}
+	w.write(func(tx *store.Tx) error { return store.CreateApplication(tx, a) })
+	return a
 }
 
 // consent records a consent with the purposes, given by the mother.

@@ -22,8 +22,14 @@ func TestIndividualPlanNeedsCoordinatorAndConsent(t *testing.T) {
 		w := newPlanWorld(t, db)
 		coord := planActor(w.coord)
 
-		// The teacher registered the case and may change it, but there is no coordinator.
+		// Seed 004 Koordinatorens arbeidsoppgaver: "Ha ansvar for utarbeiding
+		// av eventuell individuell plan". The teacher registered the case and
+		// may change it, but the individual plan is the coordinator's: 404.
 		_, err := w.a.CreatePlan(ctx, planActor(w.teacher), w.caseID, ipInput())
+		wantPlanErr(t, err, samordna.KindNotFound, "not_found")
+		// The coordinating unit, applied to, finds no coordinator yet.
+		w.apply(w.caseID)
+		_, err = w.a.CreatePlan(ctx, planActor(w.unit), w.caseID, ipInput())
 		wantPlanErr(t, err, samordna.KindRule, "coordinator_required")
 
 		w.appoint(w.caseID)
@@ -75,8 +81,8 @@ func TestIndividualPlanNeedsCoordinatorAndConsent(t *testing.T) {
 		if n := w.audits("create_plan", samordna.OutcomeAllowed); n != 1 {
 			t.Errorf("%d create_plan audit rows, want 1", n)
 		}
-		if n := w.audits("create_plan", samordna.OutcomeDenied); n != 0 {
-			t.Errorf("refusals by rule are not access refusals: %d denied rows", n)
+		if n := w.audits("create_plan", samordna.OutcomeDenied); n != 1 {
+			t.Errorf("only the teacher's attempt is an access refusal, refusals by rule are not: %d denied rows", n)
 		}
 	})
 }

@@ -409,6 +409,9 @@ func (a *App) CompleteTask(ctx context.Context, actor *samordna.Actor, taskID, o
 		if err := checkOutcome(r, t, outcome); err != nil {
 			return err
 		}
+		if err := a.checkConsentOutcome(tx, r, t, outcome); err != nil {
+			return err
+		}
 		next, err := a.finishTask(tx, actor, c, r, t, outcome, assignHint{})
 		if err != nil {
 			return err
@@ -444,6 +447,41 @@ func checkOutcome(r *pathway.Routine, t *store.Task, outcome string) error {
 		return nil
 	}
 	return outcomeError(step)
+}
+
+// The named outcomes of a consent step (Lillehammer "document", Ulstein
+// row 3): consent to follow-up or cooperation was given, or refused.
+const (
+	outcomeConsentGiven   = "given"
+	outcomeConsentRefused = "refused"
+)
+
+// errConsentNotRecorded: "consent given" means a consent exists.
+var errConsentNotRecorded = samordna.Errorf(samordna.KindRule, "consent_required",
+	"record the written consent with its purposes (and the signed form) before marking consent as given")
+
+// checkConsentOutcome refuses the outcome "given" on a consent step unless
+// the case holds a consent in force with its purposes (seed 003 row 3:
+// "Motivere for skrifteleg samtykke"; seed 000: "I de tilfeller det er
+// behov for å samtykke til oppfølging"): the routine moves on a recorded
+// consent, not a button.
+func (a *App) checkConsentOutcome(tx *store.Tx, r *pathway.Routine, t *store.Task, outcome string) error {
+	if r == nil || t.Kind != store.TaskKindStep || outcome != outcomeConsentGiven {
+		return nil
+	}
+	if step, ok := r.Step(t.StepID); !ok || len(step.Outcomes) == 0 {
+		return nil
+	}
+	cs, err := store.ConsentsOfCase(tx, t.CaseID)
+	if err != nil {
+		return err
+	}
+	for _, k := range cs {
+		if k.Active(a.now()) && len(k.Purposes) > 0 {
+			return nil
+		}
+	}
+	return errConsentNotRecorded
 }
 
 // taskAccess loads the task and its case and tells whether the actor may

@@ -173,8 +173,16 @@ func TestCompleteTaskFollowsTheRoutine(t *testing.T) {
 		if len(mine.Tasks) != 0 {
 			t.Errorf("ola still has %d open tasks", len(mine.Tasks))
 		}
-		// A consent given (row 3 "given") leads to row 4 instead.
+		// A consent given (row 3 "given") leads to row 4 instead. Seed 003
+		// row 3 "Motivere for skrifteleg samtykke": "given" needs the written
+		// consent recorded first.
 		c2 := w.concern("ola", named(pathway.SituationKnownFamily, "ulstein-rus-sped-smabarn"))
+		_, _, err = w.app.CompleteTask(ctx, w.as("ola"), w.openTasks(c2.Case.ID)["row-03"].ID, "given")
+		wantErrCode(t, err, "consent_required")
+		if _, err := w.app.RecordConsent(ctx, w.as("ola"), c2.Case.ID, app.NewConsent{GivenBy: "Kari Foreldre",
+			GivenByRelation: "guardian", Purposes: []samordna.ConsentPurpose{samordna.PurposeShareWithMembers}}); err != nil {
+			t.Fatal(err)
+		}
 		if next := w.complete("ola", c2.Case.ID, "row-03", "given"); len(next) != 1 || next[0].StepID != "row-04" {
 			t.Errorf("after consent: %+v", next)
 		}

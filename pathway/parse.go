@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -51,6 +52,9 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 //	name: ...                      # required, Norwegian
 //	municipality: ...              # required
 //	source: ...                    # optional: which document it is taken from
+//	valid_from: 2014-01-01         # optional: the date the routine applies from
+//	revised: 2016-10               # optional: when it was last revised (YYYY-MM or YYYY-MM-DD)
+//	owner: ...                     # optional: the unit responsible for the routine
 //	situations:                    # optional; if given, every step situation must be
 //	  - id: unclear_concern        #   listed and every listed one must start a step
 //	    label: ...
@@ -130,7 +134,8 @@ func (p *parser) parse(data []byte) *Routine {
 		return nil
 	}
 
-	top, ok := p.fields(root, "routine", "id", "version", "name", "municipality", "source", "situations", "steps")
+	top, ok := p.fields(root, "routine", "id", "version", "name", "municipality", "source", "valid_from",
+		"revised", "owner", "situations", "steps")
 	if !ok {
 		return nil
 	}
@@ -151,6 +156,9 @@ func (p *parser) parse(data []byte) *Routine {
 	r.Name = p.requiredText(top, root, "name")
 	r.Municipality = p.requiredText(top, root, "municipality")
 	r.Source = p.optionalText(top, "source")
+	r.ValidFrom = p.optionalDate(top, "valid_from", time.DateOnly)
+	r.Revised = p.optionalDate(top, "revised", "2006-01", time.DateOnly)
+	r.Owner = p.optionalText(top, "owner")
 
 	declared := p.situations(top, r)
 
@@ -194,6 +202,26 @@ func (p *parser) parse(data []byte) *Routine {
 		}
 	}
 	return r
+}
+
+// optionalDate returns the value of key when it is a date in one of the
+// layouts (as written), "" when absent.
+func (p *parser) optionalDate(m map[string]*yaml.Node, key string, layouts ...string) string {
+	n := m[key]
+	if n == nil || isNull(n) {
+		return ""
+	}
+	v := n.Value
+	if n.Kind != yaml.ScalarNode || (n.Tag != "!!str" && n.Tag != "!!timestamp") {
+		v = "" // a date written bare (2014-01-01) is a YAML timestamp; anything else is not a date
+	}
+	for _, l := range layouts {
+		if _, err := time.Parse(l, v); err == nil {
+			return v
+		}
+	}
+	p.errorf(n.Line, "%s must be a date (%s), got %q", key, strings.Join(layouts, " or "), v)
+	return ""
 }
 
 // yamlError turns a yaml.v3 syntax error into an *Error with its line.

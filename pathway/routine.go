@@ -279,6 +279,12 @@ type Routine struct {
 	Name         string // Norwegian
 	Municipality string
 	Source       string // which document the routine is taken from
+	// The routine's own metadata (seed 000 "Om rutinen"): the date it
+	// applies from (YYYY-MM-DD), when it was last revised (YYYY-MM or
+	// YYYY-MM-DD) and the unit responsible for it; "" when not stated.
+	ValidFrom string
+	Revised   string
+	Owner     string
 	// Situations lists the situations that start the routine, with the
 	// routine's own Norwegian wording. Optional: empty means "not stated".
 	Situations []RoutineSituation

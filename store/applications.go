@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"fmt"
 	"strconv"
 	"time"
@@ -31,6 +32,17 @@ type Application struct {
 	WishedCoordinator string // username of the coordinator the person wishes, or ""
 	SubmittedBy       string // employee id
 	SubmittedAt       time.Time
+	// The person's will (seed 004: "etter ønske eller søknad fra
+	// brukeren/foresatte/pårørende"): who wished it and as what (self,
+	// guardian or next_of_kin), whether the wish includes a responsibility
+	// group, and what carries it: the consent covering
+	// register_with_coordinating_unit, or the person's own signed
+	// application (an uploaded form of the case).
+	WishedBy         string
+	WishedByRelation string
+	WantsGroup       bool
+	ConsentID        string
+	SignedFormID     string
 
 	DecidedBy            string // employee id
 	DecidedAt            *time.Time
@@ -38,6 +50,9 @@ type Application struct {
 	DecidedCoordinatorID string // employee id
 	CoordinatorKind      string // "coordinator" or "child_coordinator"
 	PlanDecision         string // "now", "later" or "no"
+	// ChildCoordinatorGround is the recorded ground of a child coordinator
+	// (hol § 7-2a): serious_illness, injury, disability or expected.
+	ChildCoordinatorGround string
 
 	// Joined for display.
 	SubjectName         string
@@ -56,9 +71,11 @@ type Application struct {
 // CreateApplication inserts a submitted application.
 func CreateApplication(tx *Tx, a *Application) error {
 	_, err := tx.Exec(`INSERT INTO applications (id, case_id, municipality_id, status, wants_coordinator, wants_plan,
-		wished_coordinator, submitted_by, submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		wished_coordinator, submitted_by, submitted_at, wished_by, wished_by_relation, wants_group, consent_id,
+		signed_form_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 		a.ID, a.CaseID, a.MunicipalityID, a.Status, a.WantsCoordinator, a.WantsPlan, a.WishedCoordinator,
-		a.SubmittedBy, a.SubmittedAt)
+		a.SubmittedBy, a.SubmittedAt, a.WishedBy, a.WishedByRelation, a.WantsGroup, nullable(a.ConsentID),
+		nullable(a.SignedFormID))
 	return wrap(err, "create application")
 }
 
@@ -67,7 +84,8 @@ const applicationSelect = `SELECT a.id, a.case_id, a.municipality_id, a.status, 
 	a.decision_reason, COALESCE(a.decided_coordinator_id, ''), a.coordinator_kind, a.plan_decision,
 	COALESCE(p.name, ''), c.title, COALESCE(sb.name, ''), COALESCE(sb.username, ''), COALESCE(w.name, ''),
 	COALESCE(db.name, ''), COALESCE(dc.username, ''), COALESCE(dc.name, ''), COALESCE(p.birth_date, ''),
-	COALESCE(p.due_date, ''), COALESCE(sv.name, '')
+	COALESCE(p.due_date, ''), COALESCE(sv.name, ''), a.wished_by, a.wished_by_relation, a.wants_group,
+	COALESCE(a.consent_id, ''), COALESCE(a.signed_form_id, ''), a.child_coordinator_ground
 	FROM applications a
 	JOIN cases c ON c.id = a.case_id
 	LEFT JOIN persons p ON p.id = c.subject_person_id
@@ -83,7 +101,8 @@ func scanApplication(row interface{ Scan(...any) error }) (*Application, error) 
 		&a.WishedCoordinator, &a.SubmittedBy, &a.SubmittedAt, &a.DecidedBy, &a.DecidedAt, &a.Reason,
 		&a.DecidedCoordinatorID, &a.CoordinatorKind, &a.PlanDecision, &a.SubjectName, &a.CaseTitle,
 		&a.SubmittedByName, &a.SubmittedByUsername, &a.WishedName, &a.DecidedByName, &a.DecidedCoordinator,
-		&a.DecidedCoordName, &a.SubjectBirthDate, &a.SubjectDueDate, &a.RegisteredService)
+		&a.DecidedCoordName, &a.SubjectBirthDate, &a.SubjectDueDate, &a.RegisteredService, &a.WishedBy,
+		&a.WishedByRelation, &a.WantsGroup, &a.ConsentID, &a.SignedFormID, &a.ChildCoordinatorGround)
 	return &a, err
 }
 
@@ -171,10 +190,10 @@ var ErrAlreadyDecided = samordna.Errorf(samordna.KindConflict, "already_decided"
 // both decide it): otherwise ErrAlreadyDecided.
 func DecideApplication(tx *Tx, a *Application) error {
 	res, err := tx.Exec(`UPDATE applications SET status = $1, outcome = $1, decided_by = $2, decided_at = $3,
-		decision_reason = $4, decided_coordinator_id = $5, coordinator_kind = $6, plan_decision = $7
-		WHERE id = $8 AND status = 'submitted'`,
+		decision_reason = $4, decided_coordinator_id = $5, coordinator_kind = $6, plan_decision = $7,
+		child_coordinator_ground = $8 WHERE id = $9 AND status = 'submitted'`,
 		a.Status, a.DecidedBy, a.DecidedAt, a.Reason, nullable(a.DecidedCoordinatorID), a.CoordinatorKind,
-		a.PlanDecision, a.ID)
+		a.PlanDecision, a.ChildCoordinatorGround, a.ID)
 	if err != nil {
 		return wrap(err, "decide application")
 	}
@@ -216,4 +235,20 @@ func CaseUnitDecider(tx *Tx, caseID string) (string, error) {
 		return "", err
 	}
 	return ids[0], nil
+}
+
+// PlanDecisionOfCase returns the coordinating unit's standing decision on
+// the case's individual plan: the plan decision ("now", "later" or "no") of
+// the most recently granted application that applied for a plan or decided
+// on one; "" when no granted application did. A refused application
+// changes nothing that was granted before it.
+func PlanDecisionOfCase(tx *Tx, caseID string) (string, error) {
+	var d string
+	err := tx.QueryRow(`SELECT plan_decision FROM applications
+		WHERE case_id = $1 AND status = 'granted' AND (wants_plan OR plan_decision IN ('now', 'later'))
+		ORDER BY decided_at DESC, id DESC LIMIT 1`, caseID).Scan(&d)
+	if err == sql.ErrNoRows {
+		return "", nil
+	}
+	return d, wrap(err, "plan decision")
 }

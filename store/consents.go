@@ -12,10 +12,10 @@ import (
 func CreateConsent(tx *Tx, c *samordna.Consent) error {
 	c.Version = 1
 	_, err := tx.Exec(`INSERT INTO consents (id, case_id, version, status, given_by_name, given_by_relation,
-		given_by_person_id, recorded_by, recorded_at, valid_until, form_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		given_by_person_id, recorded_by, recorded_at, valid_until, form_id, team_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		c.ID, c.CaseID, c.Version, c.Status, c.GivenByName, c.GivenByRelation, nullable(c.GivenByPersonID),
-		c.RecordedBy, c.RecordedAt, c.ValidUntil, nullable(c.FormID))
+		c.RecordedBy, c.RecordedAt, c.ValidUntil, nullable(c.FormID), nullable(c.TeamID))
 	if err != nil {
 		return wrap(err, "create consent")
 	}
@@ -42,21 +42,22 @@ func UpdateConsent(tx *Tx, c *samordna.Consent, by string, at time.Time, change 
 
 func addConsentVersion(tx *Tx, c *samordna.Consent, by string, at time.Time, change string) error {
 	_, err := tx.Exec(`INSERT INTO consent_versions (consent_id, version, status, purposes, given_by_name,
-		given_by_relation, valid_until, form_id, changed_by, changed_at, change)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		given_by_relation, valid_until, form_id, changed_by, changed_at, change, team_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		c.ID, c.Version, c.Status, joinPurposes(c.Purposes), c.GivenByName, c.GivenByRelation, c.ValidUntil,
-		nullable(c.FormID), by, at, change)
+		nullable(c.FormID), by, at, change, nullable(c.TeamID))
 	return wrap(err, "consent version")
 }
 
 const consentColumns = `id, case_id, version, status, given_by_name, given_by_relation,
 	COALESCE(given_by_person_id, ''), recorded_by, recorded_at, valid_until, withdrawn_at,
-	COALESCE(withdrawn_by, ''), COALESCE(form_id, '')`
+	COALESCE(withdrawn_by, ''), COALESCE(form_id, ''), COALESCE(team_id, '')`
 
 func scanConsent(row interface{ Scan(...any) error }) (*samordna.Consent, error) {
 	var c samordna.Consent
 	err := row.Scan(&c.ID, &c.CaseID, &c.Version, &c.Status, &c.GivenByName, &c.GivenByRelation,
-		&c.GivenByPersonID, &c.RecordedBy, &c.RecordedAt, &c.ValidUntil, &c.WithdrawnAt, &c.WithdrawnBy, &c.FormID)
+		&c.GivenByPersonID, &c.RecordedBy, &c.RecordedAt, &c.ValidUntil, &c.WithdrawnAt, &c.WithdrawnBy, &c.FormID,
+		&c.TeamID)
 	return &c, err
 }
 

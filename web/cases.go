@@ -141,8 +141,8 @@ type (
 // caseConsentInput is what the consent form held, to show it again after an
 // error.
 type caseConsentInput struct {
-	GivenBy, Relation, ValidUntil, FormID string
-	Purposes                              map[string]bool
+	GivenBy, Relation, ValidUntil, FormID, TeamID string
+	Purposes                                      map[string]bool
 }
 
 // casePageData is the case page.
@@ -163,6 +163,7 @@ type casePageData struct {
 	Forms             []consentFormRow
 	Links             []caseLinkRow
 	Purposes          []string
+	Teams             []routineOption // the teams a consent for share_with_team can name
 	Consent           caseConsentInput
 	BlockUsername     string
 	BlockReason       string
@@ -220,13 +221,22 @@ func (s *Server) casePageData(r *http.Request, v *app.CaseView) *casePageData {
 	for _, p := range samordna.ConsentPurposes {
 		d.Purposes = append(d.Purposes, string(p))
 	}
+	for _, t := range v.Teams {
+		d.Teams = append(d.Teams, routineOption{ID: t.ID, Name: t.Name})
+	}
 	for _, cs := range v.Consents {
 		row := caseConsentRow{ID: cs.ID, Status: cs.Status, StatusLabel: s.spineLabel(r, "case.consent_status.", cs.Status),
 			GivenBy: cs.GivenByName, Relation: s.spineLabel(r, "case.relation.", cs.GivenByRelation),
 			Recorded: displayTime(cs.RecordedAt), ValidUntil: spineDay(cs.ValidUntil), FormID: cs.FormID,
 			Active: cs.Status == samordna.ConsentActive}
 		for _, pp := range cs.Purposes {
-			row.Purposes = append(row.Purposes, s.spineLabel(r, "case.purpose.", string(pp)))
+			label := s.spineLabel(r, "case.purpose.", string(pp))
+			for _, t := range v.Teams {
+				if pp == samordna.PurposeShareWithTeam && t.ID == cs.TeamID {
+					label += ": " + t.Name
+				}
+			}
+			row.Purposes = append(row.Purposes, label)
 		}
 		d.Consents = append(d.Consents, row)
 	}
@@ -322,10 +332,13 @@ func (s *Server) recordConsent(w http.ResponseWriter, r *http.Request) {
 	in := app.NewConsent{GivenBy: f.Get("given_by"), GivenByRelation: f.Get("given_by_relation"),
 		ValidUntil: f.Get("valid_until"), FormID: f.Get("form_id")}
 	refill := caseConsentInput{GivenBy: in.GivenBy, Relation: in.GivenByRelation, ValidUntil: in.ValidUntil,
-		FormID: in.FormID, Purposes: map[string]bool{}}
+		FormID: in.FormID, TeamID: f.Get("team_id"), Purposes: map[string]bool{}}
 	for _, p := range f["purposes"] {
 		in.Purposes = append(in.Purposes, samordna.ConsentPurpose(p))
 		refill.Purposes[p] = true
+	}
+	if refill.Purposes[string(samordna.PurposeShareWithTeam)] {
+		in.TeamID = refill.TeamID // the team is named only with its purpose
 	}
 	_, err := s.app.RecordConsent(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), in)
 	if err != nil {

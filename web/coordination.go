@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -150,10 +151,11 @@ type applicationData struct {
 	CanDecide bool
 	Child     bool // a child coordinator is possible
 	In        decisionInput
+	Grounds   []string // the grounds of a child coordinator (hol § 7-2a)
 }
 
 type decisionInput struct {
-	Outcome, Coordinator, Kind, PlanWhen, Reason string
+	Outcome, Coordinator, Kind, PlanWhen, Reason, Ground string
 }
 
 func (s *Server) applicationPage(w http.ResponseWriter, r *http.Request) {
@@ -169,7 +171,7 @@ func (s *Server) renderApplication(w http.ResponseWriter, r *http.Request, p *Pa
 		return
 	}
 	d := applicationData{Row: applicationRows([]*store.Application{a})[0], CanDecide: canDecide && a.Status == store.ApplicationSubmitted,
-		Child: a.SubjectDueDate != "" || s.childBirth(a.SubjectBirthDate)}
+		Child: a.SubjectDueDate != "" || s.childBirth(a.SubjectBirthDate), Grounds: app.ChildCoordinatorGrounds}
 	d.In = decisionInput{Outcome: "granted", Coordinator: a.WishedCoordinator, Kind: "coordinator", PlanWhen: "no"}
 	if a.WantsPlan {
 		d.In.PlanWhen = "now"
@@ -195,10 +197,11 @@ func (s *Server) decideApplication(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	in := decisionInput{Outcome: f.Get("outcome"), Coordinator: f.Get("coordinator"), Kind: f.Get("coordinator_kind"),
-		PlanWhen: f.Get("individual_plan_when"), Reason: f.Get("reason")}
+		PlanWhen: f.Get("individual_plan_when"), Reason: f.Get("reason"), Ground: f.Get("child_coordinator_ground")}
 	res, err := s.app.DecideApplication(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), app.Decision{
 		Outcome: in.Outcome, Coordinator: in.Coordinator, CoordinatorKind: in.Kind,
-		IndividualPlan: in.PlanWhen == "now", IndividualPlanWhen: in.PlanWhen, Reason: in.Reason})
+		IndividualPlan: in.PlanWhen == "now", IndividualPlanWhen: in.PlanWhen, Reason: in.Reason,
+		ChildCoordinatorGround: in.Ground})
 	if err != nil {
 		s.coordFail(w, r, err, func(p *Page, status int) { s.renderApplication(w, r, p, status, &in) })
 		return
@@ -214,6 +217,7 @@ func (s *Server) decideApplication(w http.ResponseWriter, r *http.Request) {
 type applyData struct {
 	CaseID string
 	In     app.NewApplication
+	Forms  []consentFormRow // the case's uploaded forms: the person's own signed application can be one
 }
 
 func (s *Server) applyPage(w http.ResponseWriter, r *http.Request) {
@@ -223,11 +227,16 @@ func (s *Server) applyPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderApply(w http.ResponseWriter, r *http.Request, p *Page, status int, in app.NewApplication) {
 	// Reading the case checks access (and audits it); the form needs no more.
-	if _, err := s.app.GetCase(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id")); err != nil {
+	v, err := s.app.GetCase(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"))
+	if err != nil {
 		s.coordFail(w, r, err, nil)
 		return
 	}
-	p.Data = applyData{CaseID: r.PathValue("id"), In: in}
+	d := applyData{CaseID: r.PathValue("id"), In: in}
+	for _, f := range v.Forms {
+		d.Forms = append(d.Forms, consentFormRow{ID: f.ID, Type: f.ContentType, Uploaded: displayTime(f.UploadedAt)})
+	}
+	p.Data = d
 	s.render(w, r, status, "coord_apply", p)
 }
 
@@ -238,11 +247,18 @@ func (s *Server) submitApplication(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	in := app.NewApplication{Coordinator: f.Get("coordinator") == "yes", IndividualPlan: f.Get("individual_plan") == "yes",
-		WishedCoordinator: strings.TrimSpace(f.Get("wished_coordinator"))}
+		WishedCoordinator: strings.TrimSpace(f.Get("wished_coordinator")), ResponsibilityGroup: f.Get("responsibility_group") == "yes",
+		WishedBy: f.Get("wished_by"), WishedByRelation: f.Get("wished_by_relation"), SignedFormID: f.Get("signed_form_id")}
 	_, err := s.app.SubmitApplication(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), in)
 	if err != nil {
 		s.coordFail(w, r, err, func(p *Page, status int) {
 			p.Title = "coord.apply_title"
+			switch {
+			case errors.Is(err, app.ErrWillRefused): // the refusal's path: a report to child welfare, not the unit
+				p.Error = "coord.err.consent_refused"
+			case errors.Is(err, app.ErrWillRequired):
+				p.Error = "coord.err.will_required"
+			}
 			s.renderApply(w, r, p, status, in)
 		})
 		return

@@ -65,6 +65,11 @@ func startCoordSite(t *testing.T) *coordSite {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The mother's consent to register with the coordinating unit carries the application.
+	if _, err := a.RecordConsent(ctx, cs.actors["ola.laerer"], cs.caseID, app.NewConsent{GivenBy: "Mor til Åse",
+		GivenByRelation: "guardian", Purposes: []samordna.ConsentPurpose{samordna.PurposeRegisterWithUnit}}); err != nil {
+		t.Fatal(err)
+	}
 	ap, err := a.SubmitApplication(ctx, cs.actors["ola.laerer"], cs.caseID, app.NewApplication{Coordinator: true,
 		IndividualPlan: true, WishedCoordinator: "ingrid.hs"})
 	if err != nil {

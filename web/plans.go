@@ -24,8 +24,8 @@ func (s *Server) planRoutes() []Route {
 		{Method: "GET", Path: "/cases/{id}/plans/new", Access: "case:write", Handler: s.newPlanPage},
 		{Method: "POST", Path: "/cases/{id}/plans", Access: "case:write", Handler: s.createPlanSubmit},
 		{Method: "GET", Path: "/plans/{id}", Access: "plan:read", Handler: s.planPage},
-		{Method: "GET", Path: "/plans/{id}/edit", Access: "plan:write", Handler: s.editPlanPage},
-		{Method: "POST", Path: "/plans/{id}", Access: "plan:write", Handler: s.updatePlanSubmit},
+		{Method: "GET", Path: "/plans/{id}/edit", Access: "plan:change", Handler: s.editPlanPage},
+		{Method: "POST", Path: "/plans/{id}", Access: "plan:change", Handler: s.updatePlanSubmit},
 		{Method: "GET", Path: "/plans/{id}/versions", Access: "plan:read", Handler: s.planVersionsPage},
 		{Method: "GET", Path: "/plans/{id}/diff", Access: "plan:read", Handler: s.planDiffPage},
 		{Method: "GET", Path: "/plans/{id}/pdf", Access: "plan:read", Handler: s.planPDF},
@@ -667,8 +667,12 @@ func (s *Server) editPlanPage(w http.ResponseWriter, r *http.Request) {
 	if s.planError(w, r, err) {
 		return
 	}
-	if !v.CanWrite {
+	switch {
+	case v.Plan.Status == app.PlanClosed:
 		s.errorPage(w, r, http.StatusConflict, "plans.error.plan_closed")
+		return
+	case !v.CanWrite: // may read the plan but not change it (an individual plan or relay log: the coordinator's)
+		s.errorPage(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	p := s.page(r, "plans.edit_title")

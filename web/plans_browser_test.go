@@ -58,6 +58,17 @@ func startPlanSite(t *testing.T) *planSite {
 			return err
 		}
 		ps.caseID = c.ID
+		// The coordinating unit granted a coordinator and the individual plan now.
+		ap := &store.Application{ID: samordna.NewID(), CaseID: c.ID, MunicipalityID: c.MunicipalityID,
+			Status: store.ApplicationSubmitted, WantsCoordinator: true, WantsPlan: true, SubmittedBy: me.ID, SubmittedAt: now}
+		if err := store.CreateApplication(tx, ap); err != nil {
+			return err
+		}
+		ap.Status, ap.DecidedBy, ap.DecidedAt, ap.PlanDecision = store.ApplicationGranted, me.ID, &now, "now"
+		ap.DecidedCoordinatorID, ap.CoordinatorKind, ap.ChildCoordinatorGround = me.ID, store.KindChildCoordinator, "disability"
+		if err := store.DecideApplication(tx, ap); err != nil {
+			return err
+		}
 		if err := store.AppointCoordinator(tx, &store.Assignment{ID: samordna.NewID(), CaseID: c.ID, EmployeeID: me.ID,
 			Kind: store.KindChildCoordinator, Status: store.CoordinatorAccepted, AppointedBy: me.ID, AppointedAt: now,
 			AcceptedAt: &now}); err != nil {

@@ -198,6 +198,7 @@ type routinesData struct {
 
 type routineData struct {
 	ID, Name, Municipality, Source string
+	ValidFrom, Revised, Owner      string // the routine's metadata, dates as dd.mm.åååå (mm.åååå for a month)
 	Version                        int
 	Versions                       []int
 	Situations                     []situationView
@@ -206,10 +207,23 @@ type routineData struct {
 
 type situationView struct{ ID, Label, Wording string }
 
+// routineMetaDate shows a routine's metadata date: YYYY-MM-DD as
+// dd.mm.åååå, YYYY-MM as mm.åååå.
+func routineMetaDate(v string) string {
+	if t, err := time.Parse(time.DateOnly, v); err == nil {
+		return t.Format("02.01.2006")
+	}
+	if t, err := time.Parse("2006-01", v); err == nil {
+		return t.Format("01.2006")
+	}
+	return v
+}
+
 // routineData describes one routine version.
 func (s *Server) routineData(lang string, rt *pathway.Routine) routineData {
 	d := routineData{ID: rt.ID, Name: rt.Name, Municipality: rt.Municipality, Source: rt.Source, Version: rt.Version,
-		Versions: s.app.RoutineVersions(rt.ID)}
+		Versions: s.app.RoutineVersions(rt.ID), ValidFrom: routineMetaDate(rt.ValidFrom),
+		Revised: routineMetaDate(rt.Revised), Owner: rt.Owner}
 	for _, sit := range rt.Situations {
 		d.Situations = append(d.Situations, situationView{ID: string(sit.ID),
 			Label: s.routineLabel(lang, "situation", string(sit.ID)), Wording: sit.Label})

@@ -230,7 +230,11 @@ func (s *Server) completeTaskSubmit(w http.ResponseWriter, r *http.Request) {
 			s.routineFail(w, r, err, nil)
 			return
 		}
-		http.Redirect(w, r, back+routineQuerySep(back)+"error="+samordna.ErrorCode(err), http.StatusSeeOther)
+		code := samordna.ErrorCode(err)
+		if code == "consent_required" { // "consent given" without a recorded consent: guide to record it first
+			code = "consent_not_recorded"
+		}
+		http.Redirect(w, r, back+routineQuerySep(back)+"error="+code, http.StatusSeeOther)
 		return
 	}
 	routineRedirect(w, r, back+routineQuerySep(back)+"done=task_completed", "", "")
