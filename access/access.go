@@ -48,8 +48,8 @@ const (
 	Inform Action = "inform"
 	// Close: close the case (the follow-up has ended), and Reopen: open a
 	// closed case again. See canClose and canReopen for who and why.
-	Close  Action = "case:close"
-	Reopen Action = "case:reopen"
+	Close  Action = "close"
+	Reopen Action = "reopen"
 )
 
 // Subject is the employee asking.

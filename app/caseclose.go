@@ -144,11 +144,11 @@ func checkCloseInput(reason, note string) error {
 // case_closed (409).
 func (a *App) CloseCase(ctx context.Context, actor *samordna.Actor, caseID, reason, note string) (*samordna.Case, error) {
 	reason, note = strings.TrimSpace(reason), strings.TrimSpace(note)
-	if err := checkCloseInput(reason, note); err != nil {
-		return nil, err
-	}
 	var out *samordna.Case
 	err := a.withCase(ctx, actor, caseID, access.Close, "close_case", func(tx *store.Tx, g *caseGrant) error {
+		if err := checkCloseInput(reason, note); err != nil {
+			return err
+		}
 		now := a.now()
 		told, err := a.endFollowUp(tx, actor, g, reason)
 		if err != nil {
@@ -260,14 +260,14 @@ func without(ids []string, id string) []string {
 // and text errors (400); case_not_closed, retention_passed (409).
 func (a *App) ReopenCase(ctx context.Context, actor *samordna.Actor, caseID, note string) (*samordna.Case, error) {
 	note = strings.TrimSpace(note)
-	if err := samordna.CheckText("note", samordna.TextShort, 0, note); err != nil {
-		return nil, err
-	}
-	if note == "" {
-		return nil, samordna.Errorf(samordna.KindInvalid, "note_required", "say why the case is reopened")
-	}
 	var out *samordna.Case
 	err := a.withCase(ctx, actor, caseID, access.Reopen, "reopen_case", func(tx *store.Tx, g *caseGrant) error {
+		if err := samordna.CheckText("note", samordna.TextShort, 0, note); err != nil {
+			return err
+		}
+		if note == "" {
+			return samordna.Errorf(samordna.KindInvalid, "note_required", "say why the case is reopened")
+		}
 		now := a.now()
 		if g.Case.Status != samordna.CaseClosed {
 			return samordna.Errorf(samordna.KindConflict, "case_not_closed", "the case is not closed")
