@@ -25,7 +25,11 @@ type movingClock struct {
 
 func (c *movingClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 
-func (c *movingClock) add(months int) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.AddDate(0, months, 0) }
+func (c *movingClock) add(months int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.AddDate(0, months, 0)
+}
 
 // Closing through the API until retention acts: the coordinator closes
 // Oliver's case (others 404, a bad reason 400); writes to it are 409
