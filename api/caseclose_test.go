@@ -107,7 +107,7 @@ func TestCloseCaseUntilRetentionOverHTTP(t *testing.T) {
 		c.want(http.StatusOK, "admin", "PUT", "/api/v1/retention", map[string]any{"months": 12})
 		clock.add(1)
 		c.want(http.StatusNotFound, "ingrid.hs", "POST", path+"/reopen", map[string]any{"note": "Tilbake"})
-		if r := c.want(http.StatusBadRequest, "kari.ke", "POST", path+"/reopen", map[string]any{}); errCode(r) != "note_required" {
+		if r := c.want(http.StatusBadRequest, "kari.ke", "POST", path+"/reopen", map[string]any{}); errCode(r) != "reopen_note_required" {
 			t.Errorf("reopen without note: %v", r)
 		}
 		if r := c.want(http.StatusOK, "kari.ke", "POST", path+"/reopen", map[string]any{"note": "Familien kom tilbake."}); r["status"] != "open" {

@@ -35,9 +35,9 @@ func (h *API) caseRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/cases/{id}/close", Access: "case:close", Handler: h.closeCase, Request: closeCaseRequest{},
 			Summary: "Close the case: {\"reason\": follow_up_ended|moved|declined|died|other, \"note\"? (required for other)} → " +
 				"{\"status\": \"closed\", \"closed_at\"}; open tasks end, the open group closes, planned meetings are cancelled; " +
-				"the retention period counts from closed_at. 400 invalid_reason, note_required; 409 case_closed."},
+				"the retention period counts from closed_at. 400 invalid_reason, close_note_required; 409 case_closed."},
 		{Method: "POST", Path: "/api/v1/cases/{id}/reopen", Access: "case:reopen", Handler: h.reopenCase, Request: reopenCaseRequest{},
-			Summary: "Reopen a closed case (the coordinating unit): {\"note\"} → {\"status\": \"open\"}. 400 note_required; " +
+			Summary: "Reopen a closed case (the coordinating unit): {\"note\"} → {\"status\": \"open\"}. 400 reopen_note_required; " +
 				"409 case_not_closed, retention_passed (the retention period has passed or the content was deleted)."},
 	}
 }

@@ -128,7 +128,7 @@ func checkCloseInput(reason, note string) error {
 			"reason must be one of %s", strings.Join(CloseReasons, ", "))
 	}
 	if reason == CloseOther && note == "" {
-		return samordna.Errorf(samordna.KindInvalid, "note_required", "say why the case is closed")
+		return samordna.Errorf(samordna.KindInvalid, "close_note_required", "say why the case is closed")
 	}
 	return nil
 }
@@ -140,7 +140,7 @@ func checkCloseInput(reason, note string) error {
 // municipality's retention period counts. Audited (close_case) with a
 // timeline event. Who may call: see access.Close (the coordinator, the
 // coordinating unit, or the discoverer of a case nobody took over).
-// Errors: not_found; invalid_reason, note_required and text errors (400);
+// Errors: not_found; invalid_reason, close_note_required and text errors (400);
 // case_closed (409).
 func (a *App) CloseCase(ctx context.Context, actor *samordna.Actor, caseID, reason, note string) (*samordna.Case, error) {
 	reason, note = strings.TrimSpace(reason), strings.TrimSpace(note)
@@ -256,7 +256,7 @@ func without(ids []string, id string) []string {
 // deletion (or deleted), and a case whose content was purged can never be
 // reopened. Audited (reopen_case) with a timeline event; the coordinator
 // is told. Who may call: see access.Reopen (the coordinating unit, or the
-// discoverer of a case nobody took over). Errors: not_found; note_required
+// discoverer of a case nobody took over). Errors: not_found; reopen_note_required
 // and text errors (400); case_not_closed, retention_passed (409).
 func (a *App) ReopenCase(ctx context.Context, actor *samordna.Actor, caseID, note string) (*samordna.Case, error) {
 	note = strings.TrimSpace(note)
@@ -266,7 +266,7 @@ func (a *App) ReopenCase(ctx context.Context, actor *samordna.Actor, caseID, not
 			return err
 		}
 		if note == "" {
-			return samordna.Errorf(samordna.KindInvalid, "note_required", "say why the case is reopened")
+			return samordna.Errorf(samordna.KindInvalid, "reopen_note_required", "say why the case is reopened")
 		}
 		now := a.now()
 		if g.Case.Status != samordna.CaseClosed {
@@ -325,4 +325,48 @@ func (a *App) withinRetention(tx *store.Tx, c *samordna.Case) error {
 		return errRetentionPassed
 	}
 	return nil
+}
+
+// ReopenPreview is what the reopen page shows: the case, its latest
+// closing and when its content is due for deletion (nil without a
+// retention period).
+type ReopenPreview struct {
+	Case       *samordna.Case
+	Reason     string // the closing's reason code
+	Note       string // the closing's note
+	PurgeAfter *time.Time
+}
+
+// PreviewReopen returns the closed case's closing for the reopen page. One
+// audit row. Who may call: see access.Reopen. Errors: not_found;
+// case_not_closed, retention_passed (409).
+func (a *App) PreviewReopen(ctx context.Context, actor *samordna.Actor, caseID string) (*ReopenPreview, error) {
+	var p *ReopenPreview
+	err := a.readCase(ctx, actor, caseID, access.Reopen, "preview_reopen_case", func(tx *store.Tx, g *caseGrant) (samordna.AuditEvent, error) {
+		ev := caseEvent(g, "preview_reopen_case", "case", g.Case.ID)
+		if g.Case.Status != samordna.CaseClosed {
+			return ev, samordna.Errorf(samordna.KindConflict, "case_not_closed", "the case is not closed")
+		}
+		if err := a.withinRetention(tx, g.Case); err != nil {
+			return ev, err
+		}
+		p = &ReopenPreview{Case: g.Case}
+		last, err := store.LastClosing(tx, g.Case.ID)
+		if err != nil {
+			return ev, err
+		}
+		if last != nil && last.Kind == store.ClosingClose {
+			p.Reason, p.Note = last.Reason, last.Note
+		}
+		r, err := store.MunicipalityRetention(tx, g.Case.MunicipalityID)
+		if err != nil {
+			return ev, err
+		}
+		if r.Months > 0 && g.Case.ClosedAt != nil {
+			t := g.Case.ClosedAt.AddDate(0, r.Months, 0)
+			p.PurgeAfter = &t
+		}
+		return ev, nil
+	})
+	return p, err
 }

@@ -66,7 +66,7 @@ func TestCloseCaseByCoordinator(t *testing.T) {
 		_, err := a.CloseCase(ctx, as["ingrid.hs"], id, "bored", "")
 		wantErrCode(t, err, "invalid_reason")
 		_, err = a.CloseCase(ctx, as["ingrid.hs"], id, app.CloseOther, " ")
-		wantErrCode(t, err, "note_required")
+		wantErrCode(t, err, "close_note_required")
 		if c := storedCase(t, db, id); c.Status != samordna.CaseOpen || c.ClosedAt != nil {
 			t.Fatalf("refused closings changed the case: %+v", c)
 		}
@@ -137,7 +137,7 @@ func TestCloseCaseByCoordinator(t *testing.T) {
 		_, err = a.ReopenCase(ctx, as["ingrid.hs"], id, "Familien flyttet tilbake.")
 		wantErrCode(t, err, "not_found")
 		_, err = a.ReopenCase(ctx, as["kari.ke"], id, "")
-		wantErrCode(t, err, "note_required")
+		wantErrCode(t, err, "reopen_note_required")
 		c, err = a.ReopenCase(ctx, as["kari.ke"], id, "Familien flyttet tilbake.")
 		if err != nil || c.Status != samordna.CaseOpen || c.ClosedAt != nil {
 			t.Fatalf("reopen = %+v, %v", c, err)
