@@ -46,6 +46,10 @@ const (
 	// helsepersonelloven § 32) about the case: health personnel who may
 	// write to it. The duty is theirs alone (seed 000).
 	Inform Action = "inform"
+	// Close: close the case (the follow-up has ended), and Reopen: open a
+	// closed case again. See canClose and canReopen for who and why.
+	Close  Action = "close"
+	Reopen Action = "reopen"
 )
 
 // Subject is the employee asking.
@@ -87,6 +91,12 @@ type Facts struct {
 	TeamMember       bool // the case was submitted to a team the employee is a member of
 	Emergency        bool // the employee holds unexpired emergency access to the case
 	Blocked          bool // the employee is barred from the case
+	// AnyCoordinator: the case has a current coordinator (anyone), and
+	// PendingApplication: an application to the coordinating unit awaits
+	// its decision. Together they say whether the case is still only the
+	// discoverer's (canClose).
+	AnyCoordinator     bool
+	PendingApplication bool
 }
 
 // Reason names why an employee may read a case; it is written to the audit
@@ -142,11 +152,44 @@ func Can(s Subject, a Action, f Facts) bool {
 		return ReadReason(s, f) != "" && (f.Coordinator || isUnit(s, f))
 	case Decide:
 		return ReadReason(s, f) != "" && isUnit(s, f)
+	case Close:
+		return ReadReason(s, f) != "" && canClose(s, f)
+	case Reopen:
+		return ReadReason(s, f) != "" && canReopen(s, f)
 	case BreakGlass:
 		return s.Has(samordna.RoleEmergencyAccess) && !s.Has(samordna.RoleAdmin) &&
 			f.SameMunicipality && !f.Blocked
 	}
 	return false
+}
+
+// canClose: who may end the follow-up of a case. Whoever runs the
+// coordination decides that it has ended: the coordinator and the
+// coordinating unit (the same people who may close the responsibility
+// group, which closing the case does). A case that never reached the unit
+// — no coordinator, no application waiting for a decision, such as an
+// anonymous consultation that ended or a concern that came to nothing — is
+// still only the discoverer's, so the discoverer closes it; once a
+// coordinator is appointed or an application awaits the unit, the
+// discoverer no longer decides alone. Group members and report recipients
+// take part in the work but do not own it, so they may not close.
+func canClose(s Subject, f Facts) bool {
+	return f.Coordinator || isUnit(s, f) || discovererOnly(f)
+}
+
+// canReopen: the coordinating unit reopens a case (it decided on the
+// coordination and keeps the overview of the municipality's cases; the
+// coordinator's role may have ended with the closing). A case that never
+// reached the unit is reopened by its discoverer, who alone could close
+// it; otherwise nobody could.
+func canReopen(s Subject, f Facts) bool {
+	return isUnit(s, f) || (discovererOnly(f) && !f.HasApplication)
+}
+
+// discovererOnly: the discoverer registered the case and nobody else has
+// taken it over (no coordinator, no application awaiting a decision).
+func discovererOnly(f Facts) bool {
+	return f.Registered && !f.AnyCoordinator && !f.PendingApplication
 }
 
 // isUnit: the coordinating unit acting on a case that has applied to it.

@@ -32,7 +32,53 @@ func (h *API) caseRoutes() []Route {
 			Summary: "Who looked at, changed or was refused the case, newest first (?cursor=&limit=)."},
 		{Method: "POST", Path: "/api/v1/cases/{id}/links", Access: "case:write", Handler: h.linkCases, Request: linkRequest{},
 			Summary: "Link a case of the same family: {\"case_id\"}; needs write access to both cases."},
+		{Method: "POST", Path: "/api/v1/cases/{id}/close", Access: "case:close", Handler: h.closeCase, Request: closeCaseRequest{},
+			Summary: "Close the case: {\"reason\": follow_up_ended|moved|declined|died|other, \"note\"? (required for other)} → " +
+				"{\"status\": \"closed\", \"closed_at\"}; open tasks end, the open group closes, planned meetings are cancelled; " +
+				"the retention period counts from closed_at. 400 invalid_reason, close_note_required; 409 case_closed."},
+		{Method: "POST", Path: "/api/v1/cases/{id}/reopen", Access: "case:reopen", Handler: h.reopenCase, Request: reopenCaseRequest{},
+			Summary: "Reopen a closed case (the coordinating unit): {\"note\"} → {\"status\": \"open\"}. 400 reopen_note_required; " +
+				"409 case_not_closed, retention_passed (the retention period has passed or the content was deleted)."},
 	}
+}
+
+// closeCaseRequest is POST /api/v1/cases/{id}/close.
+type closeCaseRequest struct {
+	Reason string `json:"reason" text:"code"`
+	Note   string `json:"note" text:"short"`
+}
+
+func (h *API) closeCase(w http.ResponseWriter, r *http.Request) {
+	var in closeCaseRequest
+	if err := Decode(w, r, &in); err != nil {
+		WriteError(w, err)
+		return
+	}
+	c, err := h.app.CloseCase(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), in.Reason, in.Note)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"status": string(c.Status), "closed_at": optTime(c.ClosedAt)})
+}
+
+// reopenCaseRequest is POST /api/v1/cases/{id}/reopen.
+type reopenCaseRequest struct {
+	Note string `json:"note" text:"short"`
+}
+
+func (h *API) reopenCase(w http.ResponseWriter, r *http.Request) {
+	var in reopenCaseRequest
+	if err := Decode(w, r, &in); err != nil {
+		WriteError(w, err)
+		return
+	}
+	c, err := h.app.ReopenCase(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), in.Note)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"status": string(c.Status)})
 }
 
 // timeJSON formats a time as RFC 3339 in UTC, to the second.

@@ -33,6 +33,9 @@ func (a *App) withCase(ctx context.Context, actor *samordna.Actor, caseID string
 			denied = true
 			return a.auditDenied(tx, actor, g, caseID, auditAction)
 		}
+		if err := closedGuard(g, action); err != nil {
+			return err
+		}
 		return fn(tx, g)
 	})
 	if err != nil {
@@ -75,6 +78,26 @@ func (a *App) readCase(ctx context.Context, actor *samordna.Actor, caseID string
 	}
 	if denied {
 		return samordna.ErrNotFound
+	}
+	return nil
+}
+
+// errCaseClosed: a closed case is read-only until it is reopened.
+var errCaseClosed = samordna.Errorf(samordna.KindConflict, "case_closed",
+	"the case is closed; the coordinating unit can reopen it")
+
+// closedGuard refuses an action that changes a closed case with
+// case_closed (409). It runs only after access was granted, so someone
+// without access still gets not_found and learns nothing about the case.
+// Reading, the access log, blocking, emergency access and reopening stay
+// possible on a closed case; closing it again is ClosedCase's own answer.
+func closedGuard(g *caseGrant, action access.Action) error {
+	if g.Case.Status != samordna.CaseClosed {
+		return nil
+	}
+	switch action {
+	case access.Write, access.Coordinate, access.Decide, access.ManageConsent, access.Inform, access.Close:
+		return errCaseClosed
 	}
 	return nil
 }

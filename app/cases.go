@@ -28,6 +28,9 @@ type CaseView struct {
 	Reason            access.Reason              // why the reader may see it
 	// What the reader may do here (the pages show or hide actions by it).
 	CanManageConsent, CanBlock, CanViewAccessLog, CanDecide, CanWrite bool
+	// CanClose: the reader may close the open case; CanReopen: the reader
+	// may reopen the closed case (caseclose.go).
+	CanClose, CanReopen bool
 }
 
 // CaseEmployeeRef names an employee for display.
@@ -75,7 +78,9 @@ func (a *App) caseView(tx *store.Tx, actor *samordna.Actor, g *caseGrant) (*Case
 		CanBlock:         access.Can(s, access.Block, g.Facts),
 		CanViewAccessLog: access.Can(s, access.ViewAccessLog, g.Facts),
 		CanDecide:        access.Can(s, access.Decide, g.Facts),
-		CanWrite:         access.Can(s, access.Write, g.Facts)}
+		CanWrite:         access.Can(s, access.Write, g.Facts),
+		CanClose:         g.Case.Status == samordna.CaseOpen && access.Can(s, access.Close, g.Facts),
+		CanReopen:        g.Case.Status == samordna.CaseClosed && access.Can(s, access.Reopen, g.Facts)}
 	var err error
 	if g.Case.SubjectPersonID != "" {
 		if v.Subject, err = store.PersonByID(tx, g.Case.SubjectPersonID); err != nil {

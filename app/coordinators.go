@@ -101,6 +101,9 @@ func (a *App) withCaseRule(ctx context.Context, actor *samordna.Actor, caseID, a
 			denied = true
 			return a.auditDenied(tx, actor, g, caseID, auditAction)
 		}
+		if err := closedGuard(g, access.Write); err != nil {
+			return err
+		}
 		return fn(tx, g)
 	})
 	if err != nil {

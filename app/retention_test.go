@@ -12,8 +12,9 @@ import (
 	"github.com/samordna/samordna/store"
 )
 
-// closeCase closes the case at `at` (nothing in Samordna closes a case
-// yet; the bench generator and imports do it in the database).
+// closeCase closes the case at `at` in the database, as the bench
+// generator and imports do (CloseCase, caseclose.go, closes at the
+// clock's now and ends the case's work; these tests need past dates).
 func closeCase(t *testing.T, db *store.DB, caseID string, at time.Time) {
 	t.Helper()
 	err := db.Write(context.Background(), func(tx *store.Tx) error {

@@ -74,10 +74,12 @@ func CaseFacts(tx *Tx, caseID string, s access.Subject, now time.Time) (f access
 		EXISTS (SELECT 1 FROM team_submissions ts JOIN team_members tm ON tm.team_id = ts.team_id
 		        WHERE ts.case_id = c.id AND tm.employee_id = $2),
 		EXISTS (SELECT 1 FROM emergency_accesses e WHERE e.case_id = c.id AND e.employee_id = $2 AND e.expires_at > $3),
-		EXISTS (SELECT 1 FROM case_blocks b WHERE b.case_id = c.id AND b.employee_id = $2 AND b.lifted_at IS NULL)
+		EXISTS (SELECT 1 FROM case_blocks b WHERE b.case_id = c.id AND b.employee_id = $2 AND b.lifted_at IS NULL),
+		EXISTS (SELECT 1 FROM case_coordinators k WHERE k.case_id = c.id AND k.ended_at IS NULL),
+		EXISTS (SELECT 1 FROM applications a WHERE a.case_id = c.id AND a.status = 'submitted')
 		FROM cases c WHERE c.id = $1`, caseID, s.EmployeeID, now, isCW).
 		Scan(&municipality, &f.Registered, &f.HasApplication, &f.Coordinator, &f.GroupMember, &f.ShareConsent,
-			&f.ReportRecipient, &f.TeamMember, &f.Emergency, &f.Blocked)
+			&f.ReportRecipient, &f.TeamMember, &f.Emergency, &f.Blocked, &f.AnyCoordinator, &f.PendingApplication)
 	if err != nil {
 		if wrap(err, "") == samordna.ErrNotFound {
 			return access.Facts{}, false, nil

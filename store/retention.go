@@ -169,6 +169,7 @@ var purgeStatements = []string{
 	`UPDATE tasks SET title = '' WHERE case_id = $1 AND (kind = '` + TaskKindMeasure + `' OR step_id = '')`,
 	`UPDATE case_blocks SET reason = '' WHERE case_id = $1`,
 	`UPDATE emergency_accesses SET reason_text = '' WHERE case_id = $1`,
+	`UPDATE case_closings SET note = '' WHERE case_id = $1`,
 }
 
 // PurgeCaseContent deletes the case's content: free texts, the names of

@@ -77,6 +77,7 @@ func (s *Server) Routes() []Route {
 	var routes []Route
 	routes = append(routes, s.shellRoutes()...)
 	routes = append(routes, s.caseRoutes()...)
+	routes = append(routes, s.closeRoutes()...)
 	routes = append(routes, s.routineRoutes()...)
 	routes = append(routes, s.coordinationRoutes()...)
 	routes = append(routes, s.planRoutes()...)

@@ -54,7 +54,7 @@ func caseAction(tx *store.Tx, caseID string, actor *samordna.Employee, action st
 func knownAction(a string) bool {
 	switch access.Action(a) {
 	case access.Read, access.Write, access.ManageConsent, access.Block, access.ViewAccessLog, access.Decide,
-		access.BreakGlass, access.Coordinate, access.Inform, acceptCoordinator, coordinateByRoutine:
+		access.BreakGlass, access.Coordinate, access.Inform, access.Close, access.Reopen, acceptCoordinator, coordinateByRoutine:
 		return true
 	}
 	return false
