@@ -54,9 +54,13 @@ type NewConsultation struct {
 	TeamID      string // team: the team; resource_group: optional, the municipality's resource group by default
 	Adviser     string // username of the employee who gave the advice, when one of the municipality's
 	AdviserName string // who gave the advice otherwise
-	Summary     string // what was discussed (optional)
-	Advice      string // the advice given
-	HeldAt      time.Time
+	// Participants: who took part besides the discoverer (seed 000 "The
+	// discoverer should not be alone in that conversation"); optional, the
+	// page warns when nobody is named.
+	Participants string
+	Summary      string // what was discussed (optional)
+	Advice       string // the advice given
+	HeldAt       time.Time
 }
 
 // RecordConsultation records a consultation on a case. Who may call: an
@@ -97,7 +101,7 @@ func (a *App) recordConsultation(tx *store.Tx, actor *samordna.Actor, c *samordn
 				"a consultation on an anonymous case is anonymous")
 		}
 		if err := checkAnonymousFields([2]string{"summary", raw.Summary}, [2]string{"advice", raw.Advice},
-			[2]string{"adviser_name", raw.AdviserName}); err != nil {
+			[2]string{"adviser_name", raw.AdviserName}, [2]string{"participants", raw.Participants}); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -177,6 +181,7 @@ func (a *App) teamConsent(tx *store.Tx, c *samordna.Case, k *store.Consultation,
 func validateConsultation(in *NewConsultation, now time.Time) error {
 	in.Summary, in.Advice = strings.TrimSpace(in.Summary), strings.TrimSpace(in.Advice)
 	in.AdviserName, in.Adviser = strings.TrimSpace(in.AdviserName), strings.TrimSpace(in.Adviser)
+	in.Participants = strings.TrimSpace(in.Participants)
 	switch in.With {
 	case ConsultColleague, ConsultLeader, ConsultResourceGroup, ConsultTeam:
 	default:
@@ -197,7 +202,7 @@ func validateConsultation(in *NewConsultation, now time.Time) error {
 	case in.HeldAt.After(now.Add(5 * time.Minute)):
 		return samordna.Errorf(samordna.KindInvalid, "invalid_time", "a consultation cannot be recorded before it is held")
 	}
-	for _, s := range []string{in.Summary, in.Advice, in.AdviserName} {
+	for _, s := range []string{in.Summary, in.Advice, in.AdviserName, in.Participants} {
 		if utf8.RuneCountInString(s) > MaxAdviceLength {
 			return samordna.Errorf(samordna.KindInvalid, "text_too_long", "each text may be at most %d characters", MaxAdviceLength)
 		}
@@ -211,7 +216,7 @@ func validateConsultation(in *NewConsultation, now time.Time) error {
 // buildConsultation resolves the adviser and the team.
 func (a *App) buildConsultation(tx *store.Tx, actor *samordna.Actor, c *samordna.Case, in NewConsultation) (*store.Consultation, error) {
 	k := &store.Consultation{ID: samordna.NewID(), CaseID: c.ID, WithKind: in.With, Mode: in.Mode,
-		ConsentGiven: in.ConsentGiven, AdviserName: in.AdviserName, Summary: in.Summary, Advice: in.Advice,
+		ConsentGiven: in.ConsentGiven, AdviserName: in.AdviserName, Participants: in.Participants, Summary: in.Summary, Advice: in.Advice,
 		HeldAt: in.HeldAt.UTC(), RecordedBy: actor.Employee.ID, RecordedAt: a.now()}
 	if in.Adviser != "" {
 		e, _, err := store.EmployeeByUsername(tx, in.Adviser)
