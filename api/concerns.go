@@ -26,7 +26,7 @@ func (h *API) concernRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/cases/{id}/consultations", Access: "case:read", Handler: h.listConsultations,
 			Summary: "The case's consultations (drøftinger), oldest first."},
 		{Method: "POST", Path: "/api/v1/cases/{id}/consultations", Access: "case:write", Handler: h.createConsultation, Request: consultationRequest{},
-			Summary: "Record a consultation: {\"with\": colleague|leader|resource_group|team, \"mode\": anonymous|open, " +
+			Summary: "Record a consultation: {\"with\": colleague|leader|resource_group|team|coordinating_unit|specialist_department (the coordinating unit, KE, or the specialist department, fagavdeling, help find where to turn), \"mode\": anonymous|open, " +
 				"\"consent_given\", \"team_id\"?, \"consent_id\"? (open with a team: a consent covering share_with_team for that team, else 422 consent_required), \"adviser\"? (username), \"adviser_name\"?, \"participants\"? (who took part besides the discoverer, seed 000: the discoverer should not be alone in the conversation), \"summary\"?, \"advice\", \"held_at\"?}."},
 	}
 }

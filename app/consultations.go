@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -13,7 +14,8 @@ import (
 )
 
 // This file records consultations (drøftinger): the discoverer discusses
-// the case with a colleague, a leader, the resource group or a team —
+// the case with a colleague, a leader, the resource group, a team, the
+// coordinating unit or the specialist department —
 // anonymously (the case then holds no identifying data, and neither may
 // the consultation), or openly with the family's consent — with the advice
 // given and who gave it (seed 000; seed 003 rows 1 and 2). Recording one
@@ -31,7 +33,17 @@ const (
 	ConsultLeader        = "leader"
 	ConsultResourceGroup = "resource_group"
 	ConsultTeam          = "team"
+	// Seed 000: "Hjelp til å finne ut hvor du kan henvende deg kan du få
+	// hos Koordinerende enhet eller Fagavdeling for sektor Oppvekst": the
+	// coordinating unit (KE) and the municipality's specialist department
+	// (fagavdeling) help the discoverer find where to turn.
+	ConsultCoordinatingUnit     = "coordinating_unit"
+	ConsultSpecialistDepartment = "specialist_department"
 )
+
+// ConsultWith lists who a consultation may be with, in the order forms offer them.
+var ConsultWith = []string{ConsultColleague, ConsultLeader, ConsultResourceGroup, ConsultTeam,
+	ConsultCoordinatingUnit, ConsultSpecialistDepartment}
 
 // Consultation modes.
 const (
@@ -44,7 +56,7 @@ const MaxAdviceLength = 5000
 
 // NewConsultation is the input for RecordConsultation.
 type NewConsultation struct {
-	With         string // colleague, leader, resource_group, team
+	With         string // colleague, leader, resource_group, team, coordinating_unit, specialist_department
 	Mode         string // anonymous or open; an anonymous case only allows anonymous
 	ConsentGiven bool   // open with a colleague or leader: the family has consented to the discussion
 	// ConsentID: open with a team (or the resource group), the recorded
@@ -182,10 +194,9 @@ func validateConsultation(in *NewConsultation, now time.Time) error {
 	in.Summary, in.Advice = strings.TrimSpace(in.Summary), strings.TrimSpace(in.Advice)
 	in.AdviserName, in.Adviser = strings.TrimSpace(in.AdviserName), strings.TrimSpace(in.Adviser)
 	in.Participants = strings.TrimSpace(in.Participants)
-	switch in.With {
-	case ConsultColleague, ConsultLeader, ConsultResourceGroup, ConsultTeam:
-	default:
-		return samordna.Errorf(samordna.KindInvalid, "invalid_with", "with is colleague, leader, resource_group or team")
+	if !slices.Contains(ConsultWith, in.With) {
+		return samordna.Errorf(samordna.KindInvalid, "invalid_with",
+			"with is colleague, leader, resource_group, team, coordinating_unit or specialist_department")
 	}
 	switch {
 	case in.Mode != ConsultAnonymous && in.Mode != ConsultOpen:

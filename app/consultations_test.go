@@ -187,3 +187,41 @@ func TestConsultationParticipants(t *testing.T) {
 		}
 	})
 }
+
+// Seed 000: "Hjelp til å finne ut hvor du kan henvende deg kan du få hos
+// Koordinerende enhet eller Fagavdeling for sektor Oppvekst": a consultation
+// may be with the coordinating unit or the specialist department; it
+// completes the consultation step like one with a leader, writes its audit
+// row, and an unknown kind is refused and records nothing.
+func TestConsultationWithCoordinatingUnitOrSpecialistDepartment(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db, at(2026, 3, 2, 10, 0))
+		ctx := context.Background()
+		audits := func() int {
+			var n int
+			w.must(w.db.Read(ctx, func(tx *store.Tx) error {
+				return tx.QueryRow(`SELECT COUNT(*) FROM audit_events WHERE action = 'record_consultation'
+					AND object_type = 'consultation'`).Scan(&n)
+			}))
+			return n
+		}
+		bad := w.concern("ola", named(pathway.SituationUnclearConcern, ""))
+		_, _, err := w.app.RecordConsultation(ctx, w.as("ola"), bad.Case.ID, app.NewConsultation{With: "nav",
+			Mode: app.ConsultAnonymous, AdviserName: "Kari KE", Advice: "Kontakt PPT."})
+		wantErrCode(t, err, "invalid_with")
+		if w.count("consultations") != 0 || audits() != 0 {
+			t.Fatal("a refused consultation left a row")
+		}
+		for i, with := range []string{app.ConsultCoordinatingUnit, app.ConsultSpecialistDepartment} {
+			c := w.concern("ola", named(pathway.SituationUnclearConcern, ""))
+			k, started, err := w.app.RecordConsultation(ctx, w.as("ola"), c.Case.ID, app.NewConsultation{With: with,
+				Mode: app.ConsultAnonymous, AdviserName: "Kari Koordinator", Advice: "Henvend deg til PPT."})
+			if err != nil {
+				t.Fatalf("%s: %v", with, err)
+			}
+			if k.WithKind != with || len(started) != 1 || started[0].StepID != "conversation" || audits() != i+1 {
+				t.Errorf("%s: %+v, started %+v, audit rows %d", with, k, started, audits())
+			}
+		}
+	})
+}

@@ -287,7 +287,7 @@ func (s *Server) renderCaseRoutine(w http.ResponseWriter, r *http.Request, p *Pa
 	for _, t := range v.Teams {
 		d.Teams = append(d.Teams, routineOption{ID: t.ID, Name: t.Name})
 	}
-	for _, with := range []string{app.ConsultColleague, app.ConsultLeader, app.ConsultResourceGroup, app.ConsultTeam} {
+	for _, with := range app.ConsultWith {
 		d.WithOptions = append(d.WithOptions, offerView{ID: with, Label: s.routineLabel(p.Lang, "with", with)})
 	}
 	if fill != nil {

@@ -112,3 +112,29 @@ func TestConsultationParticipantsOnRoutinePage(t *testing.T) {
 		t.Error("the page does not warn exactly once, on the consultation where nobody was named")
 	}
 }
+
+// Seed 000: "KE or Fagavdeling Oppvekst help you find where": the
+// consultation form offers the coordinating unit and the specialist
+// department, named in each language.
+func TestConsultationFormOffersCoordinatingUnit(t *testing.T) {
+	e := newEnv(t, dbtest.Open(t, store.SQLite))
+	e.app.AllowSynthetic = true
+	if err := e.app.GrantUserRole(context.Background(), nil, testUsername, samordna.RoleEmployee); err != nil {
+		t.Fatal(err)
+	}
+	c := e.login()
+	r := e.post("/concerns", url.Values{"situation": {"unclear_concern"}, "anonymous": {"yes"},
+		"description": {"En elev virker redd."}}, c)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("POST /concerns: %d\n%s", r.status, r.body)
+	}
+	casePage := strings.TrimSuffix(r.location(), "?done=registered")
+	want := map[string]string{"nb": ">Koordinerende enhet<", "nn": ">Koordinerande eining<", "en": ">The coordinating unit<"}
+	for lang, label := range want {
+		body := e.get(casePage, c, &http.Cookie{Name: "samordna_lang", Value: lang}).body
+		if !strings.Contains(body, `value="coordinating_unit"`) || !strings.Contains(body, `value="specialist_department"`) ||
+			!strings.Contains(body, label) {
+			t.Errorf("%s: the consultation form does not offer the coordinating unit and the specialist department", lang)
+		}
+	}
+}
