@@ -26,8 +26,8 @@ func (h *API) concernRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/cases/{id}/consultations", Access: "case:read", Handler: h.listConsultations,
 			Summary: "The case's consultations (drøftinger), oldest first."},
 		{Method: "POST", Path: "/api/v1/cases/{id}/consultations", Access: "case:write", Handler: h.createConsultation, Request: consultationRequest{},
-			Summary: "Record a consultation: {\"with\": colleague|leader|resource_group|team, \"mode\": anonymous|open, " +
-				"\"consent_given\", \"team_id\"?, \"consent_id\"? (open with a team: a consent covering share_with_team for that team, else 422 consent_required), \"adviser\"? (username), \"adviser_name\"?, \"summary\"?, \"advice\", \"held_at\"?}."},
+			Summary: "Record a consultation: {\"with\": colleague|leader|resource_group|team|coordinating_unit|specialist_department (the coordinating unit, KE, or the specialist department, fagavdeling, help find where to turn), \"mode\": anonymous|open, " +
+				"\"consent_given\", \"team_id\"?, \"consent_id\"? (open with a team: a consent covering share_with_team for that team, else 422 consent_required), \"adviser\"? (username), \"adviser_name\"?, \"participants\"? (who took part besides the discoverer, seed 000: the discoverer should not be alone in the conversation), \"summary\"?, \"advice\", \"held_at\"?}."},
 	}
 }
 
@@ -146,6 +146,7 @@ type consultationRequest struct {
 	ConsentID    string `json:"consent_id" text:"id"`
 	Adviser      string `json:"adviser" text:"id"`
 	AdviserName  string `json:"adviser_name" text:"name"`
+	Participants string `json:"participants" text:"long,5000"`
 	Summary      string `json:"summary" text:"long,5000"`
 	Advice       string `json:"advice" text:"long,5000"`
 	HeldAt       string `json:"held_at" text:"code"`
@@ -159,6 +160,7 @@ type consultationJSON struct {
 	ConsentGiven bool   `json:"consent_given"`
 	TeamID       string `json:"team_id,omitempty"`
 	AdviserName  string `json:"adviser_name"`
+	Participants string `json:"participants"`
 	Summary      string `json:"summary"`
 	Advice       string `json:"advice"`
 	HeldAt       string `json:"held_at"`
@@ -167,7 +169,7 @@ type consultationJSON struct {
 
 func consultationToJSON(k *store.Consultation) consultationJSON {
 	return consultationJSON{ID: k.ID, CaseID: k.CaseID, With: k.WithKind, Mode: k.Mode, ConsentGiven: k.ConsentGiven,
-		TeamID: k.TeamID, AdviserName: k.AdviserName, Summary: k.Summary, Advice: k.Advice, HeldAt: rfc3339(k.HeldAt),
+		TeamID: k.TeamID, AdviserName: k.AdviserName, Participants: k.Participants, Summary: k.Summary, Advice: k.Advice, HeldAt: rfc3339(k.HeldAt),
 		RecordedAt: rfc3339(k.RecordedAt)}
 }
 
@@ -184,7 +186,7 @@ func (h *API) createConsultation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	nc := app.NewConsultation{With: in.With, Mode: in.Mode, ConsentGiven: in.ConsentGiven, TeamID: in.TeamID,
-		ConsentID: in.ConsentID, Adviser: in.Adviser, AdviserName: in.AdviserName, Summary: in.Summary, Advice: in.Advice}
+		ConsentID: in.ConsentID, Adviser: in.Adviser, AdviserName: in.AdviserName, Participants: in.Participants, Summary: in.Summary, Advice: in.Advice}
 	if in.HeldAt != "" {
 		t, err := time.Parse(time.RFC3339, in.HeldAt)
 		if err != nil {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -13,7 +14,8 @@ import (
 )
 
 // This file records consultations (drøftinger): the discoverer discusses
-// the case with a colleague, a leader, the resource group or a team —
+// the case with a colleague, a leader, the resource group, a team, the
+// coordinating unit or the specialist department —
 // anonymously (the case then holds no identifying data, and neither may
 // the consultation), or openly with the family's consent — with the advice
 // given and who gave it (seed 000; seed 003 rows 1 and 2). Recording one
@@ -31,7 +33,17 @@ const (
 	ConsultLeader        = "leader"
 	ConsultResourceGroup = "resource_group"
 	ConsultTeam          = "team"
+	// Seed 000: "Hjelp til å finne ut hvor du kan henvende deg kan du få
+	// hos Koordinerende enhet eller Fagavdeling for sektor Oppvekst": the
+	// coordinating unit (KE) and the municipality's specialist department
+	// (fagavdeling) help the discoverer find where to turn.
+	ConsultCoordinatingUnit     = "coordinating_unit"
+	ConsultSpecialistDepartment = "specialist_department"
 )
+
+// ConsultWith lists who a consultation may be with, in the order forms offer them.
+var ConsultWith = []string{ConsultColleague, ConsultLeader, ConsultResourceGroup, ConsultTeam,
+	ConsultCoordinatingUnit, ConsultSpecialistDepartment}
 
 // Consultation modes.
 const (
@@ -44,7 +56,7 @@ const MaxAdviceLength = 5000
 
 // NewConsultation is the input for RecordConsultation.
 type NewConsultation struct {
-	With         string // colleague, leader, resource_group, team
+	With         string // colleague, leader, resource_group, team, coordinating_unit, specialist_department
 	Mode         string // anonymous or open; an anonymous case only allows anonymous
 	ConsentGiven bool   // open with a colleague or leader: the family has consented to the discussion
 	// ConsentID: open with a team (or the resource group), the recorded
@@ -54,9 +66,13 @@ type NewConsultation struct {
 	TeamID      string // team: the team; resource_group: optional, the municipality's resource group by default
 	Adviser     string // username of the employee who gave the advice, when one of the municipality's
 	AdviserName string // who gave the advice otherwise
-	Summary     string // what was discussed (optional)
-	Advice      string // the advice given
-	HeldAt      time.Time
+	// Participants: who took part besides the discoverer (seed 000 "The
+	// discoverer should not be alone in that conversation"); optional, the
+	// page warns when nobody is named.
+	Participants string
+	Summary      string // what was discussed (optional)
+	Advice       string // the advice given
+	HeldAt       time.Time
 }
 
 // RecordConsultation records a consultation on a case. Who may call: an
@@ -97,7 +113,7 @@ func (a *App) recordConsultation(tx *store.Tx, actor *samordna.Actor, c *samordn
 				"a consultation on an anonymous case is anonymous")
 		}
 		if err := checkAnonymousFields([2]string{"summary", raw.Summary}, [2]string{"advice", raw.Advice},
-			[2]string{"adviser_name", raw.AdviserName}); err != nil {
+			[2]string{"adviser_name", raw.AdviserName}, [2]string{"participants", raw.Participants}); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -177,10 +193,10 @@ func (a *App) teamConsent(tx *store.Tx, c *samordna.Case, k *store.Consultation,
 func validateConsultation(in *NewConsultation, now time.Time) error {
 	in.Summary, in.Advice = strings.TrimSpace(in.Summary), strings.TrimSpace(in.Advice)
 	in.AdviserName, in.Adviser = strings.TrimSpace(in.AdviserName), strings.TrimSpace(in.Adviser)
-	switch in.With {
-	case ConsultColleague, ConsultLeader, ConsultResourceGroup, ConsultTeam:
-	default:
-		return samordna.Errorf(samordna.KindInvalid, "invalid_with", "with is colleague, leader, resource_group or team")
+	in.Participants = strings.TrimSpace(in.Participants)
+	if !slices.Contains(ConsultWith, in.With) {
+		return samordna.Errorf(samordna.KindInvalid, "invalid_with",
+			"with is colleague, leader, resource_group, team, coordinating_unit or specialist_department")
 	}
 	switch {
 	case in.Mode != ConsultAnonymous && in.Mode != ConsultOpen:
@@ -197,7 +213,7 @@ func validateConsultation(in *NewConsultation, now time.Time) error {
 	case in.HeldAt.After(now.Add(5 * time.Minute)):
 		return samordna.Errorf(samordna.KindInvalid, "invalid_time", "a consultation cannot be recorded before it is held")
 	}
-	for _, s := range []string{in.Summary, in.Advice, in.AdviserName} {
+	for _, s := range []string{in.Summary, in.Advice, in.AdviserName, in.Participants} {
 		if utf8.RuneCountInString(s) > MaxAdviceLength {
 			return samordna.Errorf(samordna.KindInvalid, "text_too_long", "each text may be at most %d characters", MaxAdviceLength)
 		}
@@ -211,7 +227,7 @@ func validateConsultation(in *NewConsultation, now time.Time) error {
 // buildConsultation resolves the adviser and the team.
 func (a *App) buildConsultation(tx *store.Tx, actor *samordna.Actor, c *samordna.Case, in NewConsultation) (*store.Consultation, error) {
 	k := &store.Consultation{ID: samordna.NewID(), CaseID: c.ID, WithKind: in.With, Mode: in.Mode,
-		ConsentGiven: in.ConsentGiven, AdviserName: in.AdviserName, Summary: in.Summary, Advice: in.Advice,
+		ConsentGiven: in.ConsentGiven, AdviserName: in.AdviserName, Participants: in.Participants, Summary: in.Summary, Advice: in.Advice,
 		HeldAt: in.HeldAt.UTC(), RecordedBy: actor.Employee.ID, RecordedAt: a.now()}
 	if in.Adviser != "" {
 		e, _, err := store.EmployeeByUsername(tx, in.Adviser)

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/samordna/samordna"
@@ -123,6 +124,104 @@ func TestConsultationLillehammerAndAnonymous(t *testing.T) {
 		// The anonymous case was submitted to the TST: its members read it (there is nobody to identify).
 		if _, err := w.app.GetCase(ctx, w.as("per"), anon.Case.ID); err != nil {
 			t.Errorf("TST member: %v", err)
+		}
+	})
+}
+
+// Seed 000: "The discoverer should not be alone in that conversation." The
+// consultation records who took part besides the discoverer, with an audit
+// row; a text too long or identifying the person of an anonymous case
+// changes nothing; without participants it is kept empty (the page warns).
+func TestConsultationParticipants(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db, at(2026, 3, 2, 10, 0))
+		ctx := context.Background()
+		c := w.concern("ola", named(pathway.SituationUnclearConcern, ""))
+		audits := func() int {
+			var n int
+			w.must(w.db.Read(ctx, func(tx *store.Tx) error {
+				return tx.QueryRow(`SELECT COUNT(*) FROM audit_events WHERE action = 'record_consultation'
+					AND object_type = 'consultation'`).Scan(&n)
+			}))
+			return n
+		}
+		in := app.NewConsultation{With: app.ConsultLeader, Mode: app.ConsultAnonymous, Adviser: "nils",
+			Participants: "  Nils Leder (leder), Ingrid Helsesykepleier  ", Advice: "Ta en samtale med foreldrene."}
+		k, _, err := w.app.RecordConsultation(ctx, w.as("ola"), c.Case.ID, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k.Participants != "Nils Leder (leder), Ingrid Helsesykepleier" || audits() != 1 {
+			t.Errorf("participants %q, audit rows %d", k.Participants, audits())
+		}
+		long := in
+		long.Participants = strings.Repeat("x", app.MaxAdviceLength+1)
+		_, _, err = w.app.RecordConsultation(ctx, w.as("ola"), c.Case.ID, long)
+		wantErrCode(t, err, "text_too_long")
+		alone := in
+		alone.Participants = ""
+		k2, _, err := w.app.RecordConsultation(ctx, w.as("ola"), c.Case.ID, alone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := w.app.Consultations(ctx, w.as("ola"), c.Case.ID)
+		if err != nil || len(list) != 2 {
+			t.Fatalf("consultations = %v, %v", list, err)
+		}
+		for _, x := range list {
+			if (x.ID == k.ID && x.Participants != k.Participants) || (x.ID == k2.ID && x.Participants != "") {
+				t.Errorf("stored %s: participants %q", x.ID, x.Participants)
+			}
+		}
+		if audits() != 2 {
+			t.Errorf("audit rows %d, want 2 (the refused one writes none)", audits())
+		}
+		anon := w.concern("ola", app.NewConcern{Situation: pathway.SituationUnclearConcern, Anonymous: true,
+			Description: "En elev virker redd."})
+		bad := in
+		bad.Participants = "Mor, " + childFNR
+		_, _, err = w.app.RecordConsultation(ctx, w.as("ola"), anon.Case.ID, bad)
+		wantErrCode(t, err, "identifying_data")
+		if n := w.count("consultations"); n != 2 {
+			t.Errorf("consultations %d, want 2", n)
+		}
+	})
+}
+
+// Seed 000: "Hjelp til å finne ut hvor du kan henvende deg kan du få hos
+// Koordinerende enhet eller Fagavdeling for sektor Oppvekst": a consultation
+// may be with the coordinating unit or the specialist department; it
+// completes the consultation step like one with a leader, writes its audit
+// row, and an unknown kind is refused and records nothing.
+func TestConsultationWithCoordinatingUnitOrSpecialistDepartment(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db, at(2026, 3, 2, 10, 0))
+		ctx := context.Background()
+		audits := func() int {
+			var n int
+			w.must(w.db.Read(ctx, func(tx *store.Tx) error {
+				return tx.QueryRow(`SELECT COUNT(*) FROM audit_events WHERE action = 'record_consultation'
+					AND object_type = 'consultation'`).Scan(&n)
+			}))
+			return n
+		}
+		bad := w.concern("ola", named(pathway.SituationUnclearConcern, ""))
+		_, _, err := w.app.RecordConsultation(ctx, w.as("ola"), bad.Case.ID, app.NewConsultation{With: "nav",
+			Mode: app.ConsultAnonymous, AdviserName: "Kari KE", Advice: "Kontakt PPT."})
+		wantErrCode(t, err, "invalid_with")
+		if w.count("consultations") != 0 || audits() != 0 {
+			t.Fatal("a refused consultation left a row")
+		}
+		for i, with := range []string{app.ConsultCoordinatingUnit, app.ConsultSpecialistDepartment} {
+			c := w.concern("ola", named(pathway.SituationUnclearConcern, ""))
+			k, started, err := w.app.RecordConsultation(ctx, w.as("ola"), c.Case.ID, app.NewConsultation{With: with,
+				Mode: app.ConsultAnonymous, AdviserName: "Kari Koordinator", Advice: "Henvend deg til PPT."})
+			if err != nil {
+				t.Fatalf("%s: %v", with, err)
+			}
+			if k.WithKind != with || len(started) != 1 || started[0].StepID != "conversation" || audits() != i+1 {
+				t.Errorf("%s: %+v, started %+v, audit rows %d", with, k, started, audits())
+			}
 		}
 	})
 }

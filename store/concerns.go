@@ -89,6 +89,7 @@ type Consultation struct {
 	TeamID       string
 	AdviserID    string // employee id of who gave the advice, when an employee
 	AdviserName  string // who gave the advice, when not an employee of the municipality
+	Participants string // who took part besides the discoverer; empty when nobody was named
 	Summary      string
 	Advice       string
 	HeldAt       time.Time
@@ -99,17 +100,17 @@ type Consultation struct {
 // CreateConsultation inserts a consultation.
 func CreateConsultation(tx *Tx, c *Consultation) error {
 	_, err := tx.Exec(`INSERT INTO consultations (id, case_id, with_kind, mode, consent_given, team_id, adviser_id,
-		adviser_name, summary, advice, held_at, recorded_by, recorded_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		adviser_name, participants, summary, advice, held_at, recorded_by, recorded_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 		c.ID, c.CaseID, c.WithKind, c.Mode, c.ConsentGiven, nullable(c.TeamID), nullable(c.AdviserID),
-		c.AdviserName, c.Summary, c.Advice, c.HeldAt, c.RecordedBy, c.RecordedAt)
+		c.AdviserName, c.Participants, c.Summary, c.Advice, c.HeldAt, c.RecordedBy, c.RecordedAt)
 	return wrap(err, "create consultation")
 }
 
 // ConsultationsOfCase returns the case's consultations, oldest first.
 func ConsultationsOfCase(tx *Tx, caseID string) ([]*Consultation, error) {
 	rows, err := tx.Query(`SELECT id, case_id, with_kind, mode, consent_given, COALESCE(team_id, ''),
-		COALESCE(adviser_id, ''), adviser_name, summary, advice, held_at, recorded_by, recorded_at
+		COALESCE(adviser_id, ''), adviser_name, participants, summary, advice, held_at, recorded_by, recorded_at
 		FROM consultations WHERE case_id = $1 ORDER BY held_at, id`, caseID)
 	if err != nil {
 		return nil, wrap(err, "consultations")
@@ -119,7 +120,7 @@ func ConsultationsOfCase(tx *Tx, caseID string) ([]*Consultation, error) {
 	for rows.Next() {
 		var c Consultation
 		if err := rows.Scan(&c.ID, &c.CaseID, &c.WithKind, &c.Mode, &c.ConsentGiven, &c.TeamID, &c.AdviserID,
-			&c.AdviserName, &c.Summary, &c.Advice, &c.HeldAt, &c.RecordedBy, &c.RecordedAt); err != nil {
+			&c.AdviserName, &c.Participants, &c.Summary, &c.Advice, &c.HeldAt, &c.RecordedBy, &c.RecordedAt); err != nil {
 			return nil, wrap(err, "consultations")
 		}
 		out = append(out, &c)

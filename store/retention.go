@@ -141,7 +141,7 @@ type PurgedContent struct {
 var purgeStatements = []string{
 	`UPDATE cases SET title = '' WHERE id = $1`,
 	`UPDATE concerns SET description = '' WHERE case_id = $1`,
-	`UPDATE consultations SET summary = '', advice = '', adviser_name = '' WHERE case_id = $1`,
+	`UPDATE consultations SET summary = '', advice = '', adviser_name = '', participants = '' WHERE case_id = $1`,
 	`UPDATE consent_versions SET given_by_name = '', form_id = NULL
 		WHERE consent_id IN (SELECT id FROM consents WHERE case_id = $1)`,
 	`UPDATE consents SET given_by_name = '', given_by_person_id = NULL, form_id = NULL WHERE case_id = $1`,

@@ -212,12 +212,14 @@ type deviationRow struct{ Kind, Task, Description, DetectedAt string }
 
 type drugTestRow struct{ Decision, Reason, By, At string }
 
-type consultInput struct{ With, Mode, Consent, TeamID, Adviser, AdviserName, Summary, Advice string }
+type consultInput struct {
+	With, Mode, Consent, TeamID, Adviser, AdviserName, Participants, Summary, Advice string
+}
 
 type reportInput struct{ Kind, Description, Acute string }
 
 type consultationRow struct {
-	With, Mode, Adviser, Summary, Advice, HeldAt string
+	With, Mode, Adviser, Participants, Summary, Advice, HeldAt string
 }
 
 // caseRoutinePage shows the routine view of a case.
@@ -276,8 +278,8 @@ func (s *Server) renderCaseRoutine(w http.ResponseWriter, r *http.Request, p *Pa
 	}
 	for _, k := range v.Consultations {
 		d.Consultations = append(d.Consultations, consultationRow{With: s.routineLabel(p.Lang, "with", k.WithKind),
-			Mode: s.routineLabel(p.Lang, "mode", k.Mode), Adviser: k.AdviserName, Summary: k.Summary, Advice: k.Advice,
-			HeldAt: routineTime(k.HeldAt)})
+			Mode: s.routineLabel(p.Lang, "mode", k.Mode), Adviser: k.AdviserName, Participants: k.Participants, Summary: k.Summary,
+			Advice: k.Advice, HeldAt: routineTime(k.HeldAt)})
 	}
 	for _, rp := range v.Reports {
 		d.Reports = append(d.Reports, s.reportRow(p.Lang, rp))
@@ -285,7 +287,7 @@ func (s *Server) renderCaseRoutine(w http.ResponseWriter, r *http.Request, p *Pa
 	for _, t := range v.Teams {
 		d.Teams = append(d.Teams, routineOption{ID: t.ID, Name: t.Name})
 	}
-	for _, with := range []string{app.ConsultColleague, app.ConsultLeader, app.ConsultResourceGroup, app.ConsultTeam} {
+	for _, with := range app.ConsultWith {
 		d.WithOptions = append(d.WithOptions, offerView{ID: with, Label: s.routineLabel(p.Lang, "with", with)})
 	}
 	if fill != nil {
@@ -311,10 +313,11 @@ func (s *Server) consultationSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	in := consultInput{With: f.Get("with"), Mode: f.Get("mode"), Consent: f.Get("consent_given"), TeamID: f.Get("team_id"),
-		Adviser: f.Get("adviser"), AdviserName: f.Get("adviser_name"), Summary: f.Get("summary"), Advice: f.Get("advice")}
+		Adviser: f.Get("adviser"), AdviserName: f.Get("adviser_name"), Participants: f.Get("participants"), Summary: f.Get("summary"),
+		Advice: f.Get("advice")}
 	nc := app.NewConsultation{With: in.With, Mode: in.Mode, ConsentGiven: in.Consent == "yes", TeamID: in.TeamID,
-		Adviser: strings.ToLower(strings.TrimSpace(in.Adviser)), AdviserName: in.AdviserName, Summary: in.Summary,
-		Advice: in.Advice}
+		Adviser: strings.ToLower(strings.TrimSpace(in.Adviser)), AdviserName: in.AdviserName, Participants: in.Participants,
+		Summary: in.Summary, Advice: in.Advice}
 	if in.With != app.ConsultTeam && in.With != app.ConsultResourceGroup {
 		nc.TeamID = ""
 	}

@@ -74,3 +74,67 @@ func TestRoutinePagesInEveryLanguage(t *testing.T) {
 		t.Errorf("an unknown case's routine: %d", r.status)
 	}
 }
+
+// Seed 000: "The discoverer should not be alone in that conversation." The
+// routine page's consultation form asks who took part besides the
+// discoverer, shows them, and warns on a consultation where nobody was named.
+func TestConsultationParticipantsOnRoutinePage(t *testing.T) {
+	e := newEnv(t, dbtest.Open(t, store.SQLite))
+	e.app.AllowSynthetic = true
+	if err := e.app.GrantUserRole(context.Background(), nil, testUsername, samordna.RoleEmployee); err != nil {
+		t.Fatal(err)
+	}
+	c := e.login()
+	r := e.post("/concerns", url.Values{"situation": {"unclear_concern"}, "anonymous": {"yes"},
+		"description": {"En elev virker redd."}}, c)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("POST /concerns: %d\n%s", r.status, r.body)
+	}
+	casePage := strings.TrimSuffix(r.location(), "?done=registered")
+	caseID := strings.TrimSuffix(strings.TrimPrefix(casePage, "/cases/"), "/routine")
+	nb := &http.Cookie{Name: "samordna_lang", Value: "nb"}
+	if body := e.get(casePage, c, nb).body; !strings.Contains(body, `name="participants"`) ||
+		!strings.Contains(body, "Hvem deltok i samtalen i tillegg til deg") {
+		t.Fatal("the consultation form does not ask who took part")
+	}
+	for _, who := range []string{"Nils Leder (leder)", ""} {
+		r = e.post("/cases/"+caseID+"/consultations", url.Values{"with": {"leader"}, "mode": {"anonymous"},
+			"adviser_name": {"Nils Leder"}, "participants": {who}, "advice": {"Snakk med foreldrene."}}, c)
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("POST consultation: %d\n%s", r.status, r.body)
+		}
+	}
+	body := e.get(casePage, c, nb).body
+	if !strings.Contains(body, "Nils Leder (leder)") {
+		t.Error("the page does not show who took part")
+	}
+	if strings.Count(body, "den som oppdaget skal ikke være alene i samtalen.") != 1 {
+		t.Error("the page does not warn exactly once, on the consultation where nobody was named")
+	}
+}
+
+// Seed 000: "KE or Fagavdeling Oppvekst help you find where": the
+// consultation form offers the coordinating unit and the specialist
+// department, named in each language.
+func TestConsultationFormOffersCoordinatingUnit(t *testing.T) {
+	e := newEnv(t, dbtest.Open(t, store.SQLite))
+	e.app.AllowSynthetic = true
+	if err := e.app.GrantUserRole(context.Background(), nil, testUsername, samordna.RoleEmployee); err != nil {
+		t.Fatal(err)
+	}
+	c := e.login()
+	r := e.post("/concerns", url.Values{"situation": {"unclear_concern"}, "anonymous": {"yes"},
+		"description": {"En elev virker redd."}}, c)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("POST /concerns: %d\n%s", r.status, r.body)
+	}
+	casePage := strings.TrimSuffix(r.location(), "?done=registered")
+	want := map[string]string{"nb": ">Koordinerende enhet<", "nn": ">Koordinerande eining<", "en": ">The coordinating unit<"}
+	for lang, label := range want {
+		body := e.get(casePage, c, &http.Cookie{Name: "samordna_lang", Value: lang}).body
+		if !strings.Contains(body, `value="coordinating_unit"`) || !strings.Contains(body, `value="specialist_department"`) ||
+			!strings.Contains(body, label) {
+			t.Errorf("%s: the consultation form does not offer the coordinating unit and the specialist department", lang)
+		}
+	}
+}
