@@ -91,6 +91,16 @@ type Service struct {
 	Name             string
 	Kind             ServiceKind
 	LeaderEmployeeID string // empty when no leader is set
+	DistrictID       string // the district a school or kindergarten belongs to; empty for none
+	ExternalID       string // the id a CSV import or the directory knows it by; empty for none
+}
+
+// District is a part of the municipality (for example Nord, Sentrum, Sør)
+// that schools and kindergartens belong to and a district team (TST) serves.
+type District struct {
+	ID             string
+	MunicipalityID string
+	Name           string
 }
 
 // Employee is a person who signs in: a municipal employee.
@@ -101,6 +111,7 @@ type Employee struct {
 	Name           string
 	Title          string
 	Email          string
+	ExternalID     string // the id a CSV import or the directory (SCIM) knows them by; empty for none
 	Disabled       bool
 	Roles          []Role
 	Services       []Service
@@ -145,6 +156,7 @@ const (
 	TeamInterdisciplinary TeamKind = "tst"            // tverrfaglig team (TST)
 	TeamOverarching       TeamKind = "ost"            // overordnet samarbeidsteam (OST)
 	TeamResourceGroup     TeamKind = "resource_group" // ressursgruppe
+	TeamOther             TeamKind = "other"          // another standing team (seed 002 §3.3)
 )
 
 // Team is a standing cross-service team with fixed members.
@@ -154,6 +166,9 @@ type Team struct {
 	Name           string
 	Kind           TeamKind
 	Purpose        string
+	DistrictID     string   // the district a TST serves; empty for a municipality-wide team
+	MeetingRule    string   // how often it meets, as the municipality words it (e.g. "monthly"); empty when unset
+	LeaderID       string   // employee id of the team's leader; empty when unset
 	MemberIDs      []string // employee ids
 	SubmitterIDs   []string // service ids that submit cases to the team
 }

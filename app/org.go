@@ -25,7 +25,8 @@ var serviceKinds = []samordna.ServiceKind{
 }
 
 // teamKinds lists every team kind the root package defines.
-var teamKinds = []samordna.TeamKind{samordna.TeamInterdisciplinary, samordna.TeamOverarching, samordna.TeamResourceGroup}
+var teamKinds = []samordna.TeamKind{samordna.TeamInterdisciplinary, samordna.TeamOverarching, samordna.TeamResourceGroup,
+	samordna.TeamOther}
 
 // NewService is the input for CreateService.
 type NewService struct {

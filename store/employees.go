@@ -30,9 +30,10 @@ func FirstMunicipality(tx *Tx) (*samordna.Municipality, error) {
 // CreateEmployee inserts an employee with their roles. passwordHash may be
 // empty (no local password: sign-in by token or, later, OpenID Connect).
 func CreateEmployee(tx *Tx, e *samordna.Employee, passwordHash string, now time.Time) error {
-	_, err := tx.Exec(`INSERT INTO employees (id, municipality_id, username, name, title, email, password_hash,
-		disabled, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`,
-		e.ID, e.MunicipalityID, e.Username, e.Name, e.Title, e.Email, passwordHash, e.Disabled, now)
+	_, err := tx.Exec(`INSERT INTO employees (id, municipality_id, username, name, title, email, external_id,
+		password_hash, disabled, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
+		e.ID, e.MunicipalityID, e.Username, e.Name, e.Title, e.Email, nullString(e.ExternalID), passwordHash,
+		e.Disabled, now)
 	if err != nil {
 		if isUniqueViolation(err) {
 			return samordna.Errorf(samordna.KindConflict, "username_taken", "the username is taken")
@@ -66,11 +67,18 @@ func SetDisabled(tx *Tx, employeeID string, disabled bool, now time.Time) error 
 		disabled, now, employeeID)
 }
 
-const employeeColumns = `id, municipality_id, username, name, title, email, disabled, created_at`
+const employeeColumns = `id, municipality_id, username, name, title, email, COALESCE(external_id, ''),
+	disabled, created_at`
+
+// employeeFields are the scan targets of employeeColumns.
+func employeeFields(e *samordna.Employee) []any {
+	return []any{&e.ID, &e.MunicipalityID, &e.Username, &e.Name, &e.Title, &e.Email, &e.ExternalID, &e.Disabled,
+		&e.CreatedAt}
+}
 
 func scanEmployee(row interface{ Scan(...any) error }) (*samordna.Employee, error) {
 	var e samordna.Employee
-	err := row.Scan(&e.ID, &e.MunicipalityID, &e.Username, &e.Name, &e.Title, &e.Email, &e.Disabled, &e.CreatedAt)
+	err := row.Scan(employeeFields(&e)...)
 	return &e, err
 }
 
@@ -80,7 +88,7 @@ func EmployeeByUsername(tx *Tx, username string) (*samordna.Employee, string, er
 	var hash string
 	var e samordna.Employee
 	err := tx.QueryRow(`SELECT `+employeeColumns+`, password_hash FROM employees WHERE username = $1`, username).
-		Scan(&e.ID, &e.MunicipalityID, &e.Username, &e.Name, &e.Title, &e.Email, &e.Disabled, &e.CreatedAt, &hash)
+		Scan(append(employeeFields(&e), &hash)...)
 	if err != nil {
 		return nil, "", wrap(err, "employee")
 	}
@@ -141,7 +149,8 @@ func loadEmployeeDetails(tx *Tx, e *samordna.Employee) error {
 		e.Roles = append(e.Roles, samordna.Role(r))
 	}
 	rows.Close()
-	rows, err = tx.Query(`SELECT s.id, s.municipality_id, s.name, s.kind, COALESCE(s.leader_employee_id, '')
+	rows, err = tx.Query(`SELECT s.id, s.municipality_id, s.name, s.kind, COALESCE(s.leader_employee_id, ''),
+		COALESCE(s.district_id, ''), COALESCE(s.external_id, '')
 		FROM services s JOIN service_members m ON m.service_id = s.id
 		WHERE m.employee_id = $1 ORDER BY s.name`, e.ID)
 	if err != nil {
@@ -150,11 +159,11 @@ func loadEmployeeDetails(tx *Tx, e *samordna.Employee) error {
 	defer rows.Close()
 	e.Services = nil
 	for rows.Next() {
-		var s samordna.Service
-		if err := rows.Scan(&s.ID, &s.MunicipalityID, &s.Name, &s.Kind, &s.LeaderEmployeeID); err != nil {
+		s, err := scanService(rows)
+		if err != nil {
 			return wrap(err, "employee services")
 		}
-		e.Services = append(e.Services, s)
+		e.Services = append(e.Services, *s)
 	}
 	return wrap(rows.Err(), "employee services")
 }

@@ -34,9 +34,10 @@ func CreateService(tx *Tx, s *samordna.Service, now time.Time) error {
 	if s.ID == "" {
 		s.ID = samordna.NewID()
 	}
-	_, err := tx.Exec(`INSERT INTO services (id, municipality_id, name, kind, leader_employee_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`,
-		s.ID, s.MunicipalityID, s.Name, string(s.Kind), nullString(s.LeaderEmployeeID), now)
+	_, err := tx.Exec(`INSERT INTO services (id, municipality_id, name, kind, leader_employee_id, district_id,
+		external_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		s.ID, s.MunicipalityID, s.Name, string(s.Kind), nullString(s.LeaderEmployeeID), nullString(s.DistrictID),
+		nullString(s.ExternalID), now)
 	return wrap(err, "create service")
 }
 
@@ -54,11 +55,12 @@ func AddServiceMember(tx *Tx, serviceID, employeeID string) error {
 	return wrap(err, "add service member")
 }
 
-const serviceColumns = `id, municipality_id, name, kind, COALESCE(leader_employee_id, '')`
+const serviceColumns = `id, municipality_id, name, kind, COALESCE(leader_employee_id, ''),
+	COALESCE(district_id, ''), COALESCE(external_id, '')`
 
 func scanService(row interface{ Scan(...any) error }) (*samordna.Service, error) {
 	var s samordna.Service
-	err := row.Scan(&s.ID, &s.MunicipalityID, &s.Name, &s.Kind, &s.LeaderEmployeeID)
+	err := row.Scan(&s.ID, &s.MunicipalityID, &s.Name, &s.Kind, &s.LeaderEmployeeID, &s.DistrictID, &s.ExternalID)
 	return &s, err
 }
 
@@ -102,8 +104,10 @@ func CreateTeam(tx *Tx, t *samordna.Team, now time.Time) error {
 	if t.ID == "" {
 		t.ID = samordna.NewID()
 	}
-	_, err := tx.Exec(`INSERT INTO teams (id, municipality_id, name, kind, purpose, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, t.ID, t.MunicipalityID, t.Name, string(t.Kind), t.Purpose, now)
+	_, err := tx.Exec(`INSERT INTO teams (id, municipality_id, name, kind, purpose, district_id, meeting_rule,
+		leader_employee_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		t.ID, t.MunicipalityID, t.Name, string(t.Kind), t.Purpose, nullString(t.DistrictID), t.MeetingRule,
+		nullString(t.LeaderID), now)
 	if err != nil {
 		return wrap(err, "create team")
 	}
@@ -122,14 +126,19 @@ func CreateTeam(tx *Tx, t *samordna.Team, now time.Time) error {
 	return nil
 }
 
-const teamColumns = `t.id, t.municipality_id, t.name, t.kind, t.purpose`
+const teamColumns = `t.id, t.municipality_id, t.name, t.kind, t.purpose, COALESCE(t.district_id, ''),
+	t.meeting_rule, COALESCE(t.leader_employee_id, '')`
+
+// teamFields are the scan targets of teamColumns.
+func teamFields(t *samordna.Team) []any {
+	return []any{&t.ID, &t.MunicipalityID, &t.Name, &t.Kind, &t.Purpose, &t.DistrictID, &t.MeetingRule, &t.LeaderID}
+}
 
 // TeamByID returns the team with its members and submitters, or
 // samordna.ErrNotFound.
 func TeamByID(tx *Tx, id string) (*samordna.Team, error) {
 	var t samordna.Team
-	err := tx.QueryRow(`SELECT `+teamColumns+` FROM teams t WHERE t.id = $1`, id).
-		Scan(&t.ID, &t.MunicipalityID, &t.Name, &t.Kind, &t.Purpose)
+	err := tx.QueryRow(`SELECT `+teamColumns+` FROM teams t WHERE t.id = $1`, id).Scan(teamFields(&t)...)
 	if err != nil {
 		return nil, wrap(err, "team")
 	}
@@ -162,7 +171,7 @@ func queryTeams(tx *Tx, what, query string, args ...any) ([]*samordna.Team, erro
 	var out []*samordna.Team
 	for rows.Next() {
 		var t samordna.Team
-		if err := rows.Scan(&t.ID, &t.MunicipalityID, &t.Name, &t.Kind, &t.Purpose); err != nil {
+		if err := rows.Scan(teamFields(&t)...); err != nil {
 			rows.Close()
 			return nil, wrap(err, what)
 		}
@@ -211,4 +220,50 @@ func queryIDs(tx *Tx, what, query string, args ...any) ([]string, error) {
 		out = append(out, id)
 	}
 	return out, wrap(rows.Err(), what)
+}
+
+// CreateDistrict inserts a district. An empty d.ID is filled with a new id.
+// A district of the same name in the municipality gives district_exists
+// (KindConflict).
+func CreateDistrict(tx *Tx, d *samordna.District, now time.Time) error {
+	if d.ID == "" {
+		d.ID = samordna.NewID()
+	}
+	_, err := tx.Exec(`INSERT INTO districts (id, municipality_id, name, created_at) VALUES ($1, $2, $3, $4)`,
+		d.ID, d.MunicipalityID, d.Name, now)
+	if isUniqueViolation(err) {
+		return samordna.Errorf(samordna.KindConflict, "district_exists", "a district of that name exists")
+	}
+	return wrap(err, "create district")
+}
+
+// DistrictByID returns the district or samordna.ErrNotFound.
+func DistrictByID(tx *Tx, id string) (*samordna.District, error) {
+	var d samordna.District
+	err := tx.QueryRow(`SELECT id, municipality_id, name FROM districts WHERE id = $1`, id).
+		Scan(&d.ID, &d.MunicipalityID, &d.Name)
+	if err != nil {
+		return nil, wrap(err, "district")
+	}
+	return &d, nil
+}
+
+// ListDistricts returns the municipality's districts ordered by name (byte
+// order; see byName).
+func ListDistricts(tx *Tx, municipalityID string) ([]*samordna.District, error) {
+	rows, err := tx.Query(`SELECT id, municipality_id, name FROM districts WHERE municipality_id = $1
+		ORDER BY `+byName(tx, "name")+`, id`, municipalityID)
+	if err != nil {
+		return nil, wrap(err, "list districts")
+	}
+	defer rows.Close()
+	var out []*samordna.District
+	for rows.Next() {
+		var d samordna.District
+		if err := rows.Scan(&d.ID, &d.MunicipalityID, &d.Name); err != nil {
+			return nil, wrap(err, "list districts")
+		}
+		out = append(out, &d)
+	}
+	return out, wrap(rows.Err(), "list districts")
 }
