@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test of Samordna: formatting, go vet, that go.mod and go.sum are
 # tidy, all Go tests on SQLite and PostgreSQL, and the browser tests in
-# Chromium with axe-core.
+# Chromium with axe-core and the Nu Html Checker.
 #
 # It sets up what is missing on a Debian machine: starts PostgreSQL (or
 # installs it from Debian's packages), installs Debian's chromium, qpdf and
 # poppler-utils (the PDF tests check every PDF with qpdf and pdftotext), and
-# installs axe-core from the npm registry into .cache/npm.
+# installs axe-core and vnu-jar from the npm registry into .cache/npm (and Java
+# when it is missing).
 # At the end it says how many tests ran on each database and in the browser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -77,6 +78,18 @@ if [ ! -f "$axe" ]; then
   npm install --silent --no-fund --no-audit --prefix "$root/.cache/npm" axe-core@4 >/dev/null
 fi
 export SAMORDNA_AXE="$axe"
+
+# --- The Nu Html Checker (vnu.jar, Java) for HTML validity --------------------
+if ! command -v java >/dev/null; then
+  say "installing Debian's default-jre-headless (for the Nu Html Checker)"
+  apt_install default-jre-headless
+fi
+vnu="$root/.cache/npm/node_modules/vnu-jar/build/dist/vnu.jar"
+if [ ! -f "$vnu" ]; then
+  say "installing vnu-jar (the Nu Html Checker) from npm"
+  npm install --silent --no-fund --no-audit --prefix "$root/.cache/npm" vnu-jar@26.9.27 >/dev/null
+fi
+export SAMORDNA_VNU="$vnu"
 
 # --- Tests ------------------------------------------------------------------
 say "go test (SQLite, PostgreSQL, browser)"
