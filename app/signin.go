@@ -217,3 +217,27 @@ func (a *App) UseSignInLink(ctx context.Context, actor *samordna.Actor, secret, 
 	}
 	return in, nil
 }
+
+// CheckSignInLink reports whether a sign-in link would still sign in
+// (ErrSignInLinkGone when not), without using it up: the page a link opens
+// says at once when it is too late. Anyone may call it.
+func (a *App) CheckSignInLink(ctx context.Context, secret string) error {
+	now := a.now()
+	return a.DB.Read(ctx, func(tx *store.Tx) error {
+		link, err := store.SignInLinkByHash(tx, hashSecret(secret))
+		if errors.Is(err, samordna.ErrNotFound) {
+			return ErrSignInLinkGone
+		}
+		if err != nil {
+			return err
+		}
+		emp, err := store.EmployeeByID(tx, link.EmployeeID)
+		if err != nil {
+			return err
+		}
+		if link.UsedAt != nil || !now.Before(link.ExpiresAt) || emp.Disabled {
+			return ErrSignInLinkGone
+		}
+		return nil
+	})
+}
