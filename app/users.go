@@ -25,36 +25,14 @@ type NewUser struct {
 // administrators (command line). Errors: invalid_username, invalid_role,
 // weak_password, username_taken.
 func (a *App) CreateUser(ctx context.Context, actor *samordna.Actor, in NewUser) (*samordna.Employee, error) {
-	in.Username = strings.ToLower(strings.TrimSpace(in.Username))
-	if !usernamePattern.MatchString(in.Username) {
-		return nil, samordna.Errorf(samordna.KindInvalid, "invalid_username",
-			"a username is 2-63 characters: a-z, 0-9, dot, dash, underscore")
+	e, hash, err := newEmployee(in)
+	if err != nil {
+		return nil, err
 	}
-	if strings.TrimSpace(in.Name) == "" {
-		return nil, samordna.Errorf(samordna.KindInvalid, "name_required", "a name is required")
-	}
-	roles := in.Roles
-	if len(roles) == 0 {
-		roles = []samordna.Role{samordna.RoleEmployee}
-	}
-	for _, r := range roles {
-		if !r.Valid() {
-			return nil, samordna.Errorf(samordna.KindInvalid, "invalid_role", "unknown role %q", r)
-		}
-	}
-	hash := ""
-	if in.Password != "" {
-		var err error
-		if hash, err = HashPassword(in.Password); err != nil {
-			return nil, samordna.Errorf(samordna.KindInvalid, "weak_password", "%s", err.Error())
-		}
-	}
-	e := &samordna.Employee{ID: samordna.NewID(), Username: in.Username, Name: in.Name, Title: in.Title,
-		Email: in.Email, Roles: roles}
-	err := a.DB.Write(ctx, func(tx *store.Tx) error {
+	err = a.DB.Write(ctx, func(tx *store.Tx) error {
 		m, err := store.FirstMunicipality(tx)
 		if err != nil {
-			return samordna.Errorf(samordna.KindInvalid, "no_municipality", "the database has no municipality yet")
+			return samordna.Errorf(samordna.KindInvalid, "no_municipality", "the database has no municipality yet: set it up with samordna init first")
 		}
 		e.MunicipalityID = m.ID
 		if err := store.CreateEmployee(tx, e, hash, a.now()); err != nil {
@@ -66,6 +44,37 @@ func (a *App) CreateUser(ctx context.Context, actor *samordna.Actor, in NewUser)
 		return nil, err
 	}
 	return e, nil
+}
+
+// newEmployee checks a new user and returns the employee to create (with a
+// new id, no municipality yet) and the hash of their password ("" for none).
+func newEmployee(in NewUser) (*samordna.Employee, string, error) {
+	in.Username = strings.ToLower(strings.TrimSpace(in.Username))
+	if !usernamePattern.MatchString(in.Username) {
+		return nil, "", samordna.Errorf(samordna.KindInvalid, "invalid_username",
+			"a username is 2-63 characters: a-z, 0-9, dot, dash, underscore")
+	}
+	if strings.TrimSpace(in.Name) == "" {
+		return nil, "", samordna.Errorf(samordna.KindInvalid, "name_required", "a name is required")
+	}
+	roles := in.Roles
+	if len(roles) == 0 {
+		roles = []samordna.Role{samordna.RoleEmployee}
+	}
+	for _, r := range roles {
+		if !r.Valid() {
+			return nil, "", samordna.Errorf(samordna.KindInvalid, "invalid_role", "unknown role %q", r)
+		}
+	}
+	hash := ""
+	if in.Password != "" {
+		var err error
+		if hash, err = HashPassword(in.Password); err != nil {
+			return nil, "", samordna.Errorf(samordna.KindInvalid, "weak_password", "%s", err.Error())
+		}
+	}
+	return &samordna.Employee{ID: samordna.NewID(), Username: in.Username, Name: strings.TrimSpace(in.Name),
+		Title: in.Title, Email: in.Email, Roles: roles}, hash, nil
 }
 
 // ListUsers returns every employee. For administrators.

@@ -63,7 +63,7 @@ func TestConcernFormShowsTextErrorsNextToTheField(t *testing.T) {
 // the password and stores nothing; the language switch takes a listed
 // value; uploads are multipart).
 var readsNoText = map[string]bool{
-	"POST /login": true, "POST /logout": true, "POST /lang": true,
+	"POST /login": true, "POST /logout": true, "POST /lang": true, "POST /login/link/{secret}": true,
 	"POST /consents/{id}/withdraw": true, "POST /cases/{id}/blocks/{blockId}/lift": true,
 	"POST /cases/{id}/coordinator/accept": true, "POST /plans/{id}/accept": true,
 	"POST /meetings/{id}/invitation": true, "POST /meetings/{id}/cancel": true,

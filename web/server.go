@@ -76,6 +76,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 func (s *Server) Routes() []Route {
 	var routes []Route
 	routes = append(routes, s.shellRoutes()...)
+	routes = append(routes, s.signInLinkRoutes()...)
 	routes = append(routes, s.caseRoutes()...)
 	routes = append(routes, s.closeRoutes()...)
 	routes = append(routes, s.routineRoutes()...)

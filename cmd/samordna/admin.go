@@ -61,7 +61,7 @@ func (m *Main) runMigrate(ctx context.Context, args []string) error {
 	return nil
 }
 
-const userUsage = `Usage: samordna user <create|list|disable|enable|set-password|grant-role> [flags]
+const userUsage = `Usage: samordna user <create|list|disable|enable|set-password|grant-role|link> [flags]
 
   create        --username U --name "Full Name" [--role R]... [--title T] [--email E]
                 (the password is read from standard input, or --password-stdin=false for none)
@@ -70,11 +70,13 @@ const userUsage = `Usage: samordna user <create|list|disable|enable|set-password
   enable        --username U
   set-password  --username U      (the new password is read from standard input)
   grant-role    --username U --role R
+  link          --user U [--valid 24h] [--base-url URL]
+                prints a one-time sign-in link for the user (also --username U)
 
 Roles: employee, service_leader, coordinating_unit, child_welfare, admin, emergency_access.`
 
 // userSubcommands are the subcommands of "samordna user".
-var userSubcommands = []string{"create", "list", "disable", "enable", "set-password", "grant-role"}
+var userSubcommands = []string{"create", "list", "disable", "enable", "set-password", "grant-role", "link"}
 
 type roleList []samordna.Role
 
@@ -94,12 +96,18 @@ func (m *Main) runUser(ctx context.Context, args []string) error {
 	withPassword := fs.Bool("password-stdin", true, "read a password from standard input (create)")
 	var roles roleList
 	fs.Var(&roles, "role", "a role; repeat for several (create, grant-role)")
+	user := fs.String("user", "", "the user's username (link; the same as --username)")
+	valid := fs.Duration("valid", app.DefaultSignInLinkValidity, "how long the sign-in link works, at most 168h (link)")
+	baseURL := m.baseURLFlag(fs)
 	sub, err := m.subcommand(fs, userSubcommands, args)
 	if err != nil {
 		return err
 	}
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
+	}
+	if *username == "" {
+		*username = *user
 	}
 	if sub != "list" && *username == "" {
 		return usageError("user %s: --username is required", sub)
@@ -125,6 +133,8 @@ func (m *Main) runUser(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stdout, "created %s (%s)\n", e.Username, e.Name)
 	case "list":
 		return m.listUsers(ctx, a)
+	case "link":
+		return m.runUserLink(ctx, a, *username, *baseURL, *valid)
 	case "disable", "enable":
 		if err := a.SetUserDisabled(ctx, cliActor(), *username, sub == "disable"); err != nil {
 			return err

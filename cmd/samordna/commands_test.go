@@ -52,6 +52,8 @@ func TestEveryCommandHelpShowsItsFlags(t *testing.T) {
 		"demo":           {"-addr", "-base-url", "-log-level"},
 		"user create":    {"-username", "-name", "-role", "-password-stdin"},
 		"user list":      {},
+		"user link":      {"-user", "-valid", "-base-url"},
+		"init":           {"-municipality", "-number", "-admin", "-admin-name", "-base-url", "-valid"},
 		"token create":   {"-user", "-name"},
 		"token revoke":   {"-user", "-token"},
 		"routine upload": {"-file"},

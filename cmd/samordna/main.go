@@ -78,6 +78,7 @@ type command struct {
 var commands = []command{
 	{"serve", "run the web server and the JSON API", nil, (*Main).runServe},
 	{"demo", `create a fresh demo municipality ("Demo kommune") and serve it`, nil, (*Main).runDemo},
+	{"init", "set up an empty database for a municipality and print its administrator's sign-in link", nil, (*Main).runInit},
 	{"migrate", "bring the database schema up to date", nil, (*Main).runMigrate},
 	{"user", "manage users", userSubcommands, (*Main).runUser},
 	{"token", "manage personal access tokens for the API", tokenSubcommands, (*Main).runToken},

@@ -519,7 +519,9 @@ func (w *world) check(r route, fx *fixture) string {
 var pathParam = regexp.MustCompile(`\{[^}]*\}`)
 
 // fillable are the path parameters the matrix fills from a fixture.
-var fillable = map[string]bool{"{$}": true, "{id}": true, "{formId}": true, "{blockId}": true, "{member}": true}
+// {secret} (a sign-in link's) is always an unknown one: the routes are public.
+var fillable = map[string]bool{"{$}": true, "{id}": true, "{formId}": true, "{blockId}": true, "{member}": true,
+	"{secret}": true}
 
 // request builds the route's request for the fixture: path parameters from
 // the fixture, and a valid body for the routes that need one.
@@ -546,6 +548,8 @@ func (w *world) request(r route, fx *fixture) (*http.Request, error) {
 			return fx.blockID
 		case "{member}":
 			return memberParam(r, fx)
+		case "{secret}":
+			return "unknown-sign-in-link-secret"
 		}
 		bad = fmt.Errorf("the matrix cannot fill the path parameter %s", p)
 		return ""
