@@ -52,8 +52,8 @@ type SignedIn struct {
 // ErrRateLimited, without checking the password, while the attempt's
 // buckets are full. Anyone may call it.
 //
-// This is the local-password seam; an OpenID Connect sign-in would end in
-// StartSession the same way.
+// This is the local-password sign-in; SignInExternal (external_login.go)
+// is the OpenID Connect one, and both end in startSession.
 func (a *App) Login(ctx context.Context, actor *samordna.Actor, username, password, lang, device string) (*SignedIn, error) {
 	username = strings.TrimSpace(strings.ToLower(username))
 	now := a.now()
@@ -98,7 +98,7 @@ func (a *App) Login(ctx context.Context, actor *samordna.Actor, username, passwo
 			return err
 		}
 		var err error
-		if in.Secret, err = a.startSession(tx, emp, lang); err != nil {
+		if in.Secret, err = a.startSession(tx, emp, lang, ""); err != nil {
 			return err
 		}
 		return a.audit(tx, &samordna.Actor{Employee: emp, RequestID: actor.RequestID, Client: actor.Client},
@@ -128,12 +128,13 @@ func (a *App) refuseLogin(ctx context.Context, actor *samordna.Actor, emp *samor
 }
 
 // startSession creates a new session with a fresh random id (never reusing
-// one from before sign-in) and returns its secret.
-func (a *App) startSession(tx *store.Tx, emp *samordna.Employee, lang string) (string, error) {
+// one from before sign-in) and returns its secret. idToken is the OpenID
+// Connect ID token of an external sign-in ("" otherwise).
+func (a *App) startSession(tx *store.Tx, emp *samordna.Employee, lang, idToken string) (string, error) {
 	secret := randomSecret()
 	now := a.now()
 	s := &store.Session{IDHash: hashSecret(secret), EmployeeID: emp.ID, CreatedAt: now, LastSeenAt: now,
-		ExpiresAt: now.Add(SessionAbsoluteTimeout), Lang: lang}
+		ExpiresAt: now.Add(SessionAbsoluteTimeout), Lang: lang, IDToken: idToken}
 	return secret, store.CreateSession(tx, s)
 }
 

@@ -203,7 +203,7 @@ func (a *App) UseSignInLink(ctx context.Context, actor *samordna.Actor, secret, 
 			return refuse(emp, "signin_link_used")
 		}
 		in = &SignedIn{Device: newDeviceCookie(key, emp.ID, now), Employee: emp}
-		if in.Secret, err = a.startSession(tx, emp, lang); err != nil {
+		if in.Secret, err = a.startSession(tx, emp, lang, ""); err != nil {
 			return err
 		}
 		return a.audit(tx, &samordna.Actor{Employee: emp, RequestID: actor.RequestID, Client: actor.Client},

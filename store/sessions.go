@@ -13,21 +13,24 @@ type Session struct {
 	LastSeenAt time.Time
 	ExpiresAt  time.Time // absolute end
 	Lang       string
+	// IDToken is the OpenID Connect ID token the session was signed in with
+	// ("" for a password sign-in), for the provider's sign-out.
+	IDToken string
 }
 
 // CreateSession inserts a session.
 func CreateSession(tx *Tx, s *Session) error {
-	_, err := tx.Exec(`INSERT INTO sessions (id_hash, employee_id, created_at, last_seen_at, expires_at, lang)
-		VALUES ($1, $2, $3, $4, $5, $6)`, s.IDHash, s.EmployeeID, s.CreatedAt, s.LastSeenAt, s.ExpiresAt, s.Lang)
+	_, err := tx.Exec(`INSERT INTO sessions (id_hash, employee_id, created_at, last_seen_at, expires_at, lang, id_token)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, s.IDHash, s.EmployeeID, s.CreatedAt, s.LastSeenAt, s.ExpiresAt, s.Lang, s.IDToken)
 	return wrap(err, "create session")
 }
 
 // SessionByHash returns the session or samordna.ErrNotFound.
 func SessionByHash(tx *Tx, idHash string) (*Session, error) {
 	var s Session
-	err := tx.QueryRow(`SELECT id_hash, employee_id, created_at, last_seen_at, expires_at, lang
+	err := tx.QueryRow(`SELECT id_hash, employee_id, created_at, last_seen_at, expires_at, lang, id_token
 		FROM sessions WHERE id_hash = $1`, idHash).
-		Scan(&s.IDHash, &s.EmployeeID, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt, &s.Lang)
+		Scan(&s.IDHash, &s.EmployeeID, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt, &s.Lang, &s.IDToken)
 	if err != nil {
 		return nil, wrap(err, "session")
 	}

@@ -28,7 +28,7 @@ func (s *Server) middleware(h http.Handler) http.Handler {
 	csrf := http.NewCrossOriginProtection()
 	h = csrf.Handler(h)
 	h = s.rejectIDNumbersInURL(h)
-	h = securityHeaders(h)
+	h = securityHeaders(s.csp(), h)
 	h = s.observe(h)
 	h = s.recoverPanics(h)
 	return withRequestInfo(h)
@@ -54,10 +54,10 @@ func requestID(r *http.Request) string { return reqctx.From(r.Context()).Request
 
 // securityHeaders sets the headers every answer carries. Everything except
 // our static files may hold personal data, so nothing is cached.
-func securityHeaders(next http.Handler) http.Handler {
+func securityHeaders(csp string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")

@@ -23,6 +23,13 @@ func (s *Server) shellRoutes() []Route {
 type loginData struct {
 	Username string
 	Return   string
+	OIDC     bool // offer sign-in with the municipality's identity provider
+	Password bool // offer the password form
+}
+
+// newLoginData fills in which ways of signing in the server offers.
+func (s *Server) newLoginData(username, ret string) loginData {
+	return loginData{Username: username, Return: ret, OIDC: s.cfg.OIDC != nil, Password: !s.cfg.NoPasswordLogin}
 }
 
 // loginPage shows the sign-in form; a signed-in user goes to the start page.
@@ -32,7 +39,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "login.title")
-	p.Data = loginData{Return: safeReturn(r.URL.Query().Get("return"))}
+	p.Data = s.newLoginData("", safeReturn(r.URL.Query().Get("return")))
 	switch {
 	case r.URL.Query().Get("expired") == "1":
 		p.Flash = "login.expired"
@@ -43,7 +50,12 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // loginSubmit checks the credentials and starts a session with a new id.
+// With password sign-in switched off it answers 404.
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.NoPasswordLogin {
+		s.notFound(w, r)
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
 		s.errorPage(w, r, http.StatusBadRequest, "error.forbidden")
@@ -54,7 +66,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.deviceCookie(r))
 	if err != nil {
 		p := s.page(r, "login.title")
-		p.Data = loginData{Username: username, Return: ret}
+		p.Data = s.newLoginData(username, ret)
 		status := samordna.HTTPStatus(err)
 		switch {
 		case errors.Is(err, app.ErrRateLimited):
@@ -73,14 +85,24 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, ret, http.StatusSeeOther)
 }
 
-// logout ends the session on the server and in the browser.
+// logout ends the session on the server and in the browser. A session
+// signed in through OpenID Connect then goes on to the provider's
+// end-session endpoint, when it has one, to sign out there as well.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	next, err := s.providerLogoutURL(r)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	if err := s.app.Logout(r.Context(), reqctx.Actor(r.Context()), s.sessionSecret(r)); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	s.clearSessionCookie(w, r)
-	http.Redirect(w, r, "/login?bye=1", http.StatusSeeOther)
+	if next == "" {
+		next = "/login?bye=1"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 // setLanguage stores the chosen language in a cookie (and in the session,

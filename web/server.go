@@ -15,6 +15,7 @@ import (
 	"github.com/samordna/samordna"
 	"github.com/samordna/samordna/api"
 	"github.com/samordna/samordna/app"
+	"github.com/samordna/samordna/openid"
 )
 
 //go:embed static
@@ -25,6 +26,12 @@ type Config struct {
 	// BaseURL is the public address, e.g. https://samordna.kommune.no. An
 	// https address makes cookies Secure with the __Host- prefix.
 	BaseURL string
+	// OIDC, when set, offers sign-in with the municipality's identity
+	// provider (OpenID Connect; see oidc.go).
+	OIDC *openid.Provider
+	// NoPasswordLogin hides the password form and refuses POST /login, for
+	// a municipality that signs in through OIDC only.
+	NoPasswordLogin bool
 }
 
 // Route is one page or endpoint, listed so that the access matrix test can
@@ -77,6 +84,7 @@ func (s *Server) Routes() []Route {
 	var routes []Route
 	routes = append(routes, s.shellRoutes()...)
 	routes = append(routes, s.signInLinkRoutes()...)
+	routes = append(routes, s.oidcRoutes()...)
 	routes = append(routes, s.caseRoutes()...)
 	routes = append(routes, s.closeRoutes()...)
 	routes = append(routes, s.routineRoutes()...)

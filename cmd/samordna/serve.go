@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -38,12 +39,12 @@ Several serve processes can share one PostgreSQL database.`
 // serveFlags are the flags serve and demo share.
 type serveFlags struct {
 	db, addr, baseURL, logLevel *string
+	signIn                      signInFlags
 }
 
-func (m *Main) addServeFlags(fs interface {
-	String(name, value, usage string) *string
-}) serveFlags {
+func (m *Main) addServeFlags(fs *flag.FlagSet) serveFlags {
 	return serveFlags{
+		signIn:   m.addSignInFlags(fs),
 		addr:     fs.String("addr", m.env("SAMORDNA_ADDR", "127.0.0.1:8080"), "address to listen on (env SAMORDNA_ADDR)"),
 		baseURL:  fs.String("base-url", m.env("SAMORDNA_BASE_URL", ""), "public address, e.g. https://samordna.kommune.no; https makes cookies Secure (env SAMORDNA_BASE_URL)"),
 		logLevel: fs.String("log-level", m.env("SAMORDNA_LOG_LEVEL", "info"), "debug, info, warn or error (env SAMORDNA_LOG_LEVEL)"),
@@ -185,7 +186,11 @@ func (m *Main) serve(ctx context.Context, a *app.App, f serveFlags, ln net.Liste
 	if err := a.LoadRoutines(ctx); err != nil { // a broken routine stops the start, naming file and line
 		return err
 	}
-	srv, err := web.New(a, web.Config{BaseURL: *f.baseURL})
+	cfg := web.Config{BaseURL: *f.baseURL}
+	if err := f.signIn.apply(ctx, m, &cfg); err != nil {
+		return err
+	}
+	srv, err := web.New(a, cfg)
 	if err != nil {
 		return err
 	}
