@@ -44,6 +44,7 @@ func (c Config) Enabled() bool { return c.Issuer != "" }
 
 // Provider is a discovered OpenID provider, ready to sign employees in.
 type Provider struct {
+	provider   *oidc.Provider
 	claim      string
 	oauth      oauth2.Config
 	verifier   *oidc.IDTokenVerifier
@@ -79,7 +80,8 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 		claim = DefaultClaim
 	}
 	return &Provider{
-		claim: claim,
+		provider: p,
+		claim:    claim,
 		oauth: oauth2.Config{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL,
 			Endpoint: p.Endpoint(), Scopes: []string{oidc.ScopeOpenID, "profile", "email"}},
 		verifier:   p.Verifier(&oidc.Config{ClientID: cfg.ClientID}),
@@ -109,7 +111,9 @@ var ErrRefused = errors.New("openid: sign-in refused")
 // Finish trades the code for tokens (sending the PKCE verifier), verifies
 // the ID token (signature, issuer, audience = our client id, expiry) and
 // that its nonce is the one this attempt sent, and returns the identity.
-// Every failure wraps ErrRefused.
+// The configured claim is read from the ID token, or, when the provider left
+// it out, from the userinfo endpoint for the same subject. Every failure
+// wraps ErrRefused.
 func (p *Provider) Finish(ctx context.Context, code, verifier, nonce string) (*Identity, error) {
 	tok, err := p.oauth.Exchange(ctx, code, oauth2.VerifierOption(verifier))
 	if err != nil {
@@ -132,9 +136,39 @@ func (p *Provider) Finish(ctx context.Context, code, verifier, nonce string) (*I
 	}
 	value, _ := claims[p.claim].(string)
 	if strings.TrimSpace(value) == "" {
-		return nil, fmt.Errorf("%w: the ID token has no %q claim", ErrRefused, p.claim)
+		// Conformant providers may leave profile claims out of the ID
+		// token when they issue an access token; ask the userinfo
+		// endpoint, for the same subject.
+		if value, err = p.userInfoClaim(ctx, tok, idt.Subject); err != nil {
+			return nil, err
+		}
 	}
 	return &Identity{Claim: strings.TrimSpace(value), IDToken: raw}, nil
+}
+
+// userInfoClaim reads the configured claim from the userinfo endpoint,
+// which must speak of the ID token's subject.
+func (p *Provider) userInfoClaim(ctx context.Context, tok *oauth2.Token, subject string) (string, error) {
+	missing := fmt.Errorf("%w: neither the ID token nor userinfo has the %q claim", ErrRefused, p.claim)
+	if p.provider.UserInfoEndpoint() == "" {
+		return "", missing
+	}
+	info, err := p.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok))
+	if err != nil {
+		return "", fmt.Errorf("%w: userinfo: %v", ErrRefused, err)
+	}
+	if info.Subject != subject {
+		return "", fmt.Errorf("%w: userinfo is about another subject", ErrRefused)
+	}
+	var claims map[string]any
+	if err := info.Claims(&claims); err != nil {
+		return "", fmt.Errorf("%w: userinfo claims: %v", ErrRefused, err)
+	}
+	value, _ := claims[p.claim].(string)
+	if strings.TrimSpace(value) == "" {
+		return "", missing
+	}
+	return value, nil
 }
 
 // EndSessionEndpoint is the provider's sign-out address from discovery,

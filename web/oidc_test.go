@@ -221,6 +221,15 @@ func (u tampered) Claims(scope []string, c *mockoidc.IDTokenClaims) (jwt.Claims,
 	return u.MockUser.Claims(scope, c)
 }
 
+// nameOnlyInUserinfo is a provider user whose ID token holds only the
+// registered claims and the nonce, as conformant providers issue it when
+// they also give an access token: the sign-in name is at userinfo.
+type nameOnlyInUserinfo struct{ *mockoidc.MockUser }
+
+func (u nameOnlyInUserinfo) Claims(_ []string, c *mockoidc.IDTokenClaims) (jwt.Claims, error) {
+	return c, nil
+}
+
 func TestOIDCSignIn(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newOIDCWorld(t, db, false)
@@ -250,6 +259,11 @@ func TestOIDCSignIn(t *testing.T) {
 		r = w.signIn(person("Kari.Nordmann"))
 		if r.status != http.StatusSeeOther || r.cookie("samordna_session") == nil {
 			t.Fatalf("sign-in by username: %d %q:\n%s", r.status, r.location(), r.body)
+		}
+		// The claim only at the userinfo endpoint.
+		r = w.signIn(nameOnlyInUserinfo{person(w.external)})
+		if r.status != http.StatusSeeOther || r.cookie("samordna_session") == nil {
+			t.Fatalf("sign-in with the claim only at userinfo: %d %q:\n%s", r.status, r.location(), r.body)
 		}
 		if n := w.count("employees"); n != employees {
 			t.Errorf("%d employees after signing in, want %d", n, employees)
