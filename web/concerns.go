@@ -199,7 +199,7 @@ type caseRoutineData struct {
 	AcuteContacts  []acuteContactRow
 	AcuteOptions   []offerView // whom an acute contact can be made with
 	Acute          acuteContactInput
-	AcuteOpen      bool // the form is shown open: an acute case, or contacts recorded
+	AcuteOpen      bool            // the form is shown open: an acute case, or contacts recorded
 	TaskOptions    []routineOption // the case's tasks, for the deviation form
 	Deviation      deviationInput
 	DrugTest       drugTestInput
