@@ -62,6 +62,8 @@ type consentRequest struct {
 	ValidUntil      string   `json:"valid_until" text:"code"`
 	FormID          string   `json:"form_id" text:"id"`
 	TeamID          string   `json:"team_id" text:"id"`
+	// OnPaper: given on the signed paper form, whose scan form_id must name.
+	OnPaper bool `json:"on_paper"`
 }
 
 // recordConsent answers 201 {"id", "status": "active", "version"}.
@@ -72,7 +74,7 @@ func (h *API) recordConsent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	nc := app.NewConsent{GivenBy: in.GivenBy, GivenByRelation: in.GivenByRelation, ValidUntil: in.ValidUntil,
-		FormID: in.FormID, TeamID: in.TeamID}
+		FormID: in.FormID, TeamID: in.TeamID, OnPaper: in.OnPaper}
 	for _, p := range in.Purposes {
 		nc.Purposes = append(nc.Purposes, samordna.ConsentPurpose(p))
 	}

@@ -2,7 +2,9 @@ package api
 
 import (
 	"net/http"
+	"time"
 
+	"github.com/samordna/samordna"
 	"github.com/samordna/samordna/app"
 	"github.com/samordna/samordna/internal/reqctx"
 	"github.com/samordna/samordna/store"
@@ -31,7 +33,63 @@ func (h *API) dutyRoutes() []Route {
 			Summary: "Record the assessment of a drug test on the step that asks for it (Ulstein row 6, \"Vurdere " +
 				"rustesting\"): {\"decision\": \"test\" or \"no_test\", \"reason\"} → 201. 400 invalid_decision, " +
 				"reason_required; 422 no_drug_test_step, not_assignee."},
+		{Method: "GET", Path: "/api/v1/cases/{id}/acute-contacts", Access: "case:read", Handler: h.listAcuteContacts,
+			Summary: "Whom was contacted in an acute situation, and when, in that order: {\"items\": [{\"id\", " +
+				"\"contacted\", \"contacted_at\", \"note\", \"recorded_by\", \"recorded_at\"}]}."},
+		{Method: "POST", Path: "/api/v1/cases/{id}/acute-contacts", Access: "case:write", Handler: h.recordAcuteContact, Request: acuteContactRequest{},
+			Summary: "Record a contact made in a serious, acute situation (seed 000 situation 5: \"barnevern, politi, " +
+				"tjenesteområde psykisk helsearbeid og rusomsorg eller andre ansvarlige instanser/personer kontaktes\"; " +
+				"seed 003 row 10): {\"contacted\": police, emergency_room, child_welfare_on_duty, child_welfare, " +
+				"mental_health_substance or other, \"contacted_at\"? (RFC 3339, default now), \"note\"? (required " +
+				"for other)} → 201. 400 invalid_contacted, note_required, contacted_in_future, invalid_time."},
 	}
+}
+
+type acuteContactRequest struct {
+	Contacted   string `json:"contacted" text:"code"`
+	ContactedAt string `json:"contacted_at" text:"code"`
+	Note        string `json:"note" text:"long,2000"`
+}
+
+func acuteContactToJSON(k *store.AcuteContact) map[string]any {
+	return map[string]any{"id": k.ID, "contacted": k.Contacted, "contacted_at": rfc3339(k.ContactedAt), "note": k.Note,
+		"recorded_by": k.RecorderName, "recorded_at": rfc3339(k.RecordedAt)}
+}
+
+func (h *API) recordAcuteContact(w http.ResponseWriter, r *http.Request) {
+	var in acuteContactRequest
+	if err := Decode(w, r, &in); err != nil {
+		WriteError(w, err)
+		return
+	}
+	var at time.Time
+	if in.ContactedAt != "" {
+		var err error
+		if at, err = time.Parse(time.RFC3339, in.ContactedAt); err != nil {
+			WriteError(w, samordna.Errorf(samordna.KindInvalid, "invalid_time", "contacted_at is an RFC 3339 time"))
+			return
+		}
+	}
+	k, err := h.app.RecordAcuteContact(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"),
+		app.NewAcuteContact{Contacted: in.Contacted, ContactedAt: at, Note: in.Note})
+	if err != nil {
+		writeDetailedError(w, err)
+		return
+	}
+	WriteJSON(w, http.StatusCreated, acuteContactToJSON(k))
+}
+
+func (h *API) listAcuteContacts(w http.ResponseWriter, r *http.Request) {
+	ks, err := h.app.AcuteContacts(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"))
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	items := []map[string]any{}
+	for _, k := range ks {
+		items = append(items, acuteContactToJSON(k))
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"items": items})
 }
 
 func (h *API) takeCoordinationByRoutine(w http.ResponseWriter, r *http.Request) {

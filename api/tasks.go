@@ -19,7 +19,9 @@ func (h *API) taskRoutes() []Route {
 			Summary: "One task with its routine step."},
 		{Method: "POST", Path: "/api/v1/tasks/{id}/complete", Access: "task:complete", Handler: h.completeTask, Request: completeRequest{},
 			Summary: "Complete a task as its assignee: optional {\"outcome\"}: one of the step's outcomes (e.g. given, " +
-				"refused), or a free-text result for a step without outcomes. Returns the task and the tasks it started."},
+				"refused), or a free-text result for a step without outcomes; optional {\"records\": {\"conversation\", " +
+				"\"children\", \"advice\", \"follow_up_need\"}} for the records the step asks for (seed 000). Returns " +
+				"the task, the tasks it started and \"warnings\" (record_missing for each asked-for record left empty)."},
 		{Method: "GET", Path: "/api/v1/notifications", Access: "authenticated", Handler: h.listNotifications,
 			Summary: "The caller's notifications, unread first (?unread=true)."},
 		{Method: "POST", Path: "/api/v1/notifications/{id}/read", Access: "notification:own", Handler: h.readNotification,
@@ -63,6 +65,10 @@ type taskItemJSON struct {
 	Outcome        string   `json:"outcome,omitempty"`
 	CompletedAt    *string  `json:"completed_at,omitempty"`
 	StartedAt      string   `json:"started_at"`
+	// Records are the step's records (pathway.Record) the assignee is asked
+	// to write down on completion; RecordValues what was written, once done.
+	Records      []string          `json:"records,omitempty"`
+	RecordValues map[string]string `json:"record_values,omitempty"`
 }
 
 func taskItem(t *app.TaskView) taskItemJSON {
@@ -70,7 +76,13 @@ func taskItem(t *app.TaskView) taskItemJSON {
 		OverdueAfter: rfc3339Ptr(t.OverdueAfter), Overdue: t.Overdue, Status: t.Status, Responsible: t.Responsible,
 		RoutineID: t.RoutineID, RoutineVersion: t.RoutineVersion, StepID: t.StepID, Offers: []string{},
 		Outcomes: t.Outcomes, Outcome: t.Outcome, CompletedAt: rfc3339Ptr(t.CompletedAt), StartedAt: rfc3339(t.StartedAt),
-		Assignee: assigneeJSON{Kind: t.AssigneeKind, Name: t.AssigneeName}, DeadlineSource: t.DeadlineSource}
+		Assignee: assigneeJSON{Kind: t.AssigneeKind, Name: t.AssigneeName}, DeadlineSource: t.DeadlineSource,
+		RecordValues: t.Records}
+	if t.Step != nil && t.Kind == store.TaskKindStep {
+		for _, rec := range t.Step.Records {
+			out.Records = append(out.Records, string(rec))
+		}
+	}
 	switch t.AssigneeKind {
 	case store.AssignEmployee:
 		out.Assignee.Username = t.AssigneeUsername
@@ -156,6 +168,34 @@ func (h *API) getTask(w http.ResponseWriter, r *http.Request) {
 
 type completeRequest struct {
 	Outcome string `json:"outcome" text:"short"`
+	// Records is what the assignee writes down for the step's records
+	// (see pathway.Record): only those the step asks for may be given.
+	Records *recordsRequest `json:"records"`
+}
+
+// recordsRequest holds the step records a routine step can ask for (seed
+// 000: the conversation, whether there are children, the advice given, the
+// need for follow-up).
+type recordsRequest struct {
+	Conversation string `json:"conversation" text:"long,10000"`
+	Children     string `json:"children" text:"long,10000"`
+	Advice       string `json:"advice" text:"long,10000"`
+	FollowUpNeed string `json:"follow_up_need" text:"long,10000"`
+}
+
+// recordMap returns the records given (non-empty), keyed by record.
+func (r *recordsRequest) recordMap() map[string]string {
+	if r == nil {
+		return nil
+	}
+	out := map[string]string{}
+	for k, v := range map[string]string{"conversation": r.Conversation, "children": r.Children, "advice": r.Advice,
+		"follow_up_need": r.FollowUpNeed} {
+		if v != "" {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // completeTask answers POST /api/v1/tasks/{id}/complete; the body is
@@ -168,15 +208,17 @@ func (h *API) completeTask(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	done, started, err := h.app.CompleteTask(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), in.Outcome)
+	done, started, warnings, err := h.app.CompleteTaskWithRecords(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"),
+		in.Outcome, in.Records.recordMap())
 	if err != nil {
 		writeDetailedError(w, err)
 		return
 	}
 	out := struct {
 		taskItemJSON
-		Started []taskItemJSON `json:"started"`
-	}{taskItemJSON: taskItem(done), Started: []taskItemJSON{}}
+		Started  []taskItemJSON `json:"started"`
+		Warnings []warningJSON  `json:"warnings"`
+	}{taskItemJSON: taskItem(done), Started: []taskItemJSON{}, Warnings: warningsJSON(warnings)}
 	for _, t := range started {
 		out.Started = append(out.Started, taskItem(t))
 	}

@@ -352,6 +352,7 @@ type ConcernCase struct {
 	CanTakeCoordination bool
 	Deviations          []*store.Deviation          // registered by the sweep or by hand
 	DrugTests           []*store.DrugTestAssessment // assessments of a drug test (Ulstein row 6)
+	AcuteContacts       []*store.AcuteContact       // whom was contacted in an acute situation, and when
 }
 
 // CaseRoutine returns the routine view of a case for a reader of the case;
@@ -411,6 +412,9 @@ func (a *App) concernCase(tx *store.Tx, actor *samordna.Actor, g *caseGrant) (*C
 		return nil, err
 	}
 	if v.DrugTests, err = store.DrugTestAssessmentsOfCase(tx, c.ID); err != nil {
+		return nil, err
+	}
+	if v.AcuteContacts, err = store.AcuteContactsOfCase(tx, c.ID); err != nil {
 		return nil, err
 	}
 	return v, nil

@@ -20,13 +20,21 @@ type NewConsent struct {
 	ValidUntil      string // optional YYYY-MM-DD: in force through that day (Oslo time)
 	FormID          string // optional: a scanned signed form already uploaded to the case
 	TeamID          string // the team of share_with_team (required with that purpose, else empty)
+	// OnPaper: the consent was given on the paper form with a signature
+	// (seed 004 Samtykke: "Sted, dato, underskrift"); the signed scan must
+	// then be attached (FormID), else signed_form_required. A consent the
+	// person gives without paper (in a meeting, recorded by the employee
+	// with their name, purposes and date) is written down in Samordna
+	// itself and needs no scan.
+	OnPaper bool
 }
 
 // RecordConsent records a written consent on a case. Callers: the
 // employee who registered the case, the coordinator, or the coordinating
 // unit (access.ManageConsent). Errors: not_found, given_by_required,
 // purposes_required, invalid_purpose, invalid_relation, invalid_date,
-// team_required, unknown_team.
+// team_required, unknown_team, signed_form_required (a consent given on
+// paper without its signed scan).
 func (a *App) RecordConsent(ctx context.Context, actor *samordna.Actor, caseID string, in NewConsent) (*samordna.Consent, error) {
 	var c *samordna.Consent
 	// Authorize first: a caller without access gets not_found whatever the
@@ -74,6 +82,10 @@ func (a *App) validateConsent(in NewConsent) (*samordna.Consent, error) {
 	}
 	if len(in.Purposes) == 0 {
 		return nil, samordna.Errorf(samordna.KindInvalid, "purposes_required", "name at least one purpose")
+	}
+	if in.OnPaper && strings.TrimSpace(in.FormID) == "" {
+		return nil, samordna.Errorf(samordna.KindRule, "signed_form_required",
+			"the consent was given on paper: upload the signed form and attach it")
 	}
 	seen := map[samordna.ConsentPurpose]bool{}
 	for _, p := range in.Purposes {

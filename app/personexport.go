@@ -87,6 +87,7 @@ type ExportCase struct {
 	Plans             []ExportPlan         `json:"plans"`
 	Reports           []ExportReport       `json:"reports"`
 	Tasks             []ExportTask         `json:"tasks"`
+	AcuteContacts     []ExportAcuteContact `json:"acute_contacts"`
 	AccessLog         []ExportLogEntry     `json:"access_log"`
 }
 
@@ -226,6 +227,17 @@ type ExportTask struct {
 	Status      string  `json:"status"`
 	DueAt       *string `json:"due_at"`
 	CompletedAt *string `json:"completed_at"`
+	// Records is what was written down for the step (seed 000: the
+	// conversation, children, advice, the need for follow-up).
+	Records map[string]string `json:"records,omitempty"`
+}
+
+// ExportAcuteContact is whom an employee contacted in an acute situation.
+type ExportAcuteContact struct {
+	Contacted   string `json:"contacted"`
+	ContactedAt string `json:"contacted_at"`
+	Note        string `json:"note"`
+	RecordedBy  string `json:"recorded_by"`
 }
 
 // ExportLogEntry is one line of an access log: who (by name, role and
@@ -675,8 +687,28 @@ func (x *exporter) tasks(ec *ExportCase) error {
 	}
 	ec.Tasks = []ExportTask{}
 	for _, t := range ts {
-		ec.Tasks = append(ec.Tasks, ExportTask{Title: t.Title, Responsible: t.AssigneeName, Status: t.Status,
-			DueAt: stampPtr(t.DueAt), CompletedAt: stampPtr(t.CompletedAt)})
+		et := ExportTask{Title: t.Title, Responsible: t.AssigneeName, Status: t.Status,
+			DueAt: stampPtr(t.DueAt), CompletedAt: stampPtr(t.CompletedAt)}
+		rs, err := store.StepRecordsOfTask(x.tx, t.ID)
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			if et.Records == nil {
+				et.Records = map[string]string{}
+			}
+			et.Records[r.Record] = r.Content
+		}
+		ec.Tasks = append(ec.Tasks, et)
+	}
+	acs, err := store.AcuteContactsOfCase(x.tx, ec.ID)
+	if err != nil {
+		return err
+	}
+	ec.AcuteContacts = []ExportAcuteContact{}
+	for _, k := range acs {
+		ec.AcuteContacts = append(ec.AcuteContacts, ExportAcuteContact{Contacted: k.Contacted,
+			ContactedAt: stamp(k.ContactedAt), Note: k.Note, RecordedBy: k.RecorderName})
 	}
 	return nil
 }

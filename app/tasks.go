@@ -49,6 +49,9 @@ type TaskView struct {
 	CaseAnonymous bool
 	CaseSubject   string
 	CaseReadable  bool
+	// Records is what was written down for the step's records when the
+	// task was completed (see pathway.Record), keyed by record.
+	Records map[string]string
 }
 
 // assignHint carries what a step's assignment may need beyond the case:
@@ -375,6 +378,30 @@ func outcomeError(s pathway.Step) error {
 // Errors: not_found, not_assignee, task_closed (409), outcome_required,
 // invalid_outcome, outcome_too_long, identifying_data (KindRule).
 func (a *App) CompleteTask(ctx context.Context, actor *samordna.Actor, taskID, outcome string) (*TaskView, []*TaskView, error) {
+	done, started, _, err := a.CompleteTaskWithRecords(ctx, actor, taskID, outcome, nil)
+	return done, started, err
+}
+
+// CompleteTaskWithRecords is CompleteTask with what the assignee wrote
+// down for the step's records (see pathway.Record; keyed by record). It
+// returns warnings for the records the step asks for that were left empty
+// (record_missing): the task is completed, the gap is said.
+//
+// Errors: those of CompleteTask, and unknown_record, record_too_long
+// (KindInvalid) and identifying_data in a record of an anonymous case.
+func (a *App) CompleteTaskWithRecords(ctx context.Context, actor *samordna.Actor, taskID, outcome string,
+	records map[string]string) (*TaskView, []*TaskView, []Warning, error) {
+	var warnings []Warning
+	done, started, err := a.completeTask(ctx, actor, taskID, outcome, records, &warnings)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return done, started, warnings, nil
+}
+
+// completeTask does CompleteTaskWithRecords.
+func (a *App) completeTask(ctx context.Context, actor *samordna.Actor, taskID, outcome string,
+	records map[string]string, warnings *[]Warning) (*TaskView, []*TaskView, error) {
 	outcome = strings.TrimSpace(outcome)
 	if utf8.RuneCountInString(outcome) > MaxOutcomeLength {
 		return nil, nil, samordna.Errorf(samordna.KindInvalid, "outcome_too_long", "the outcome may be at most %d characters", MaxOutcomeLength)
@@ -412,14 +439,24 @@ func (a *App) CompleteTask(ctx context.Context, actor *samordna.Actor, taskID, o
 		if err := a.checkConsentOutcome(tx, r, t, outcome); err != nil {
 			return err
 		}
+		declared, err := checkRecords(r, t, c, records)
+		if err != nil {
+			return err
+		}
 		next, err := a.finishTask(tx, actor, c, r, t, outcome, assignHint{})
 		if err != nil {
+			return err
+		}
+		if *warnings, err = a.saveRecords(tx, actor, t, declared, records); err != nil {
 			return err
 		}
 		if t, err = store.TaskByID(tx, t.ID); err != nil {
 			return err
 		}
 		done = a.taskView(r, t, actor, false)
+		if err := a.addTaskRecords(tx, done); err != nil {
+			return err
+		}
 		for _, n := range next {
 			started = append(started, a.taskView(r, n, actor, false))
 		}
@@ -552,6 +589,9 @@ func (a *App) GetTask(ctx context.Context, actor *samordna.Actor, taskID string)
 			return err
 		}
 		v = a.taskView(r, t, actor, assignee)
+		if err := a.addTaskRecords(tx, v); err != nil {
+			return err
+		}
 		ev = taskEvent(t, c, "read", samordna.OutcomeAllowed)
 		return nil
 	})
@@ -714,7 +754,11 @@ func (a *App) caseTaskViews(tx *store.Tx, actor *samordna.Actor, c *samordna.Cas
 				return nil, err
 			}
 		}
-		out = append(out, a.taskView(tr, t, actor, mine))
+		v := a.taskView(tr, t, actor, mine)
+		if err := a.addTaskRecords(tx, v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
 	}
 	return out, nil
 }

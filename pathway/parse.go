@@ -76,6 +76,7 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 //	    offers: [consultation]     # optional, see Offers
 //	    done_when: [meeting_planned] # optional events that end the step's task
 //	    problems: [substance_use]  # optional: only for concerns that record one
+//	    records: [conversation, children, advice] # optional: what completing the task writes down, see Records
 func Parse(name string, data []byte) (*Routine, error) {
 	p := &parser{file: name}
 	r := p.parse(data)
@@ -411,7 +412,7 @@ func (p *parser) situations(top map[string]*yaml.Node, r *Routine) map[Situation
 var stepFields = []string{
 	"id", "situation", "event", "situation_text", "action", "responsible", "responsible_text",
 	"deadline", "deadline_text", "working_days", "references", "next", "outcomes", "offers", "done_when",
-	"problems", "title",
+	"problems", "title", "records",
 }
 
 // step reads one step. It returns the links to other steps for checking
@@ -519,6 +520,17 @@ func (p *parser) step(n *yaml.Node, declared map[Situation]int) (Step, []link, b
 			p.errorf(problemNodes[i].Line, "problem %q given twice", pr)
 		default:
 			s.Problems = append(s.Problems, Problem(pr))
+		}
+	}
+	records, recordNodes := p.list(f["records"], "records")
+	for i, rec := range records {
+		switch {
+		case !Record(rec).Valid():
+			p.errorf(recordNodes[i].Line, "unknown record %q (known: %s)", rec, joinValues(Records()))
+		case slices.Contains(records[:i], rec):
+			p.errorf(recordNodes[i].Line, "record %q given twice", rec)
+		default:
+			s.Records = append(s.Records, Record(rec))
 		}
 	}
 	return s, links, true

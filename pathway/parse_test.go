@@ -343,3 +343,35 @@ steps:
 		t.Errorf("bad done_when/problems: %v", err)
 	}
 }
+
+// A step's records (seed 000: what the conversation is to record) are read
+// from the closed set; an unknown or repeated record is refused with its
+// line.
+func TestParseRecords(t *testing.T) {
+	doc := `id: t
+version: 1
+name: T
+municipality: M
+steps:
+  - id: a
+    situation: unclear_concern
+    action: "Ta en samtale"
+    responsible: discoverer
+    deadline: P2W
+    records: [conversation, children, advice]
+`
+	r, err := pathway.Parse("t.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := r.Step("a")
+	if len(a.Records) != 3 || a.Records[0] != pathway.RecordConversation || a.Records[2] != pathway.RecordAdvice {
+		t.Errorf("records = %v", a.Records)
+	}
+	bad := strings.Replace(doc, "records: [conversation, children, advice]", "records: [samtale, advice, advice]", 1)
+	_, err = pathway.Parse("t.yaml", []byte(bad))
+	if err == nil || !strings.Contains(err.Error(), `unknown record "samtale"`) || !strings.Contains(err.Error(), `record "advice" given twice`) ||
+		!strings.Contains(err.Error(), "t.yaml:11") {
+		t.Errorf("bad records: %v", err)
+	}
+}

@@ -225,6 +225,40 @@ func (p Problem) Valid() bool { _, ok := problemLabels[p]; return ok }
 // Label is the Norwegian (bokmål) name of the problem.
 func (p Problem) Label() string { return problemLabels[p] }
 
+// Record is a content field a step asks its assignee to write down when
+// the task is completed: seed 000 asks that the conversation with the
+// person (or the pregnant woman) describe the concern, whether there are
+// children, and the advice given, and that the conversation clarify the
+// need for follow-up. The recorded text is personal data, kept with the
+// task and emptied by the retention purge.
+type Record string
+
+// The closed set of records a step can ask for.
+const (
+	RecordConversation Record = "conversation"   // what the conversation was about: the concern or situation
+	RecordChildren     Record = "children"       // whether there are children, and who
+	RecordAdvice       Record = "advice"         // the advice given
+	RecordFollowUpNeed Record = "follow_up_need" // the need for follow-up per the treatment pathway
+)
+
+var recordLabels = map[Record]string{
+	RecordConversation: "Samtalen: bekymringen eller situasjonen",
+	RecordChildren:     "Barn",
+	RecordAdvice:       "Råd som ble gitt",
+	RecordFollowUpNeed: "Behov for oppfølging etter behandlingslinjen",
+}
+
+// Records returns the closed set of records in a stable order.
+func Records() []Record {
+	return []Record{RecordConversation, RecordChildren, RecordAdvice, RecordFollowUpNeed}
+}
+
+// Valid reports whether r is one of the known records.
+func (r Record) Valid() bool { _, ok := recordLabels[r]; return ok }
+
+// Label is the Norwegian (bokmål) name of the record.
+func (r Record) Label() string { return recordLabels[r] }
+
 // Offer names an action the user interface should offer on a step, such as
 // the child-welfare report form on an acute step.
 type Offer string
@@ -337,6 +371,11 @@ type Step struct {
 	// Problems, when not empty, limit a step that a situation starts to
 	// concerns that record one of them (the duty to inform: substance use).
 	Problems []Problem
+	// Records are what the assignee writes down when completing the
+	// step's task (the content of the conversation, whether there are
+	// children, the advice given); a missing one is a warning, not a
+	// refusal, since the task may be done without all of it known.
+	Records []Record
 }
 
 // AppliesTo reports whether a step started by a situation applies to a

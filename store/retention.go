@@ -170,6 +170,8 @@ var purgeStatements = []string{
 	`UPDATE case_blocks SET reason = '' WHERE case_id = $1`,
 	`UPDATE emergency_accesses SET reason_text = '' WHERE case_id = $1`,
 	`UPDATE case_closings SET note = '' WHERE case_id = $1`,
+	`UPDATE step_records SET content = '' WHERE case_id = $1`,
+	`UPDATE acute_contacts SET note = '' WHERE case_id = $1`,
 }
 
 // PurgeCaseContent deletes the case's content: free texts, the names of

@@ -143,6 +143,7 @@ type (
 type caseConsentInput struct {
 	GivenBy, Relation, ValidUntil, FormID, TeamID string
 	Purposes                                      map[string]bool
+	OnPaper                                       bool // given on the signed paper form
 }
 
 // casePageData is the case page.
@@ -330,9 +331,9 @@ func (s *Server) recordConsent(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	in := app.NewConsent{GivenBy: f.Get("given_by"), GivenByRelation: f.Get("given_by_relation"),
-		ValidUntil: f.Get("valid_until"), FormID: f.Get("form_id")}
+		ValidUntil: f.Get("valid_until"), FormID: f.Get("form_id"), OnPaper: f.Get("on_paper") == "yes"}
 	refill := caseConsentInput{GivenBy: in.GivenBy, Relation: in.GivenByRelation, ValidUntil: in.ValidUntil,
-		FormID: in.FormID, TeamID: f.Get("team_id"), Purposes: map[string]bool{}}
+		FormID: in.FormID, TeamID: f.Get("team_id"), Purposes: map[string]bool{}, OnPaper: in.OnPaper}
 	for _, p := range f["purposes"] {
 		in.Purposes = append(in.Purposes, samordna.ConsentPurpose(p))
 		refill.Purposes[p] = true

@@ -30,6 +30,7 @@ func (s *Server) concernRoutes() []Route {
 		{Method: "POST", Path: "/cases/{id}/coordinator/by-routine", Access: "case:coordinate_by_routine", Handler: s.takeCoordinationSubmit},
 		{Method: "POST", Path: "/cases/{id}/deviations", Access: "case:write", Handler: s.deviationSubmit},
 		{Method: "POST", Path: "/cases/{id}/drug-test-assessments", Access: "case:write", Handler: s.drugTestSubmit},
+		{Method: "POST", Path: "/cases/{id}/acute-contacts", Access: "case:write", Handler: s.acuteContactSubmit},
 	}
 }
 
@@ -195,6 +196,10 @@ type caseRoutineData struct {
 	OffersDrugTest bool // an open task offers the drug test assessment
 	Deviations     []deviationRow
 	DrugTests      []drugTestRow
+	AcuteContacts  []acuteContactRow
+	AcuteOptions   []offerView // whom an acute contact can be made with
+	Acute          acuteContactInput
+	AcuteOpen      bool            // the form is shown open: an acute case, or contacts recorded
 	TaskOptions    []routineOption // the case's tasks, for the deviation form
 	Deviation      deviationInput
 	DrugTest       drugTestInput
@@ -211,6 +216,10 @@ type drugTestInput struct{ Decision, Reason string }
 type deviationRow struct{ Kind, Task, Description, DetectedAt string }
 
 type drugTestRow struct{ Decision, Reason, By, At string }
+
+type acuteContactRow struct{ Contacted, At, Note, By string }
+
+type acuteContactInput struct{ Contacted, Date, Time, Note string }
 
 type consultInput struct {
 	With, Mode, Consent, TeamID, Adviser, AdviserName, Participants, Summary, Advice string
@@ -276,6 +285,14 @@ func (s *Server) renderCaseRoutine(w http.ResponseWriter, r *http.Request, p *Pa
 		d.DrugTests = append(d.DrugTests, drugTestRow{Decision: s.routineLabel(p.Lang, "drug_test", x.Decision),
 			Reason: x.Reason, By: x.AssessorName, At: routineTime(x.AssessedAt)})
 	}
+	for _, x := range v.AcuteContacts {
+		d.AcuteContacts = append(d.AcuteContacts, acuteContactRow{Contacted: s.routineLabel(p.Lang, "acute_contact", x.Contacted),
+			At: routineTime(x.ContactedAt), Note: x.Note, By: x.RecorderName})
+	}
+	for _, k := range app.AcuteContactKinds {
+		d.AcuteOptions = append(d.AcuteOptions, offerView{ID: k, Label: s.routineLabel(p.Lang, "acute_contact", k)})
+	}
+	d.AcuteOpen = v.Case.Situation == string(pathway.SituationAcute) || len(v.AcuteContacts) > 0
 	for _, k := range v.Consultations {
 		d.Consultations = append(d.Consultations, consultationRow{With: s.routineLabel(p.Lang, "with", k.WithKind),
 			Mode: s.routineLabel(p.Lang, "mode", k.Mode), Adviser: k.AdviserName, Participants: k.Participants, Summary: k.Summary,
@@ -386,6 +403,44 @@ func (s *Server) drugTestSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	routineRedirect(w, r, casePathRoutine(r.PathValue("id")), "drug_test", "drug_test")
+}
+
+// acuteContactSubmit records whom the employee contacted in an acute
+// situation, and when (seed 000 situation 5). The time is given as a date
+// (dd.mm.åååå) and a time (tt:mm) in Oslo; both empty means now.
+func (s *Server) acuteContactSubmit(w http.ResponseWriter, r *http.Request) {
+	if err := routineForm(w, r); err != nil {
+		s.formError(w, r, err)
+		return
+	}
+	in := acuteContactInput{Contacted: r.PostForm.Get("contacted"), Date: strings.TrimSpace(r.PostForm.Get("date")),
+		Time: strings.TrimSpace(r.PostForm.Get("time")), Note: r.PostForm.Get("note")}
+	at, err := acuteContactTime(in.Date, in.Time)
+	if err == nil {
+		_, err = s.app.RecordAcuteContact(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"),
+			app.NewAcuteContact{Contacted: in.Contacted, ContactedAt: at, Note: in.Note})
+	}
+	if err != nil {
+		s.routineFail(w, r, err, func(p *Page, status int) {
+			s.renderCaseRoutine(w, r, p, status, func(d *caseRoutineData) { d.Acute, d.AcuteOpen = in, true })
+		})
+		return
+	}
+	routineRedirect(w, r, casePathRoutine(r.PathValue("id")), "acute_contact", "acute_contacts")
+}
+
+// acuteContactTime reads the form's date (dd.mm.åååå) and time (tt:mm) in
+// Oslo; both empty is the zero time (now).
+func acuteContactTime(date, clock string) (time.Time, error) {
+	if date == "" && clock == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.ParseInLocation("02.01.2006 15:04", date+" "+clock, pathway.Oslo())
+	if err != nil {
+		return time.Time{}, samordna.Errorf(samordna.KindInvalid, "invalid_time",
+			"give the date as dd.mm.åååå and the time as tt:mm")
+	}
+	return t, nil
 }
 
 // reportSubmit sends a report from the routine view and shows it.

@@ -36,7 +36,13 @@ type taskRow struct {
 	Overdue, CanComplete, Open                                                             bool
 	CaseLabel                                                                              string
 	CaseReadable                                                                           bool
+	// Records are what the step asks the assignee to write down (seed 000:
+	// the conversation, children, advice), with what was written once done.
+	Records []recordField
 }
+
+// recordField is one step record on the page.
+type recordField struct{ ID, Label, Value string }
 
 type offerView struct{ ID, Label, Href string }
 
@@ -91,6 +97,12 @@ func (s *Server) taskRow(lang string, t *app.TaskView) *taskRow {
 	}
 	for _, o := range t.Outcomes {
 		row.Outcomes = append(row.Outcomes, offerView{ID: o, Label: s.routineLabel(lang, "outcome", o)})
+	}
+	if t.Step != nil && t.Kind == store.TaskKindStep {
+		for _, rec := range t.Step.Records {
+			row.Records = append(row.Records, recordField{ID: string(rec), Label: s.routineLabel(lang, "record", string(rec)),
+				Value: t.Records[string(rec)]})
+		}
 	}
 	sit := s.routineLabel(lang, "situation", t.CaseSituation)
 	switch {
@@ -223,7 +235,14 @@ func (s *Server) completeTaskSubmit(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, err)
 		return
 	}
-	_, _, err := s.app.CompleteTask(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), r.PostForm.Get("outcome"))
+	records := map[string]string{}
+	for _, rec := range pathway.Records() {
+		if v := strings.TrimSpace(r.PostForm.Get("record_" + string(rec))); v != "" {
+			records[string(rec)] = v
+		}
+	}
+	_, _, warnings, err := s.app.CompleteTaskWithRecords(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"),
+		r.PostForm.Get("outcome"), records)
 	back := safeReturn(r.PostForm.Get("return"))
 	if err != nil {
 		if samordna.ErrorKind(err) == samordna.KindNotFound || samordna.ErrorKind(err) == samordna.KindInternal {
@@ -237,7 +256,11 @@ func (s *Server) completeTaskSubmit(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, back+routineQuerySep(back)+"error="+code, http.StatusSeeOther)
 		return
 	}
-	routineRedirect(w, r, back+routineQuerySep(back)+"done=task_completed", "", "")
+	done := "task_completed"
+	if len(warnings) > 0 { // an asked-for record was left empty: say so
+		done = "task_completed_records_missing"
+	}
+	routineRedirect(w, r, back+routineQuerySep(back)+"done="+done, "", "")
 }
 
 // routineQuerySep is "?" or "&" to add a query parameter to path.

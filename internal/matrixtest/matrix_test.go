@@ -610,6 +610,7 @@ var apiBodies = map[string]string{
 	"POST /api/v1/emergency-access/{id}/review":      `{"note": "Gjennomgått med den ansatte"}`,
 	"POST /api/v1/cases/{id}/deviations":             `{"description": "Hjemmebesøket ble ikke fulgt opp"}`,
 	"POST /api/v1/cases/{id}/drug-test-assessments":  `{"decision": "test", "reason": "Mor samtykker"}`,
+	"POST /api/v1/cases/{id}/acute-contacts":         `{"contacted": "police", "note": "Operasjonssentralen"}`,
 	"POST /api/v1/cases/{id}/coordinator/by-routine": "",
 	"POST /api/v1/deadlines":                         `{"routine_id": "lillehammer-oppdager", "step_id": "consult", "deadline": "P1W"}`,
 }
@@ -626,6 +627,7 @@ var pageForms = map[string]map[string]string{
 	"POST /emergency-access/{id}/review":     {"note": "Gjennomgått med den ansatte"},
 	"POST /cases/{id}/deviations":            {"description": "Hjemmebesøket ble ikke fulgt opp"},
 	"POST /cases/{id}/drug-test-assessments": {"decision": "test", "reason": "Mor samtykker"},
+	"POST /cases/{id}/acute-contacts":        {"contacted": "police", "note": "Operasjonssentralen"},
 }
 
 // bodyNamesCase reports whether the route names its case in the body
