@@ -44,10 +44,10 @@ var AcuteNotices = []string{NoticeAcuteReportArrived, NoticeReportUnacknowledged
 const (
 	mailRound       = 500             // immediate mails at most in one round
 	mailLease       = 2 * time.Minute // how long a claim holds (well above one send's 30 s timeout)
-	mailMaxAttempts = 10               // after these, a row is given up (failed_at)
-	mailBackoff     = time.Minute      // the first retry's wait, doubled each time
-	mailBackoffCap  = 2 * time.Hour    // the longest wait between tries
-	digestHour      = 7                // the daily digest goes after 07:00 Oslo time
+	mailMaxAttempts = 10              // after these, a row is given up (failed_at)
+	mailBackoff     = time.Minute     // the first retry's wait, doubled each time
+	mailBackoffCap  = 2 * time.Hour   // the longest wait between tries
+	digestHour      = 7               // the daily digest goes after 07:00 Oslo time
 )
 
 // MailWorker delivers the outbox's e-mail through Sender, with links to

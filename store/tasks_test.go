@@ -181,7 +181,9 @@ func TestOutboxClaimedOnce(t *testing.T) {
 		if got := claim("d", taskTestNow.Add(2*time.Hour)); len(got) != 1 {
 			t.Fatalf("a row settled with a stale token counted as sent")
 		}
-		orgWrite(t, db, func(tx *store.Tx) error { return store.MarkMailSent(tx, got[0].ID, "d", taskTestNow.Add(2*time.Hour), false) })
+		orgWrite(t, db, func(tx *store.Tx) error {
+			return store.MarkMailSent(tx, got[0].ID, "d", taskTestNow.Add(2*time.Hour), false)
+		})
 		if got := claim("e", taskTestNow.Add(3*time.Hour)); len(got) != 0 {
 			t.Errorf("a sent message was claimed again")
 		}
