@@ -55,6 +55,7 @@ func New(a *app.App) *API { return &API{app: a} }
 func (h *API) Routes() []Route {
 	var routes []Route
 	routes = append(routes, h.meRoutes()...)
+	routes = append(routes, h.mailRoutes()...)
 	routes = append(routes, h.spineRoutes()...)
 	routes = append(routes, h.routineRoutes()...)
 	routes = append(routes, h.planRoutes()...)

@@ -58,6 +58,14 @@ func (a *App) BreakGlass(ctx context.Context, actor *samordna.Actor, caseID, cod
 		if err := store.CreateEmergencyAccess(tx, x); err != nil {
 			return err
 		}
+		// The reviewing leader is told at once (an acute mail), naming no case.
+		leader, err := store.LeaderOfService(tx, svc)
+		if err != nil {
+			return err
+		}
+		if err := a.notify(tx, without([]string{leader}, actor.Employee.ID), NoticeEmergencyReview, "", "", ""); err != nil {
+			return err
+		}
 		return a.audit(tx, actor, samordna.AuditEvent{CaseID: g.Case.ID, PersonID: g.Case.SubjectPersonID,
 			ObjectType: "emergency_access", ObjectID: x.ID, Action: "emergency_access",
 			Purpose: string(access.ReasonEmergency)})

@@ -96,53 +96,6 @@ func MarkNotificationRead(tx *Tx, id, employeeID string, at time.Time) error {
 	return nil
 }
 
-// OutboxMessage is one message waiting to be sent.
-type OutboxMessage struct {
-	ID             string
-	Kind           string // "email"
-	RecipientID    string
-	Topic          string // the notification kind
-	NotificationID string
-	CreatedAt      time.Time
-	Attempts       int
-}
-
-// ClaimOutbox claims up to limit unsent messages for a deliverer: rows not
-// claimed, or claimed before staleBefore (a deliverer that died), each
-// claimed by a conditional UPDATE so that several servers never send one
-// twice.
-func ClaimOutbox(tx *Tx, now, staleBefore time.Time, limit int) ([]*OutboxMessage, error) {
-	ids, err := queryIDs(tx, "outbox", `SELECT id FROM outbox WHERE sent_at IS NULL
-		AND (claimed_at IS NULL OR claimed_at < $1) ORDER BY created_at, id LIMIT `+strconv.Itoa(limit), staleBefore)
-	if err != nil {
-		return nil, err
-	}
-	var out []*OutboxMessage
-	for _, id := range ids {
-		res, err := tx.Exec(`UPDATE outbox SET claimed_at = $1, attempts = attempts + 1
-			WHERE id = $2 AND sent_at IS NULL AND (claimed_at IS NULL OR claimed_at < $3)`, now, id, staleBefore)
-		if err != nil {
-			return nil, wrap(err, "claim outbox")
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			continue
-		}
-		var m OutboxMessage
-		if err := tx.QueryRow(`SELECT id, kind, COALESCE(recipient_id, ''), topic, notification_id, created_at, attempts
-			FROM outbox WHERE id = $1`, id).Scan(&m.ID, &m.Kind, &m.RecipientID, &m.Topic, &m.NotificationID,
-			&m.CreatedAt, &m.Attempts); err != nil {
-			return nil, wrap(err, "claim outbox")
-		}
-		out = append(out, &m)
-	}
-	return out, nil
-}
-
-// MarkOutboxSent records that a claimed message was delivered.
-func MarkOutboxSent(tx *Tx, id string, at time.Time) error {
-	return execOne(tx, "outbox sent", `UPDATE outbox SET sent_at = $1 WHERE id = $2`, at, id)
-}
-
 // Deviation is a deadline or plan not followed (avvik).
 type Deviation struct {
 	ID             string

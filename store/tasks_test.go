@@ -155,27 +155,36 @@ func TestOutboxClaimedOnce(t *testing.T) {
 			return store.CreateNotification(tx, &store.Notification{EmployeeID: ids["disc"], Kind: "task_overdue", CaseID: caseID,
 				CreatedAt: taskTestNow})
 		})
-		claim := func(now time.Time) []*store.OutboxMessage {
-			var out []*store.OutboxMessage
+		claim := func(token string, now time.Time) []*store.MailItem {
+			var out []*store.MailItem
 			orgWrite(t, db, func(tx *store.Tx) error {
 				var err error
-				out, err = store.ClaimOutbox(tx, now, now.Add(-10*time.Minute), 10)
+				out, err = store.ClaimImmediateMail(tx, token, now, now.Add(10*time.Minute), nil, 10)
 				return err
 			})
 			return out
 		}
-		if got := claim(taskTestNow); len(got) != 1 || got[0].RecipientID != ids["disc"] || got[0].Topic != "task_overdue" {
+		if got := claim("a", taskTestNow); len(got) != 1 || got[0].RecipientID != ids["disc"] || got[0].Topic != "task_overdue" ||
+			got[0].CaseID != caseID {
 			t.Fatalf("first claim: %+v", got)
 		}
-		if got := claim(taskTestNow.Add(time.Minute)); len(got) != 0 {
+		if got := claim("b", taskTestNow.Add(time.Minute)); len(got) != 0 {
 			t.Errorf("claimed twice: %d", len(got))
 		}
-		got := claim(taskTestNow.Add(time.Hour)) // the first deliverer died
+		got := claim("c", taskTestNow.Add(time.Hour)) // the first deliverer died
 		if len(got) != 1 || got[0].Attempts != 2 {
 			t.Fatalf("stale claim: %+v", got)
 		}
-		orgWrite(t, db, func(tx *store.Tx) error { return store.MarkOutboxSent(tx, got[0].ID, taskTestNow.Add(time.Hour)) })
-		if got := claim(taskTestNow.Add(3 * time.Hour)); len(got) != 0 {
+		orgWrite(t, db, func(tx *store.Tx) error {
+			return store.MarkMailSent(tx, got[0].ID, "a", taskTestNow.Add(time.Hour), false) // the old lease settles nothing
+		})
+		if got := claim("d", taskTestNow.Add(2*time.Hour)); len(got) != 1 {
+			t.Fatalf("a row settled with a stale token counted as sent")
+		}
+		orgWrite(t, db, func(tx *store.Tx) error {
+			return store.MarkMailSent(tx, got[0].ID, "d", taskTestNow.Add(2*time.Hour), false)
+		})
+		if got := claim("e", taskTestNow.Add(3*time.Hour)); len(got) != 0 {
 			t.Errorf("a sent message was claimed again")
 		}
 	})

@@ -91,6 +91,7 @@ func (s *Server) Routes() []Route {
 	routes = append(routes, s.coordinationRoutes()...)
 	routes = append(routes, s.planRoutes()...)
 	routes = append(routes, s.personRoutes()...)
+	routes = append(routes, s.mailRoutes()...)
 	return routes
 }
 

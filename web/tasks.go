@@ -294,6 +294,8 @@ func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request) {
 		row := notificationRow{ID: n.ID, At: routineTime(n.CreatedAt), Unread: n.ReadAt == nil,
 			Text: s.catalog.T(p.Lang, id, map[string]any{"Task": n.TaskTitle})}
 		switch {
+		case n.Kind == app.NoticeEmergencyReview:
+			row.Link = "/emergency-access/reviews"
 		case n.ReportID != "":
 			row.Link = "/reports/" + n.ReportID
 		case n.TaskID != "":

@@ -48,8 +48,8 @@ func TestEveryCommandHelpShowsItsFlags(t *testing.T) {
 	}
 	// Flags each command must show beyond --db.
 	flags := map[string][]string{
-		"serve":          {"-addr", "-base-url", "-log-level"},
-		"demo":           {"-addr", "-base-url", "-log-level"},
+		"serve":          {"-addr", "-base-url", "-log-level", "-smtp-url", "-smtp-starttls", "-mail-from", "-mail-dir"},
+		"demo":           {"-addr", "-base-url", "-log-level", "-smtp-url", "-smtp-starttls", "-mail-from", "-mail-dir"},
 		"user create":    {"-username", "-name", "-role", "-password-stdin"},
 		"user list":      {},
 		"user link":      {"-user", "-valid", "-base-url"},

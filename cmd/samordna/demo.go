@@ -24,12 +24,16 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("demo", demoUsage)
 	db := m.dbFlag(fs)
 	f := m.addServeFlags(fs)
+	f.mail = m.addMailFlags(fs)
 	af := m.addAuditFlags(fs)
 	every := m.checkpointEveryFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	f.db = db
+	if *f.mail.smtpURL == "" && *f.mail.dir == "" {
+		*f.mail.dir = demoMailDir(*f.db) // the demo's mail goes to a folder
+	}
 	log, err := m.flagLogger(*f.logLevel)
 	if err != nil {
 		return err
@@ -58,10 +62,10 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer stop()
-	return m.serve(ctx, a, f, ln, func(url string) { m.printDemo(url, *f.db, info) })
+	return m.serve(ctx, a, f, ln, func(url string) { m.printDemo(url, *f.db, info, f.mail) })
 }
 
-func (m *Main) printDemo(url, dsn string, info *app.DemoInfo) {
+func (m *Main) printDemo(url, dsn string, info *app.DemoInfo, mail mailFlags) {
 	w := m.Stdout
 	fmt.Fprintf(w, "\n%s is ready at %s\n\n", info.Municipality, url)
 	fmt.Fprintf(w, "Sign in with any of these users; the password is %q:\n\n", info.Password)
@@ -69,6 +73,11 @@ func (m *Main) printDemo(url, dsn string, info *app.DemoInfo) {
 		fmt.Fprintf(w, "  %-18s %-24s %s\n", u.Username, u.Name, u.Description)
 	}
 	fmt.Fprintf(w, "\nAPI token: samordna token create --db %s --user kari.ke\n", dsn)
+	if *mail.smtpURL != "" {
+		fmt.Fprintf(w, "E-mail goes through the SMTP server of --smtp-url.\n")
+	} else {
+		fmt.Fprintf(w, "E-mail is written as .eml files to %s\n", *mail.dir)
+	}
 	fmt.Fprintf(w, "Stop with Ctrl-C.\n\n")
 }
 

@@ -29,6 +29,9 @@ const (
 	maxHeaderBytes    = 64 << 10
 	// shutdownGrace is how long in-flight requests may run on SIGTERM.
 	shutdownGrace = 30 * time.Second
+	// mailEvery is how often the outbox is checked for e-mail to send
+	// (an acute notice goes out within it).
+	mailEvery = 15 * time.Second
 )
 
 const serveUsage = `Usage: samordna serve [flags]
@@ -40,6 +43,7 @@ Several serve processes can share one PostgreSQL database.`
 type serveFlags struct {
 	db, addr, baseURL, logLevel *string
 	signIn                      signInFlags
+	mail                        mailFlags
 }
 
 func (m *Main) addServeFlags(fs *flag.FlagSet) serveFlags {
@@ -55,6 +59,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("serve", serveUsage)
 	db := m.dbFlag(fs)
 	f := m.addServeFlags(fs)
+	f.mail = m.addMailFlags(fs)
 	af := m.addAuditFlags(fs)
 	every := m.checkpointEveryFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -194,6 +199,10 @@ func (m *Main) serve(ctx context.Context, a *app.App, f serveFlags, ln net.Liste
 	if err != nil {
 		return err
 	}
+	sender, err := f.mail.sender()
+	if err != nil {
+		return err
+	}
 	url := "http://" + ln.Addr().String()
 	a.Log.Info("listening", "addr", ln.Addr().String(), "db", string(a.DB.Dialect()))
 	if announce != nil {
@@ -205,6 +214,17 @@ func (m *Main) serve(ctx context.Context, a *app.App, f serveFlags, ln net.Liste
 		m.Ready(ln.Addr().String())
 	}
 	defer a.StartSweeper(ctx, time.Minute)() // deadline escalation every minute; stops on shutdown
+	if sender != nil {
+		base := *f.baseURL
+		if base == "" {
+			base = url
+		}
+		a.Log.Info("mail", "to", sender.Where())
+		w := &app.MailWorker{App: a, Sender: sender, BaseURL: base}
+		defer w.Start(ctx, mailEvery)() // the outbox's e-mail; stops on shutdown
+	} else {
+		a.Log.Info("mail is off: give --smtp-url or --mail-dir to send e-mail")
+	}
 	return runServer(ctx, newHTTPServer(srv), ln)
 }
 
