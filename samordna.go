@@ -90,7 +90,7 @@ type Service struct {
 	MunicipalityID   string
 	Name             string
 	Kind             ServiceKind
-	LeaderEmployeeID string // empty when no leader is set
+	LeaderIDs        []string // employee ids of the leaders, ordered; empty when none is set
 	DistrictID       string // the district a school or kindergarten belongs to; empty for none
 	ExternalID       string // the id a CSV import or the directory knows it by; empty for none
 }

@@ -133,30 +133,6 @@ func (a *App) IsEmpty(ctx context.Context) (bool, error) {
 	return empty, err
 }
 
-// createUserHashed adds an employee with an already hashed password (so that
-// many users can share one costly hash) inside tx, in the installation's
-// municipality, and writes one audit row. Errors as CreateUser.
-func (a *App) createUserHashed(tx *store.Tx, actor *samordna.Actor, in NewUser, hash string) (*samordna.Employee, error) {
-	if !usernamePattern.MatchString(in.Username) {
-		return nil, samordna.Errorf(samordna.KindInvalid, "invalid_username", "invalid username %q", in.Username)
-	}
-	for _, r := range in.Roles {
-		if !r.Valid() {
-			return nil, samordna.Errorf(samordna.KindInvalid, "invalid_role", "unknown role %q", r)
-		}
-	}
-	mid, err := a.municipalityID(tx, actor)
-	if err != nil {
-		return nil, err
-	}
-	e := &samordna.Employee{ID: samordna.NewID(), MunicipalityID: mid, Username: in.Username, Name: in.Name,
-		Title: in.Title, Email: in.Email, Roles: in.Roles}
-	if err := store.CreateEmployee(tx, e, hash, a.now()); err != nil {
-		return nil, err
-	}
-	return e, a.audit(tx, actor, samordna.AuditEvent{ObjectType: "employee", ObjectID: e.ID, Action: "create"})
-}
-
 // demoSeeder holds the state of one SeedDemo transaction: what was created,
 // by key, so that later steps can refer to it.
 type demoSeeder struct {
@@ -184,7 +160,7 @@ func (s *demoSeeder) seed() error {
 	if err := store.CreateMunicipality(s.tx, m, s.a.now()); err != nil {
 		return err
 	}
-	for _, step := range []func() error{s.seedServices, s.seedUsers, s.seedTeams, s.seedPersons, s.seedFamilies} {
+	for _, step := range []func() error{s.seedServices, s.seedUsers, s.seedLeaders, s.seedTeams, s.seedPersons, s.seedFamilies} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -297,24 +273,43 @@ func (s *demoSeeder) seedUsers() error {
 	return nil
 }
 
-// seedUser creates one user with memberships and leadership.
+// seedUser creates one user, a member of the services they work in and
+// those they lead, the way the administrator's employee page does.
 func (s *demoSeeder) seedUser(d demoEmployee) error {
-	email := d.username + "@demo.samordna.invalid"
-	e, err := s.a.createUserHashed(s.tx, seedActor, NewUser{Username: d.username, Name: d.name, Title: d.title,
-		Email: email, Roles: d.roles}, s.hash)
+	in := NewUser{Username: d.username, Name: d.name, Title: d.title,
+		Email: d.username + "@demo.samordna.invalid", Roles: d.roles}
+	for _, key := range d.services {
+		in.ServiceIDs = append(in.ServiceIDs, s.services[key].ID)
+	}
+	if d.leads != "" {
+		in.ServiceIDs = append(in.ServiceIDs, s.services[d.leads].ID)
+	}
+	e, err := s.a.createEmployee(s.tx, seedActor, in, s.hash)
 	if err != nil {
 		return err
 	}
 	s.employees[d.username] = e
-	for _, key := range d.services {
-		if err := s.a.addServiceMember(s.tx, seedActor, s.services[key].ID, e.ID); err != nil {
-			return err
+	return nil
+}
+
+// seedLeaders gives each service its leaders, the way the administrator's
+// service page does.
+func (s *demoSeeder) seedLeaders() error {
+	for _, d := range demoServices {
+		svc := s.services[d.key]
+		in := NewService{Name: svc.Name, Kind: svc.Kind, DistrictID: svc.DistrictID}
+		for _, e := range demoEmployees {
+			if e.leads == d.key {
+				in.LeaderIDs = append(in.LeaderIDs, s.employees[e.username].ID)
+			}
 		}
-	}
-	if d.leads != "" {
-		svc := s.services[d.leads]
-		svc.LeaderEmployeeID = e.ID
-		return s.a.setServiceLeader(s.tx, seedActor, svc.ID, e.ID)
+		if len(in.LeaderIDs) == 0 {
+			continue
+		}
+		if err := s.a.updateService(s.tx, seedActor, svc.ID, in); err != nil {
+			return fmt.Errorf("demo service %s: %w", d.key, err)
+		}
+		svc.LeaderIDs = in.LeaderIDs
 	}
 	return nil
 }
