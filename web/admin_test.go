@@ -76,6 +76,14 @@ func TestOrganisationPages(t *testing.T) {
 		if r := e.get("/admin/services/new", admin); r.status != http.StatusOK || !strings.Contains(r.body, testName) {
 			t.Fatalf("new service form: %d", r.status)
 		}
+		for _, lang := range []string{"nb", "nn", "en"} {
+			lc := &http.Cookie{Name: "samordna_lang", Value: lang}
+			for _, path := range []string{"/admin", "/admin/services/new", "/admin/teams/new", "/admin/employees/new"} {
+				if m := missingID.FindAllString(e.get(path, admin, lc).body, -1); len(m) > 0 {
+					t.Errorf("%s in %s shows untranslated ids %v", path, lang, m)
+				}
+			}
+		}
 		r = e.post("/admin/services", url.Values{"name": {"  "}, "kind": {"kindergarten"}, "district": {ids["Nord"]}}, admin)
 		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "Skriv et navn.") ||
 			!strings.Contains(r.body, `value="kindergarten" selected`) || !strings.Contains(r.body, `value="`+ids["Nord"]+`" selected`) {
