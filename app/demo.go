@@ -12,7 +12,7 @@ import (
 )
 
 // This file seeds the demo municipality that `samordna demo` serves: the
-// services of a small Norwegian municipality, about twenty employees (every
+// districts and services of a small Norwegian municipality, about twenty employees (every
 // user docs/API.md promises, with those exact usernames), the teams of seed 002
 // (TST Nord/Sentrum/Sør, OST) and seed 003 (ressursgruppe), and a few dozen
 // synthetic persons in families.
@@ -84,8 +84,9 @@ func (a *App) SeedDemo(ctx context.Context, password string) (*DemoInfo, error) 
 	info := &DemoInfo{Municipality: DemoMunicipalityName, Password: password}
 	err = a.DB.Write(ctx, func(tx *store.Tx) error {
 		s := &demoSeeder{a: a, tx: tx, hash: hash, ref: dateOf(a.now()),
-			services: map[string]*samordna.Service{}, employees: map[string]*samordna.Employee{},
-			persons: map[string]*samordna.Person{}}
+			districts: map[string]*samordna.District{}, services: map[string]*samordna.Service{},
+			employees: map[string]*samordna.Employee{},
+			persons:   map[string]*samordna.Person{}}
 		if err := s.seed(); err != nil {
 			return err
 		}
@@ -139,7 +140,8 @@ type demoSeeder struct {
 	a         *App
 	tx        *store.Tx
 	hash      string
-	ref       time.Time // the reference date: today by a.Clock, UTC midnight
+	ref       time.Time                     // the reference date: today by a.Clock, UTC midnight
+	districts map[string]*samordna.District // by name
 	services  map[string]*samordna.Service
 	employees map[string]*samordna.Employee
 	persons   map[string]*samordna.Person
@@ -160,7 +162,7 @@ func (s *demoSeeder) seed() error {
 	if err := store.CreateMunicipality(s.tx, m, s.a.now()); err != nil {
 		return err
 	}
-	for _, step := range []func() error{s.seedServices, s.seedUsers, s.seedLeaders, s.seedTeams, s.seedPersons, s.seedFamilies} {
+	for _, step := range []func() error{s.seedDistricts, s.seedServices, s.seedUsers, s.seedLeaders, s.seedTeams, s.seedPersons, s.seedFamilies} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -168,32 +170,55 @@ func (s *demoSeeder) seed() error {
 	return nil
 }
 
+// demoDistricts are the demo municipality's districts, each with a TST.
+var demoDistricts = []string{"Nord", "Sentrum", "Sør"}
+
+// seedDistricts creates demoDistricts, the way the administrator's
+// districts page does.
+func (s *demoSeeder) seedDistricts() error {
+	for _, name := range demoDistricts {
+		d, err := s.a.createDistrict(s.tx, seedActor, name)
+		if err != nil {
+			return fmt.Errorf("demo district %s: %w", name, err)
+		}
+		s.districts[name] = d
+	}
+	return nil
+}
+
 // demoService is a service of the demo municipality; key names it in the
-// tables below.
+// tables below; district is the name of the district a school or
+// kindergarten belongs to.
 type demoService struct {
 	key, name string
 	kind      samordna.ServiceKind
+	district  string
 }
 
 var demoServices = []demoService{
-	{"solsikken", "Solsikken barnehage", samordna.ServiceKindergarten},
-	{"tusenfryd", "Tusenfryd barnehage", samordna.ServiceKindergarten},
-	{"nordby", "Nordby skole", samordna.ServiceSchool},
-	{"sentrum", "Sentrum skole", samordna.ServiceSchool},
-	{"sorli", "Sørli skole", samordna.ServiceSchool},
-	{"hs", "Helsestasjonen", samordna.ServiceHealthStation},
-	{"ppt", "PPT", samordna.ServicePPT},
-	{"bv", "Barneverntjenesten", samordna.ServiceChildWelfare},
-	{"nav", "NAV Demo", samordna.ServiceNAV},
-	{"rus", "Psykisk helse og rus", samordna.ServiceMentalHealth},
-	{"lege", "Legekontoret", samordna.ServiceGP},
-	{"ke", "Koordinerende enhet", samordna.ServiceCoordinatingUnit},
+	{"solsikken", "Solsikken barnehage", samordna.ServiceKindergarten, "Nord"},
+	{"tusenfryd", "Tusenfryd barnehage", samordna.ServiceKindergarten, "Sentrum"},
+	{"nordby", "Nordby skole", samordna.ServiceSchool, "Nord"},
+	{"sentrum", "Sentrum skole", samordna.ServiceSchool, "Sentrum"},
+	{"sorli", "Sørli skole", samordna.ServiceSchool, "Sør"},
+	{"hs", "Helsestasjonen", samordna.ServiceHealthStation, ""},
+	{"ppt", "PPT", samordna.ServicePPT, ""},
+	{"bv", "Barneverntjenesten", samordna.ServiceChildWelfare, ""},
+	{"nav", "NAV Demo", samordna.ServiceNAV, ""},
+	{"rus", "Psykisk helse og rus", samordna.ServiceMentalHealth, ""},
+	{"lege", "Legekontoret", samordna.ServiceGP, ""},
+	{"ke", "Koordinerende enhet", samordna.ServiceCoordinatingUnit, ""},
 }
 
-// seedServices creates demoServices, without leaders (the users come next).
+// seedServices creates demoServices in their districts, without leaders
+// (the users come next), the way the administrator's service page does.
 func (s *demoSeeder) seedServices() error {
 	for _, d := range demoServices {
-		svc, err := s.a.createService(s.tx, seedActor, NewService{Name: d.name, Kind: d.kind})
+		in := NewService{Name: d.name, Kind: d.kind}
+		if d.district != "" {
+			in.DistrictID = s.districts[d.district].ID
+		}
+		svc, err := s.a.createService(s.tx, seedActor, in)
 		if err != nil {
 			return fmt.Errorf("demo service %s: %w", d.key, err)
 		}
@@ -336,24 +361,31 @@ type demoTeam struct {
 	purpose    string
 	members    []string // usernames
 	submitters []string // service keys
+	district   string   // district name, for a TST
+	rule       string   // meeting rule (see MeetingRules)
 }
 
 // tstMembers are the fixed members of every district TST.
 var tstMembers = []string{"anne.ppt", "ingrid.hs", "per.bv"}
 
 var demoTeams = []demoTeam{
-	{"TST Nord", samordna.TeamInterdisciplinary, purposeTST, tstMembers, []string{"nordby", "solsikken"}},
-	{"TST Sentrum", samordna.TeamInterdisciplinary, purposeTST, tstMembers, []string{"sentrum", "tusenfryd"}},
-	{"TST Sør", samordna.TeamInterdisciplinary, purposeTST, tstMembers, []string{"sorli"}},
+	{"TST Nord", samordna.TeamInterdisciplinary, purposeTST, tstMembers, []string{"nordby", "solsikken"}, "Nord", "every_6_weeks"},
+	{"TST Sentrum", samordna.TeamInterdisciplinary, purposeTST, tstMembers, []string{"sentrum", "tusenfryd"}, "Sentrum",
+		"every_6_weeks"},
+	{"TST Sør", samordna.TeamInterdisciplinary, purposeTST, tstMembers, []string{"sorli"}, "Sør", "every_6_weeks"},
 	{"OST", samordna.TeamOverarching, purposeOST,
-		[]string{"nils.leder", "hanne.styrer", "berit.bvleder", "gro.hsleder", "leif.pptleder"}, nil},
-	{"Ressursgruppe rus", samordna.TeamResourceGroup, purposeRus, []string{"ingrid.hs", "per.bv", "siv.rus"}, nil},
+		[]string{"nils.leder", "hanne.styrer", "berit.bvleder", "gro.hsleder", "leif.pptleder"}, nil, "", "monthly"},
+	{"Ressursgruppe rus", samordna.TeamResourceGroup, purposeRus, []string{"ingrid.hs", "per.bv", "siv.rus"}, nil, "",
+		"as_needed"},
 }
 
-// seedTeams creates demoTeams.
+// seedTeams creates demoTeams, the way the administrator's team page does.
 func (s *demoSeeder) seedTeams() error {
 	for _, d := range demoTeams {
-		in := NewTeam{Name: d.name, Kind: d.kind, Purpose: d.purpose}
+		in := NewTeam{Name: d.name, Kind: d.kind, Purpose: d.purpose, MeetingRule: d.rule}
+		if d.district != "" {
+			in.DistrictID = s.districts[d.district].ID
+		}
 		for _, u := range d.members {
 			in.MemberIDs = append(in.MemberIDs, s.employees[u].ID)
 		}
