@@ -86,13 +86,13 @@ var HealthServiceKinds = []ServiceKind{ServiceHealthStation, ServiceGP, ServiceM
 
 // Service is an organisational unit of the municipality (tjeneste, virksomhet).
 type Service struct {
-	ID               string
-	MunicipalityID   string
-	Name             string
-	Kind             ServiceKind
-	LeaderEmployeeID string // empty when no leader is set
-	DistrictID       string // the district a school or kindergarten belongs to; empty for none
-	ExternalID       string // the id a CSV import or the directory knows it by; empty for none
+	ID             string
+	MunicipalityID string
+	Name           string
+	Kind           ServiceKind
+	LeaderIDs      []string // employee ids of the leaders, ordered; empty when none is set
+	DistrictID     string   // the district a school or kindergarten belongs to; empty for none
+	ExternalID     string   // the id a CSV import or the directory knows it by; empty for none
 }
 
 // District is a part of the municipality (for example Nord, Sentrum, Sør)

@@ -12,7 +12,7 @@ import (
 )
 
 // This file seeds the demo municipality that `samordna demo` serves: the
-// services of a small Norwegian municipality, about twenty employees (every
+// districts and services of a small Norwegian municipality, about twenty employees (every
 // user docs/API.md promises, with those exact usernames), the teams of seed 002
 // (TST Nord/Sentrum/Sør, OST) and seed 003 (ressursgruppe), and a few dozen
 // synthetic persons in families.
@@ -84,8 +84,9 @@ func (a *App) SeedDemo(ctx context.Context, password string) (*DemoInfo, error) 
 	info := &DemoInfo{Municipality: DemoMunicipalityName, Password: password}
 	err = a.DB.Write(ctx, func(tx *store.Tx) error {
 		s := &demoSeeder{a: a, tx: tx, hash: hash, ref: dateOf(a.now()),
-			services: map[string]*samordna.Service{}, employees: map[string]*samordna.Employee{},
-			persons: map[string]*samordna.Person{}}
+			districts: map[string]*samordna.District{}, services: map[string]*samordna.Service{},
+			employees: map[string]*samordna.Employee{},
+			persons:   map[string]*samordna.Person{}}
 		if err := s.seed(); err != nil {
 			return err
 		}
@@ -133,37 +134,14 @@ func (a *App) IsEmpty(ctx context.Context) (bool, error) {
 	return empty, err
 }
 
-// createUserHashed adds an employee with an already hashed password (so that
-// many users can share one costly hash) inside tx, in the installation's
-// municipality, and writes one audit row. Errors as CreateUser.
-func (a *App) createUserHashed(tx *store.Tx, actor *samordna.Actor, in NewUser, hash string) (*samordna.Employee, error) {
-	if !usernamePattern.MatchString(in.Username) {
-		return nil, samordna.Errorf(samordna.KindInvalid, "invalid_username", "invalid username %q", in.Username)
-	}
-	for _, r := range in.Roles {
-		if !r.Valid() {
-			return nil, samordna.Errorf(samordna.KindInvalid, "invalid_role", "unknown role %q", r)
-		}
-	}
-	mid, err := a.municipalityID(tx, actor)
-	if err != nil {
-		return nil, err
-	}
-	e := &samordna.Employee{ID: samordna.NewID(), MunicipalityID: mid, Username: in.Username, Name: in.Name,
-		Title: in.Title, Email: in.Email, Roles: in.Roles}
-	if err := store.CreateEmployee(tx, e, hash, a.now()); err != nil {
-		return nil, err
-	}
-	return e, a.audit(tx, actor, samordna.AuditEvent{ObjectType: "employee", ObjectID: e.ID, Action: "create"})
-}
-
 // demoSeeder holds the state of one SeedDemo transaction: what was created,
 // by key, so that later steps can refer to it.
 type demoSeeder struct {
 	a         *App
 	tx        *store.Tx
 	hash      string
-	ref       time.Time // the reference date: today by a.Clock, UTC midnight
+	ref       time.Time                     // the reference date: today by a.Clock, UTC midnight
+	districts map[string]*samordna.District // by name
 	services  map[string]*samordna.Service
 	employees map[string]*samordna.Employee
 	persons   map[string]*samordna.Person
@@ -184,7 +162,7 @@ func (s *demoSeeder) seed() error {
 	if err := store.CreateMunicipality(s.tx, m, s.a.now()); err != nil {
 		return err
 	}
-	for _, step := range []func() error{s.seedServices, s.seedUsers, s.seedTeams, s.seedPersons, s.seedFamilies} {
+	for _, step := range []func() error{s.seedDistricts, s.seedServices, s.seedUsers, s.seedLeaders, s.seedTeams, s.seedPersons, s.seedFamilies} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -192,32 +170,55 @@ func (s *demoSeeder) seed() error {
 	return nil
 }
 
+// demoDistricts are the demo municipality's districts, each with a TST.
+var demoDistricts = []string{"Nord", "Sentrum", "Sør"}
+
+// seedDistricts creates demoDistricts, the way the administrator's
+// districts page does.
+func (s *demoSeeder) seedDistricts() error {
+	for _, name := range demoDistricts {
+		d, err := s.a.createDistrict(s.tx, seedActor, name)
+		if err != nil {
+			return fmt.Errorf("demo district %s: %w", name, err)
+		}
+		s.districts[name] = d
+	}
+	return nil
+}
+
 // demoService is a service of the demo municipality; key names it in the
-// tables below.
+// tables below; district is the name of the district a school or
+// kindergarten belongs to.
 type demoService struct {
 	key, name string
 	kind      samordna.ServiceKind
+	district  string
 }
 
 var demoServices = []demoService{
-	{"solsikken", "Solsikken barnehage", samordna.ServiceKindergarten},
-	{"tusenfryd", "Tusenfryd barnehage", samordna.ServiceKindergarten},
-	{"nordby", "Nordby skole", samordna.ServiceSchool},
-	{"sentrum", "Sentrum skole", samordna.ServiceSchool},
-	{"sorli", "Sørli skole", samordna.ServiceSchool},
-	{"hs", "Helsestasjonen", samordna.ServiceHealthStation},
-	{"ppt", "PPT", samordna.ServicePPT},
-	{"bv", "Barneverntjenesten", samordna.ServiceChildWelfare},
-	{"nav", "NAV Demo", samordna.ServiceNAV},
-	{"rus", "Psykisk helse og rus", samordna.ServiceMentalHealth},
-	{"lege", "Legekontoret", samordna.ServiceGP},
-	{"ke", "Koordinerende enhet", samordna.ServiceCoordinatingUnit},
+	{"solsikken", "Solsikken barnehage", samordna.ServiceKindergarten, "Nord"},
+	{"tusenfryd", "Tusenfryd barnehage", samordna.ServiceKindergarten, "Sentrum"},
+	{"nordby", "Nordby skole", samordna.ServiceSchool, "Nord"},
+	{"sentrum", "Sentrum skole", samordna.ServiceSchool, "Sentrum"},
+	{"sorli", "Sørli skole", samordna.ServiceSchool, "Sør"},
+	{"hs", "Helsestasjonen", samordna.ServiceHealthStation, ""},
+	{"ppt", "PPT", samordna.ServicePPT, ""},
+	{"bv", "Barneverntjenesten", samordna.ServiceChildWelfare, ""},
+	{"nav", "NAV Demo", samordna.ServiceNAV, ""},
+	{"rus", "Psykisk helse og rus", samordna.ServiceMentalHealth, ""},
+	{"lege", "Legekontoret", samordna.ServiceGP, ""},
+	{"ke", "Koordinerende enhet", samordna.ServiceCoordinatingUnit, ""},
 }
 
-// seedServices creates demoServices, without leaders (the users come next).
+// seedServices creates demoServices in their districts, without leaders
+// (the users come next), the way the administrator's service page does.
 func (s *demoSeeder) seedServices() error {
 	for _, d := range demoServices {
-		svc, err := s.a.createService(s.tx, seedActor, NewService{Name: d.name, Kind: d.kind})
+		in := NewService{Name: d.name, Kind: d.kind}
+		if d.district != "" {
+			in.DistrictID = s.districts[d.district].ID
+		}
+		svc, err := s.a.createService(s.tx, seedActor, in)
 		if err != nil {
 			return fmt.Errorf("demo service %s: %w", d.key, err)
 		}
@@ -297,24 +298,43 @@ func (s *demoSeeder) seedUsers() error {
 	return nil
 }
 
-// seedUser creates one user with memberships and leadership.
+// seedUser creates one user, a member of the services they work in and
+// those they lead, the way the administrator's employee page does.
 func (s *demoSeeder) seedUser(d demoEmployee) error {
-	email := d.username + "@demo.samordna.invalid"
-	e, err := s.a.createUserHashed(s.tx, seedActor, NewUser{Username: d.username, Name: d.name, Title: d.title,
-		Email: email, Roles: d.roles}, s.hash)
+	in := NewUser{Username: d.username, Name: d.name, Title: d.title,
+		Email: d.username + "@demo.samordna.invalid", Roles: d.roles}
+	for _, key := range d.services {
+		in.ServiceIDs = append(in.ServiceIDs, s.services[key].ID)
+	}
+	if d.leads != "" {
+		in.ServiceIDs = append(in.ServiceIDs, s.services[d.leads].ID)
+	}
+	e, err := s.a.createEmployee(s.tx, seedActor, in, s.hash)
 	if err != nil {
 		return err
 	}
 	s.employees[d.username] = e
-	for _, key := range d.services {
-		if err := s.a.addServiceMember(s.tx, seedActor, s.services[key].ID, e.ID); err != nil {
-			return err
+	return nil
+}
+
+// seedLeaders gives each service its leaders, the way the administrator's
+// service page does.
+func (s *demoSeeder) seedLeaders() error {
+	for _, d := range demoServices {
+		svc := s.services[d.key]
+		in := NewService{Name: svc.Name, Kind: svc.Kind, DistrictID: svc.DistrictID}
+		for _, e := range demoEmployees {
+			if e.leads == d.key {
+				in.LeaderIDs = append(in.LeaderIDs, s.employees[e.username].ID)
+			}
 		}
-	}
-	if d.leads != "" {
-		svc := s.services[d.leads]
-		svc.LeaderEmployeeID = e.ID
-		return s.a.setServiceLeader(s.tx, seedActor, svc.ID, e.ID)
+		if len(in.LeaderIDs) == 0 {
+			continue
+		}
+		if err := s.a.updateService(s.tx, seedActor, svc.ID, in); err != nil {
+			return fmt.Errorf("demo service %s: %w", d.key, err)
+		}
+		svc.LeaderIDs = in.LeaderIDs
 	}
 	return nil
 }
@@ -341,24 +361,31 @@ type demoTeam struct {
 	purpose    string
 	members    []string // usernames
 	submitters []string // service keys
+	district   string   // district name, for a TST
+	rule       string   // meeting rule (see MeetingRules)
 }
 
 // tstMembers are the fixed members of every district TST.
 var tstMembers = []string{"anne.ppt", "ingrid.hs", "per.bv"}
 
 var demoTeams = []demoTeam{
-	{"TST Nord", samordna.TeamInterdisciplinary, purposeTST, tstMembers, []string{"nordby", "solsikken"}},
-	{"TST Sentrum", samordna.TeamInterdisciplinary, purposeTST, tstMembers, []string{"sentrum", "tusenfryd"}},
-	{"TST Sør", samordna.TeamInterdisciplinary, purposeTST, tstMembers, []string{"sorli"}},
+	{"TST Nord", samordna.TeamInterdisciplinary, purposeTST, tstMembers, []string{"nordby", "solsikken"}, "Nord", "every_6_weeks"},
+	{"TST Sentrum", samordna.TeamInterdisciplinary, purposeTST, tstMembers, []string{"sentrum", "tusenfryd"}, "Sentrum",
+		"every_6_weeks"},
+	{"TST Sør", samordna.TeamInterdisciplinary, purposeTST, tstMembers, []string{"sorli"}, "Sør", "every_6_weeks"},
 	{"OST", samordna.TeamOverarching, purposeOST,
-		[]string{"nils.leder", "hanne.styrer", "berit.bvleder", "gro.hsleder", "leif.pptleder"}, nil},
-	{"Ressursgruppe rus", samordna.TeamResourceGroup, purposeRus, []string{"ingrid.hs", "per.bv", "siv.rus"}, nil},
+		[]string{"nils.leder", "hanne.styrer", "berit.bvleder", "gro.hsleder", "leif.pptleder"}, nil, "", "monthly"},
+	{"Ressursgruppe rus", samordna.TeamResourceGroup, purposeRus, []string{"ingrid.hs", "per.bv", "siv.rus"}, nil, "",
+		"as_needed"},
 }
 
-// seedTeams creates demoTeams.
+// seedTeams creates demoTeams, the way the administrator's team page does.
 func (s *demoSeeder) seedTeams() error {
 	for _, d := range demoTeams {
-		in := NewTeam{Name: d.name, Kind: d.kind, Purpose: d.purpose}
+		in := NewTeam{Name: d.name, Kind: d.kind, Purpose: d.purpose, MeetingRule: d.rule}
+		if d.district != "" {
+			in.DistrictID = s.districts[d.district].ID
+		}
 		for _, u := range d.members {
 			in.MemberIDs = append(in.MemberIDs, s.employees[u].ID)
 		}

@@ -145,7 +145,7 @@ func demoEmployees(tx *store.Tx) (map[string]*samordna.Employee, map[string]*sam
 func checkLeaders(t *testing.T, tx *store.Tx, byID, byUser map[string]*samordna.Employee) error {
 	t.Helper()
 	ola, nils := byUser["ola.laerer"], byUser["nils.leder"]
-	if len(ola.Services) != 1 || ola.Services[0].LeaderEmployeeID != nils.ID {
+	if len(ola.Services) != 1 || !slices.Equal(ola.Services[0].LeaderIDs, []string{nils.ID}) {
 		t.Errorf("ola.laerer's school %+v is not led by nils.leder (%s)", ola.Services, nils.ID)
 	}
 	services, err := store.ListServices(tx)
@@ -155,9 +155,14 @@ func checkLeaders(t *testing.T, tx *store.Tx, byID, byUser map[string]*samordna.
 	kinds := map[samordna.ServiceKind]int{}
 	for _, s := range services {
 		kinds[s.Kind]++
-		leader := byID[s.LeaderEmployeeID]
-		if leader == nil || !slices.ContainsFunc(leader.Services, func(x samordna.Service) bool { return x.ID == s.ID }) {
-			t.Errorf("service %s: leader %v is missing or not a member", s.Name, s.LeaderEmployeeID)
+		if len(s.LeaderIDs) != 1 {
+			t.Errorf("service %s: leaders %v, want one", s.Name, s.LeaderIDs)
+		}
+		for _, id := range s.LeaderIDs {
+			leader := byID[id]
+			if leader == nil || !slices.ContainsFunc(leader.Services, func(x samordna.Service) bool { return x.ID == s.ID }) {
+				t.Errorf("service %s: leader %v is missing or not a member", s.Name, id)
+			}
 		}
 	}
 	if kinds[samordna.ServiceKindergarten] != 2 || kinds[samordna.ServiceSchool] != 3 || len(services) != 12 {
@@ -451,10 +456,10 @@ func TestOrgUseCases(t *testing.T) {
 		wantCode(t, err, samordna.KindInvalid, "name_required")
 		_, err = a.CreateService(ctx, nil, app.NewService{Name: "Skolen", Kind: "castle"})
 		wantCode(t, err, samordna.KindInvalid, "invalid_service_kind")
-		_, err = a.CreateService(ctx, nil, app.NewService{Name: "Skolen", Kind: samordna.ServiceSchool, LeaderID: "nobody"})
+		_, err = a.CreateService(ctx, nil, app.NewService{Name: "Skolen", Kind: samordna.ServiceSchool, LeaderIDs: []string{"nobody"}})
 		wantCode(t, err, samordna.KindInvalid, "unknown_employee")
 		school, err := a.CreateService(ctx, nil, app.NewService{Name: "Skolen", Kind: samordna.ServiceSchool,
-			LeaderID: rektor.ID})
+			LeaderIDs: []string{rektor.ID}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -478,7 +483,7 @@ func TestOrgUseCases(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			if len(e.Services) != 1 || e.Services[0].LeaderEmployeeID != rektor.ID {
+			if len(e.Services) != 1 || !slices.Equal(e.Services[0].LeaderIDs, []string{rektor.ID}) {
 				t.Errorf("the leader is not a member of the service: %+v", e.Services)
 			}
 			got, err := store.TeamByID(tx, team.ID)

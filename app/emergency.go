@@ -100,8 +100,10 @@ func validateEmergencyReason(code, text string) error {
 // by e (see BreakGlass); "" when there is none.
 func reviewService(tx *store.Tx, e *samordna.Employee) (string, error) {
 	for _, s := range e.Services {
-		if s.LeaderEmployeeID != "" && s.LeaderEmployeeID != e.ID {
-			return s.ID, nil
+		for _, l := range s.LeaderIDs {
+			if l != e.ID {
+				return s.ID, nil
+			}
 		}
 	}
 	return store.ServiceOfKind(tx, e.MunicipalityID, string(samordna.ServiceCoordinatingUnit), e.ID)

@@ -175,7 +175,7 @@ func (a *App) municipalityID(tx *store.Tx, actor *samordna.Actor) (string, error
 	}
 	m, err := store.FirstMunicipality(tx)
 	if err != nil {
-		return "", samordna.Errorf(samordna.KindInvalid, "no_municipality", "the database has no municipality yet")
+		return "", samordna.Errorf(samordna.KindInvalid, "no_municipality", "the database has no municipality yet: set it up with samordna init first")
 	}
 	return m.ID, nil
 }

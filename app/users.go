@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"strings"
 
@@ -13,35 +14,87 @@ var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,62}$`)
 
 // NewUser is the input for CreateUser.
 type NewUser struct {
-	Username string
-	Name     string
-	Title    string
-	Email    string
-	Password string // empty: no local password
-	Roles    []samordna.Role
+	Username   string
+	Name       string
+	Title      string
+	Email      string
+	Password   string // empty: no local password
+	Roles      []samordna.Role
+	ServiceIDs []string // the services they are a member of; optional
 }
 
-// CreateUser adds an employee to the installation's municipality. For
-// administrators (command line). Errors: invalid_username, invalid_role,
-// weak_password, username_taken.
+// CreateUser adds an employee to the installation's municipality, a member
+// of in.ServiceIDs. Without roles they get RoleEmployee. One audit row
+// (object_type "employee", action "create") and one per membership.
+//
+// Who may call: the administrator (admin pages) and the command line;
+// anyone else gets samordna.ErrNotFound (and a denied audit row).
+//
+// Errors: invalid_username, name_required, invalid_role, weak_password,
+// unknown_service — KindInvalid; username_taken (KindConflict).
 func (a *App) CreateUser(ctx context.Context, actor *samordna.Actor, in NewUser) (*samordna.Employee, error) {
-	e, hash, err := newEmployee(in)
-	if err != nil {
-		return nil, err
+	if !isAdminOrCLI(actor) {
+		return nil, a.refuse(ctx, actor, "employee", "create")
 	}
-	err = a.DB.Write(ctx, func(tx *store.Tx) error {
-		m, err := store.FirstMunicipality(tx)
-		if err != nil {
-			return samordna.Errorf(samordna.KindInvalid, "no_municipality", "the database has no municipality yet: set it up with samordna init first")
+	hash := ""
+	if in.Password != "" {
+		var err error
+		if hash, err = HashPassword(in.Password); err != nil {
+			return nil, samordna.Errorf(samordna.KindInvalid, "weak_password", "%s", err.Error())
 		}
-		e.MunicipalityID = m.ID
-		if err := store.CreateEmployee(tx, e, hash, a.now()); err != nil {
-			return err
-		}
-		return a.audit(tx, actor, samordna.AuditEvent{ObjectType: "employee", ObjectID: e.ID, Action: "create"})
+	}
+	var e *samordna.Employee
+	err := a.DB.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		e, err = a.createEmployee(tx, actor, in, hash)
+		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	return e, nil
+}
+
+// createEmployee is CreateUser inside tx with an already hashed password
+// (so that the demo's many users can share one costly hash), without the
+// access check.
+func (a *App) createEmployee(tx *store.Tx, actor *samordna.Actor, in NewUser, hash string) (*samordna.Employee, error) {
+	username := strings.ToLower(strings.TrimSpace(in.Username))
+	if !usernamePattern.MatchString(username) {
+		return nil, samordna.Errorf(samordna.KindInvalid, "invalid_username",
+			"a username is 2-63 characters: a-z, 0-9, dot, dash, underscore")
+	}
+	name := strings.TrimSpace(in.Name)
+	if name == "" {
+		return nil, samordna.Errorf(samordna.KindInvalid, "name_required", "a name is required")
+	}
+	roles := in.Roles
+	if len(roles) == 0 {
+		roles = []samordna.Role{samordna.RoleEmployee}
+	}
+	for _, r := range roles {
+		if !r.Valid() {
+			return nil, samordna.Errorf(samordna.KindInvalid, "invalid_role", "unknown role %q", r)
+		}
+	}
+	mid, err := a.municipalityID(tx, actor)
+	if err != nil {
+		return nil, err
+	}
+	e := &samordna.Employee{ID: samordna.NewID(), MunicipalityID: mid, Username: username, Name: name,
+		Title: strings.TrimSpace(in.Title), Email: strings.TrimSpace(in.Email), Roles: roles}
+	if err := store.CreateEmployee(tx, e, hash, a.now()); err != nil {
+		return nil, err
+	}
+	if err := a.audit(tx, actor, samordna.AuditEvent{ObjectType: "employee", ObjectID: e.ID, Action: "create"}); err != nil {
+		return nil, err
+	}
+	for _, sid := range dedupe(in.ServiceIDs) {
+		if err := a.addServiceMember(tx, actor, sid, e.ID); errors.Is(err, samordna.ErrNotFound) {
+			return nil, samordna.Errorf(samordna.KindInvalid, "unknown_service", "no such service")
+		} else if err != nil {
+			return nil, err
+		}
 	}
 	return e, nil
 }

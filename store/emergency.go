@@ -82,7 +82,7 @@ func ReviewEmergencyAccess(tx *Tx, id, by string, at time.Time, note string) err
 // Unreviewed ones come first, then newest first (at most 200).
 func EmergencyReviewsFor(tx *Tx, leaderID string) ([]*EmergencyAccess, error) {
 	rows, err := tx.Query(`SELECT `+emergencyColumns+emergencyFrom+`
-		WHERE x.service_id IN (SELECT id FROM services WHERE leader_employee_id = $1) AND x.employee_id <> $1
+		WHERE x.service_id IN (SELECT service_id FROM service_leaders WHERE employee_id = $1) AND x.employee_id <> $1
 		ORDER BY CASE WHEN x.reviewed_at IS NULL THEN 0 ELSE 1 END, x.granted_at DESC, x.id LIMIT 200`, leaderID)
 	if err != nil {
 		return nil, wrap(err, "emergency reviews")
@@ -102,17 +102,19 @@ func EmergencyReviewsFor(tx *Tx, leaderID string) ([]*EmergencyAccess, error) {
 // LeadsService reports whether the employee leads the service.
 func LeadsService(tx *Tx, employeeID, serviceID string) (bool, error) {
 	var n int
-	err := tx.QueryRow(`SELECT COUNT(*) FROM services WHERE id = $1 AND leader_employee_id = $2`,
+	err := tx.QueryRow(`SELECT COUNT(*) FROM service_leaders WHERE service_id = $1 AND employee_id = $2`,
 		serviceID, employeeID).Scan(&n)
 	return n > 0, wrap(err, "leads service")
 }
 
 // ServiceOfKind returns the id of the municipality's first service of the
-// kind (by name) whose leader is not excludeLeader, or "" when there is none.
+// kind (by name) that has a leader other than excludeLeader, or "" when
+// there is none.
 func ServiceOfKind(tx *Tx, municipalityID, kind, excludeLeader string) (string, error) {
 	var id string
 	err := tx.QueryRow(`SELECT id FROM services WHERE municipality_id = $1 AND kind = $2
-		AND leader_employee_id IS NOT NULL AND leader_employee_id <> $3 ORDER BY name, id LIMIT 1`,
+		AND EXISTS (SELECT 1 FROM service_leaders l WHERE l.service_id = services.id AND l.employee_id <> $3)
+		ORDER BY name, id LIMIT 1`,
 		municipalityID, kind, excludeLeader).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil

@@ -149,8 +149,7 @@ func loadEmployeeDetails(tx *Tx, e *samordna.Employee) error {
 		e.Roles = append(e.Roles, samordna.Role(r))
 	}
 	rows.Close()
-	rows, err = tx.Query(`SELECT s.id, s.municipality_id, s.name, s.kind, COALESCE(s.leader_employee_id, ''),
-		COALESCE(s.district_id, ''), COALESCE(s.external_id, '')
+	rows, err = tx.Query(`SELECT `+serviceColumns(tx)+`
 		FROM services s JOIN service_members m ON m.service_id = s.id
 		WHERE m.employee_id = $1 ORDER BY s.name`, e.ID)
 	if err != nil {
@@ -194,4 +193,25 @@ func execOne(tx *Tx, what, query string, args ...any) error {
 		return samordna.ErrNotFound
 	}
 	return nil
+}
+
+// UpdateEmployee stores the employee's name, title and email. It returns
+// samordna.ErrNotFound when the employee does not exist.
+func UpdateEmployee(tx *Tx, e *samordna.Employee, now time.Time) error {
+	return execOne(tx, "update employee", `UPDATE employees SET name = $1, title = $2, email = $3, updated_at = $4
+		WHERE id = $5`, e.Name, e.Title, e.Email, now, e.ID)
+}
+
+// RevokeRole takes a role from the employee (nothing happens when they do
+// not hold it).
+func RevokeRole(tx *Tx, employeeID string, r samordna.Role) error {
+	_, err := tx.Exec(`DELETE FROM employee_roles WHERE employee_id = $1 AND role = $2`, employeeID, string(r))
+	return wrap(err, "revoke role")
+}
+
+// RemoveServiceMember ends the employee's membership of the service (nothing
+// happens when there is none).
+func RemoveServiceMember(tx *Tx, serviceID, employeeID string) error {
+	_, err := tx.Exec(`DELETE FROM service_members WHERE service_id = $1 AND employee_id = $2`, serviceID, employeeID)
+	return wrap(err, "remove service member")
 }

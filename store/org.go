@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/samordna/samordna"
@@ -27,25 +28,57 @@ func nullString(s string) sql.NullString {
 	return sql.NullString{String: s, Valid: s != ""}
 }
 
-// CreateService inserts a service. An empty s.ID is filled with a new id; an
-// empty s.LeaderEmployeeID means no leader. The leader is not made a member:
-// call AddServiceMember for that.
+// CreateService inserts a service with its leaders (s.LeaderIDs, may be
+// empty). An empty s.ID is filled with a new id. The leaders are not made
+// members: call AddServiceMember for that.
 func CreateService(tx *Tx, s *samordna.Service, now time.Time) error {
 	if s.ID == "" {
 		s.ID = samordna.NewID()
 	}
-	_, err := tx.Exec(`INSERT INTO services (id, municipality_id, name, kind, leader_employee_id, district_id,
-		external_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		s.ID, s.MunicipalityID, s.Name, string(s.Kind), nullString(s.LeaderEmployeeID), nullString(s.DistrictID),
-		nullString(s.ExternalID), now)
-	return wrap(err, "create service")
+	_, err := tx.Exec(`INSERT INTO services (id, municipality_id, name, kind, district_id,
+		external_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		s.ID, s.MunicipalityID, s.Name, string(s.Kind), nullString(s.DistrictID), nullString(s.ExternalID), now)
+	if err != nil {
+		return wrap(err, "create service")
+	}
+	return SetServiceLeaders(tx, s.ID, s.LeaderIDs)
 }
 
-// SetServiceLeader makes employeeID the leader of the service; "" removes
-// the leader. It returns samordna.ErrNotFound when the service does not exist.
+// UpdateService stores the service's name, kind and district. It returns
+// samordna.ErrNotFound when the service does not exist. Leaders are set with
+// SetServiceLeaders.
+func UpdateService(tx *Tx, s *samordna.Service) error {
+	return execOne(tx, "update service", `UPDATE services SET name = $1, kind = $2, district_id = $3 WHERE id = $4`,
+		s.Name, string(s.Kind), nullString(s.DistrictID), s.ID)
+}
+
+// SetServiceLeader makes employeeID the only leader of the service; ""
+// removes every leader. It returns samordna.ErrNotFound when the service
+// does not exist.
 func SetServiceLeader(tx *Tx, serviceID, employeeID string) error {
-	return execOne(tx, "set service leader", `UPDATE services SET leader_employee_id = $1 WHERE id = $2`,
-		nullString(employeeID), serviceID)
+	if _, err := ServiceByID(tx, serviceID); err != nil {
+		return err
+	}
+	var ids []string
+	if employeeID != "" {
+		ids = []string{employeeID}
+	}
+	return SetServiceLeaders(tx, serviceID, ids)
+}
+
+// SetServiceLeaders replaces the service's leaders with employeeIDs (empty:
+// no leader). Repeated ids are stored once.
+func SetServiceLeaders(tx *Tx, serviceID string, employeeIDs []string) error {
+	if _, err := tx.Exec(`DELETE FROM service_leaders WHERE service_id = $1`, serviceID); err != nil {
+		return wrap(err, "set service leaders")
+	}
+	for _, id := range employeeIDs {
+		if _, err := tx.Exec(`INSERT INTO service_leaders (service_id, employee_id) VALUES ($1, $2)
+			ON CONFLICT DO NOTHING`, serviceID, id); err != nil {
+			return wrap(err, "set service leaders")
+		}
+	}
+	return nil
 }
 
 // AddServiceMember makes the employee a member of the service (idempotent).
@@ -55,18 +88,33 @@ func AddServiceMember(tx *Tx, serviceID, employeeID string) error {
 	return wrap(err, "add service member")
 }
 
-const serviceColumns = `id, municipality_id, name, kind, COALESCE(leader_employee_id, ''),
-	COALESCE(district_id, ''), COALESCE(external_id, '')`
+// serviceColumns selects a service from the table aliased s, its leaders'
+// ids as one comma-separated, ordered text (ids never contain commas).
+func serviceColumns(tx *Tx) string {
+	leaders := `(SELECT group_concat(employee_id, ',') FROM (SELECT employee_id FROM service_leaders l
+		WHERE l.service_id = s.id ORDER BY employee_id))`
+	if tx.Dialect() == Postgres {
+		leaders = `(SELECT string_agg(employee_id, ',' ORDER BY employee_id) FROM service_leaders l
+		WHERE l.service_id = s.id)`
+	}
+	return `s.id, s.municipality_id, s.name, s.kind, COALESCE(` + leaders + `, ''),
+	COALESCE(s.district_id, ''), COALESCE(s.external_id, '')`
+}
 
+// scanService reads the columns of serviceColumns.
 func scanService(row interface{ Scan(...any) error }) (*samordna.Service, error) {
 	var s samordna.Service
-	err := row.Scan(&s.ID, &s.MunicipalityID, &s.Name, &s.Kind, &s.LeaderEmployeeID, &s.DistrictID, &s.ExternalID)
+	var leaders string
+	err := row.Scan(&s.ID, &s.MunicipalityID, &s.Name, &s.Kind, &leaders, &s.DistrictID, &s.ExternalID)
+	if leaders != "" {
+		s.LeaderIDs = strings.Split(leaders, ",")
+	}
 	return &s, err
 }
 
 // ServiceByID returns the service or samordna.ErrNotFound.
 func ServiceByID(tx *Tx, id string) (*samordna.Service, error) {
-	s, err := scanService(tx.QueryRow(`SELECT `+serviceColumns+` FROM services WHERE id = $1`, id))
+	s, err := scanService(tx.QueryRow(`SELECT `+serviceColumns(tx)+` FROM services s WHERE s.id = $1`, id))
 	if err != nil {
 		return nil, wrap(err, "service")
 	}
@@ -75,7 +123,7 @@ func ServiceByID(tx *Tx, id string) (*samordna.Service, error) {
 
 // ListServices returns every service ordered by name (byte order; see byName).
 func ListServices(tx *Tx) ([]*samordna.Service, error) {
-	rows, err := tx.Query(`SELECT ` + serviceColumns + ` FROM services ORDER BY ` + byName(tx, "name") + `, id`)
+	rows, err := tx.Query(`SELECT ` + serviceColumns(tx) + ` FROM services s ORDER BY ` + byName(tx, "s.name") + `, s.id`)
 	if err != nil {
 		return nil, wrap(err, "list services")
 	}
@@ -111,6 +159,11 @@ func CreateTeam(tx *Tx, t *samordna.Team, now time.Time) error {
 	if err != nil {
 		return wrap(err, "create team")
 	}
+	return insertTeamLists(tx, t)
+}
+
+// insertTeamLists stores the team's members and submitting services.
+func insertTeamLists(tx *Tx, t *samordna.Team) error {
 	for _, id := range t.MemberIDs {
 		if _, err := tx.Exec(`INSERT INTO team_members (team_id, employee_id) VALUES ($1, $2)
 			ON CONFLICT DO NOTHING`, t.ID, id); err != nil {
@@ -266,4 +319,34 @@ func ListDistricts(tx *Tx, municipalityID string) ([]*samordna.District, error) 
 		out = append(out, &d)
 	}
 	return out, wrap(rows.Err(), "list districts")
+}
+
+// RenameDistrict sets the district's name. It returns samordna.ErrNotFound
+// when the district does not exist and district_exists (KindConflict) when
+// another district of the municipality has that name.
+func RenameDistrict(tx *Tx, id, name string) error {
+	err := execOne(tx, "rename district", `UPDATE districts SET name = $1 WHERE id = $2`, name, id)
+	if isUniqueViolation(err) {
+		return samordna.Errorf(samordna.KindConflict, "district_exists", "a district of that name exists")
+	}
+	return err
+}
+
+// UpdateTeam stores the team's name, kind, purpose, district, meeting rule
+// and leader, and replaces its members and submitting services with
+// t.MemberIDs and t.SubmitterIDs. It returns samordna.ErrNotFound when the
+// team does not exist.
+func UpdateTeam(tx *Tx, t *samordna.Team) error {
+	if err := execOne(tx, "update team", `UPDATE teams SET name = $1, kind = $2, purpose = $3, district_id = $4,
+		meeting_rule = $5, leader_employee_id = $6 WHERE id = $7`, t.Name, string(t.Kind), t.Purpose,
+		nullString(t.DistrictID), t.MeetingRule, nullString(t.LeaderID), t.ID); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(`DELETE FROM team_members WHERE team_id = $1`, t.ID); err != nil {
+		return wrap(err, "update team members")
+	}
+	if _, err := tx.Exec(`DELETE FROM team_submitters WHERE team_id = $1`, t.ID); err != nil {
+		return wrap(err, "update team submitters")
+	}
+	return insertTeamLists(tx, t)
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -59,7 +60,7 @@ func TestServicesRoundTrip(t *testing.T) {
 		school := &samordna.Service{MunicipalityID: mid, Name: "Østby skole", Kind: samordna.ServiceSchool}
 		ppt := &samordna.Service{MunicipalityID: mid, Name: "PPT", Kind: samordna.ServicePPT}
 		ahus := &samordna.Service{MunicipalityID: mid, Name: "Åsen barnehage", Kind: samordna.ServiceKindergarten,
-			LeaderEmployeeID: emp["rektor"]}
+			LeaderIDs: []string{emp["rektor"]}}
 		orgWrite(t, db, func(tx *store.Tx) error {
 			for _, s := range []*samordna.Service{school, ppt, ahus} {
 				if err := store.CreateService(tx, s, orgTestNow); err != nil {
@@ -67,6 +68,10 @@ func TestServicesRoundTrip(t *testing.T) {
 				}
 			}
 			if err := store.SetServiceLeader(tx, school.ID, emp["rektor"]); err != nil {
+				return err
+			}
+			// A second leader for the kindergarten.
+			if err := store.SetServiceLeaders(tx, ahus.ID, []string{emp["rektor"], emp["laerer"]}); err != nil {
 				return err
 			}
 			if err := store.AddServiceMember(tx, school.ID, emp["laerer"]); err != nil {
@@ -84,12 +89,23 @@ func TestServicesRoundTrip(t *testing.T) {
 				return err
 			}
 			want := *school
-			want.LeaderEmployeeID = emp["rektor"]
-			if *got != want {
+			want.LeaderIDs = []string{emp["rektor"]}
+			if !reflect.DeepEqual(*got, want) {
 				t.Errorf("ServiceByID = %+v, want %+v", *got, want)
 			}
-			if p, _ := store.ServiceByID(tx, ppt.ID); p.LeaderEmployeeID != "" {
-				t.Errorf("PPT has leader %q, want none", p.LeaderEmployeeID)
+			if p, _ := store.ServiceByID(tx, ppt.ID); len(p.LeaderIDs) != 0 {
+				t.Errorf("PPT has leaders %q, want none", p.LeaderIDs)
+			}
+			a, _ := store.ServiceByID(tx, ahus.ID)
+			want2 := []string{emp["rektor"], emp["laerer"]}
+			slices.Sort(want2)
+			if !slices.Equal(a.LeaderIDs, want2) {
+				t.Errorf("Åsen leaders = %q, want %q", a.LeaderIDs, want2)
+			}
+			for _, who := range []string{"rektor", "laerer"} {
+				if leads, err := store.LeadsService(tx, emp[who], ahus.ID); err != nil || !leads {
+					t.Errorf("LeadsService(%s, Åsen) = %v, %v; want true", who, leads, err)
+				}
 			}
 			list, err := store.ListServices(tx)
 			if err != nil {
@@ -114,7 +130,7 @@ func TestServicesRoundTrip(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			if len(e.Services) != 1 || e.Services[0].ID != school.ID || e.Services[0].LeaderEmployeeID != emp["rektor"] {
+			if len(e.Services) != 1 || e.Services[0].ID != school.ID || !slices.Equal(e.Services[0].LeaderIDs, []string{emp["rektor"]}) {
 				t.Errorf("employee services = %+v", e.Services)
 			}
 			return nil
@@ -131,8 +147,8 @@ func TestServicesRoundTrip(t *testing.T) {
 				t.Errorf("ServiceByID(missing) = %v, want not found", err)
 			}
 			s, err := store.ServiceByID(tx, school.ID)
-			if err == nil && s.LeaderEmployeeID != "" {
-				t.Errorf("leader = %q after removal", s.LeaderEmployeeID)
+			if err == nil && len(s.LeaderIDs) != 0 {
+				t.Errorf("leaders = %q after removal", s.LeaderIDs)
 			}
 			return err
 		})

@@ -187,8 +187,9 @@ func ReceivingServiceLeaders(tx *Tx, municipalityID, kind string) ([]string, err
 	if kind == ReportDutyToInform {
 		svc = string(samordna.ServiceMentalHealth)
 	}
-	return queryIDs(tx, "receiving leaders", `SELECT leader_employee_id FROM services
-		WHERE municipality_id = $1 AND kind = $2 AND leader_employee_id IS NOT NULL ORDER BY leader_employee_id`,
+	return queryIDs(tx, "receiving leaders", `SELECT DISTINCT l.employee_id FROM services s
+		JOIN service_leaders l ON l.service_id = s.id
+		WHERE s.municipality_id = $1 AND s.kind = $2 ORDER BY l.employee_id`,
 		municipalityID, svc)
 }
 

@@ -430,9 +430,9 @@ func LeadersOf(tx *Tx, employeeIDs []string) ([]string, error) {
 	}
 	var out []string
 	for _, id := range employeeIDs {
-		leaders, err := queryIDs(tx, "leaders", `SELECT DISTINCT s.leader_employee_id FROM services s
-			JOIN service_members m ON m.service_id = s.id
-			WHERE m.employee_id = $1 AND s.leader_employee_id IS NOT NULL ORDER BY s.leader_employee_id`, id)
+		leaders, err := queryIDs(tx, "leaders", `SELECT DISTINCT l.employee_id FROM service_leaders l
+			JOIN service_members m ON m.service_id = l.service_id
+			WHERE m.employee_id = $1 ORDER BY l.employee_id`, id)
 		if err != nil {
 			return nil, err
 		}

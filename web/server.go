@@ -92,6 +92,7 @@ func (s *Server) Routes() []Route {
 	routes = append(routes, s.planRoutes()...)
 	routes = append(routes, s.personRoutes()...)
 	routes = append(routes, s.mailRoutes()...)
+	routes = append(routes, s.adminRoutes()...)
 	return routes
 }
 

@@ -20,7 +20,7 @@ type table struct {
 func (w *world) tables(passwordHash string) []table {
 	return []table{
 		w.municipalitiesTable(), w.employeesTable(passwordHash), w.rolesTable(), w.servicesTable(),
-		w.serviceMembersTable(), w.teamsTable(), w.teamMembersTable(), w.teamSubmittersTable(),
+		w.serviceLeadersTable(), w.serviceMembersTable(), w.teamsTable(), w.teamMembersTable(), w.teamSubmittersTable(),
 		w.personsTable(), w.casesTable(), w.concernsTable(), w.caseEventsTable(), w.applicationsTable(),
 		w.coordinatorsTable(), w.groupsTable(), w.groupMembersTable(), w.consentsTable(),
 		w.consentPurposesTable(), w.consentVersionsTable(), w.reportsTable(), w.submissionsTable(),
@@ -71,18 +71,32 @@ func (w *world) rolesTable() table {
 func (w *world) serviceID(i int) string { return genID(w.spec.Seed, kindService, i) }
 
 func (w *world) servicesTable() table {
-	return table{"services", cols("id", "municipality_id", "name", "kind", "leader_employee_id", "created_at"),
+	return table{"services", cols("id", "municipality_id", "name", "kind", "created_at"),
 		func(y func(...any) error) error {
 			for mi, m := range w.munis {
 				for k, s := range m.services {
 					if err := y(w.serviceID(s), m.id, fmt.Sprintf("%s %03d", serviceNames[k], mi+1),
-						string(serviceKinds[k]), w.employees[m.leaders[k]].id, w.at(historyDays*86400)); err != nil {
+						string(serviceKinds[k]), w.at(historyDays*86400)); err != nil {
 						return err
 					}
 				}
 			}
 			return nil
 		}}
+}
+
+// serviceLeadersTable gives every service its one generated leader.
+func (w *world) serviceLeadersTable() table {
+	return table{"service_leaders", cols("service_id", "employee_id"), func(y func(...any) error) error {
+		for _, m := range w.munis {
+			for k, s := range m.services {
+				if err := y(w.serviceID(s), w.employees[m.leaders[k]].id); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}}
 }
 
 func (w *world) serviceMembersTable() table {
