@@ -50,7 +50,7 @@ var (
 type ImportLine struct {
 	Line    int    // the line number in the file; the header is line 1
 	Action  string // ImportCreate, ImportUpdate, ImportUnchanged or ImportRefused
-	What    string // the service's name, or the employee's name and username
+	What    string // the service's or the employee's name
 	Changes []string
 	// Changes lists what an update changes: name, kind, district, leader,
 	// email, services, roles, external_id.
@@ -180,6 +180,9 @@ type importSnapshot struct {
 	services  []*samordna.Service
 	employees []*samordna.Employee
 	districts []*samordna.District
+	// allEmployees are those of every municipality: usernames are unique
+	// across the installation.
+	allEmployees []*samordna.Employee
 }
 
 func loadImportSnapshot(tx *store.Tx, mid string) (*importSnapshot, error) {
@@ -193,11 +196,10 @@ func loadImportSnapshot(tx *store.Tx, mid string) (*importSnapshot, error) {
 			snap.services = append(snap.services, s)
 		}
 	}
-	employees, err := store.ListEmployees(tx)
-	if err != nil {
+	if snap.allEmployees, err = store.ListEmployees(tx); err != nil {
 		return nil, err
 	}
-	for _, e := range employees {
+	for _, e := range snap.allEmployees {
 		if e.MunicipalityID == mid {
 			snap.employees = append(snap.employees, e)
 		}
@@ -477,19 +479,13 @@ func (a *App) planEmployees(tx *store.Tx, actor *samordna.Actor, mid, text strin
 	if err != nil {
 		return nil, err
 	}
-	all, err := store.ListEmployees(tx) // usernames are unique across the installation
-	if err != nil {
-		return nil, err
-	}
+	all := snap.allEmployees
 	plan := &ImportPlan{Kind: ImportEmployees}
 	seenExt, seenUser := map[string]bool{}, map[string]bool{}
 	for _, row := range rows {
 		c := row.Cells
 		username := strings.ToLower(c["brukernavn"])
 		what := c["navn"]
-		if username != "" {
-			what += " (" + username + ")"
-		}
 		if reason, value := firstChecks(row, seenExt); reason != "" {
 			plan.refuse(row.Line, what, reason, value)
 			continue
