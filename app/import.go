@@ -48,14 +48,14 @@ var (
 
 // ImportLine is what the plan does with one line of the file.
 type ImportLine struct {
-	Line    int    // the line number in the file; the header is line 1
-	Action  string // ImportCreate, ImportUpdate, ImportUnchanged or ImportRefused
-	What    string // the service's or the employee's name
-	Changes []string
+	Line   int    // the line number in the file; the header is line 1
+	Action string // ImportCreate, ImportUpdate, ImportUnchanged or ImportRefused
+	What   string // the service's or the employee's name
 	// Changes lists what an update changes: name, kind, district, leader,
 	// email, services, roles, external_id.
-	Reason string // why the line is refused: an error code
-	Value  string // the cell the reason is about, when one is
+	Changes []string
+	Reason  string // why the line is refused: an error code
+	Value   string // the cell the reason is about, when one is
 }
 
 // ImportPlan is the outcome of an import file, line by line, with counts.
