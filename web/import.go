@@ -61,15 +61,15 @@ func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, p *Page, s
 // importSubmit runs the dry run (step "dry", from an uploaded file) or the
 // import (step "apply", from the review page's hidden text).
 func (s *Server) importSubmit(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 4*app.MaxImportBytes)
+	file, err := readImportForm(r)
+	if samordna.TextField(err) != "" { // like every form: text no field may hold is refused first
+		s.formError(w, r, err)
+		return
+	}
 	actor := reqctx.Actor(r.Context())
 	if err := s.app.CheckImportRole(r.Context(), actor); err != nil {
 		s.spineAppError(w, r, err)
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 4*app.MaxImportBytes)
-	file, err := readImportForm(r)
-	if samordna.TextField(err) != "" && samordna.TextField(err) != "document" {
-		s.formError(w, r, err)
 		return
 	}
 	p := s.page(r, "import.title")
