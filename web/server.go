@@ -93,6 +93,7 @@ func (s *Server) Routes() []Route {
 	routes = append(routes, s.personRoutes()...)
 	routes = append(routes, s.mailRoutes()...)
 	routes = append(routes, s.adminRoutes()...)
+	routes = append(routes, s.importRoutes()...)
 	return routes
 }
 

@@ -84,6 +84,7 @@ var commands = []command{
 	{"token", "manage personal access tokens for the API", tokenSubcommands, (*Main).runToken},
 	{"audit", "check the audit trail and make its key", auditSubcommands, (*Main).runAudit},
 	{"routine", "manage the routines", routineSubcommands, (*Main).runRoutine},
+	{"import", "import services or employees from a CSV file (dry run unless --apply)", nil, (*Main).runImport},
 	{"backup", "write a consistent copy of the database while it runs", nil, (*Main).runBackup},
 	{"restore", "bring a backup back, verify its audit trail and print the counts", nil, (*Main).runRestore},
 }
