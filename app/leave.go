@@ -186,7 +186,7 @@ func (a *App) disable(tx *store.Tx, actor *samordna.Actor, sum *LeaveSummary) er
 				return err
 			}
 		}
-		detail, _ := json.Marshal(handoverCounts(h))
+		detail, _ := json.Marshal(CountsOf(h))
 		n := &store.Notification{EmployeeID: sum.Successor.ID, Kind: NoticeHandover, CreatedAt: now,
 			Detail: string(detail)}
 		if err := store.CreateNotification(tx, n); err != nil {
@@ -213,7 +213,8 @@ type HandoverCounts struct {
 	ServicesLed int `json:"services_led"`
 }
 
-func handoverCounts(h *store.Handover) HandoverCounts {
+// CountsOf returns the counts of a handover by kind.
+func CountsOf(h *store.Handover) HandoverCounts {
 	return HandoverCounts{Tasks: len(h.Tasks), Coordinator: h.Coordinator, LogHolder: h.LogHolder, Groups: h.Groups,
 		Teams: h.Teams, TeamsLed: h.TeamsLed, ServicesLed: h.ServicesLed}
 }
@@ -221,7 +222,7 @@ func handoverCounts(h *store.Handover) HandoverCounts {
 // handoverPurpose is the disable's audit row text: the successor and the
 // counts handed over (ids and numbers only).
 func handoverPurpose(successor string, h *store.Handover, sessions, tokens int64) string {
-	c := handoverCounts(h)
+	c := CountsOf(h)
 	return fmt.Sprintf("successor=%s tasks=%d coordinator_roles=%d relay_logs=%d group_memberships=%d "+
 		"team_memberships=%d teams_led=%d services_led=%d sessions=%d tokens=%d", successor, c.Tasks, c.Coordinator,
 		c.LogHolder, c.Groups, c.Teams, c.TeamsLed, c.ServicesLed, sessions, tokens)
