@@ -82,6 +82,7 @@ func (s *Server) Routes() []Route {
 	routes = append(routes, s.coordinationRoutes()...)
 	routes = append(routes, s.planRoutes()...)
 	routes = append(routes, s.personRoutes()...)
+	routes = append(routes, s.leaveRoutes()...)
 	return routes
 }
 

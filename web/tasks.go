@@ -269,7 +269,7 @@ func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request) {
 			id = "routine.notice.other" // a kind another feature added
 		}
 		row := notificationRow{ID: n.ID, At: routineTime(n.CreatedAt), Unread: n.ReadAt == nil,
-			Text: s.catalog.T(p.Lang, id, map[string]any{"Task": n.TaskTitle})}
+			Text: s.catalog.T(p.Lang, id, noticeArgs(n))}
 		switch {
 		case n.ReportID != "":
 			row.Link = "/reports/" + n.ReportID
