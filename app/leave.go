@@ -115,38 +115,46 @@ func sortByName(es []*samordna.Employee) {
 // line and the directory). Errors: not_found, successor_required,
 // invalid_successor, already_disabled.
 func (a *App) DisableEmployee(ctx context.Context, actor *samordna.Actor, employeeID, successorID string) (*LeaveSummary, error) {
-	sum := &LeaveSummary{}
+	var sum *LeaveSummary
 	err := a.DB.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		if sum.Employee, err = employeeForAdmin(tx, actor, employeeID); err != nil {
-			return err
-		}
-		if sum.Employee.Disabled {
-			return samordna.Errorf(samordna.KindConflict, "already_disabled", "the employee is already disabled")
-		}
-		if sum.Handover, err = store.HandoverOf(tx, employeeID); err != nil {
-			return err
-		}
-		if successorID == "" {
-			if successorID, err = store.DefaultSuccessor(tx, employeeID); err != nil {
-				return err
-			}
-		}
-		if successorID == "" && sum.Handover.Total() > 0 {
-			return samordna.Errorf(samordna.KindInvalid, "successor_required",
-				"the employee holds tasks or roles and their service has no leader to take them over: name a successor")
-		}
-		if successorID != "" {
-			if sum.Successor, err = a.checkSuccessor(tx, sum.Employee, successorID); err != nil {
-				return err
-			}
-		}
-		return a.disable(tx, actor, sum)
+		sum, err = a.disableInTx(tx, actor, employeeID, successorID)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return sum, nil
+}
+
+// disableInTx is DisableEmployee inside the caller's transaction.
+func (a *App) disableInTx(tx *store.Tx, actor *samordna.Actor, employeeID, successorID string) (*LeaveSummary, error) {
+	sum := &LeaveSummary{}
+	var err error
+	if sum.Employee, err = employeeForAdmin(tx, actor, employeeID); err != nil {
+		return nil, err
+	}
+	if sum.Employee.Disabled {
+		return nil, samordna.Errorf(samordna.KindConflict, "already_disabled", "the employee is already disabled")
+	}
+	if sum.Handover, err = store.HandoverOf(tx, employeeID); err != nil {
+		return nil, err
+	}
+	if successorID == "" {
+		if successorID, err = store.DefaultSuccessor(tx, employeeID); err != nil {
+			return nil, err
+		}
+	}
+	if successorID == "" && sum.Handover.Total() > 0 {
+		return nil, samordna.Errorf(samordna.KindInvalid, "successor_required",
+			"the employee holds tasks or roles and their service has no leader to take them over: name a successor")
+	}
+	if successorID != "" {
+		if sum.Successor, err = a.checkSuccessor(tx, sum.Employee, successorID); err != nil {
+			return nil, err
+		}
+	}
+	return sum, a.disable(tx, actor, sum)
 }
 
 // checkSuccessor loads the successor and refuses one who is disabled, of
