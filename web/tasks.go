@@ -277,6 +277,8 @@ func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request) {
 			row.Link = "/tasks?show=overdue"
 		case n.CaseID != "":
 			row.Link = "/cases/" + n.CaseID
+		case n.Kind == app.NoticeHandover:
+			row.Link = "/tasks" // what was handed over is among the successor's tasks
 		}
 		rows = append(rows, row)
 	}
