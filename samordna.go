@@ -216,7 +216,11 @@ type Relation struct {
 // Actor is who performs a request: the signed-in employee, the role they act
 // in and the request's identity, as written to the audit trail.
 type Actor struct {
-	Employee  *Employee
+	Employee *Employee
+	// System names a system actor acting without an employee ("scim" for
+	// the municipality's directory); the audit trail shows it as the
+	// actor's username.
+	System    string
 	RequestID string
 	Client    string // client address, for the audit trail
 }

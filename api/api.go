@@ -61,6 +61,7 @@ func (h *API) Routes() []Route {
 	routes = append(routes, h.planRoutes()...)
 	routes = append(routes, h.coordinationRoutes()...)
 	routes = append(routes, h.personRoutes()...)
+	routes = append(routes, h.leaveRoutes()...)
 	return routes
 }
 

@@ -45,6 +45,7 @@ func (a *App) audit(tx *store.Tx, actor *samordna.Actor, ev samordna.AuditEvent)
 	if actor != nil {
 		ev.RequestID = actor.RequestID
 		ev.Client = actor.Client
+		ev.ActorUsername = actor.System
 		if e := actor.Employee; e != nil {
 			ev.ActorID = e.ID
 			ev.ActorUsername = e.Username

@@ -199,10 +199,11 @@ func SetMailMode(tx *Tx, employeeID, mode string, at time.Time) error {
 	return wrap(err, "set mail mode")
 }
 
-// LeaderOfService returns the service's leader ("" when it has none).
+// LeaderOfService returns one leader of the service, the first by name (""
+// when it has none).
 func LeaderOfService(tx *Tx, serviceID string) (string, error) {
-	ids, err := queryIDs(tx, "service leader", `SELECT leader_employee_id FROM services
-		WHERE id = $1 AND leader_employee_id IS NOT NULL`, serviceID)
+	ids, err := queryIDs(tx, "service leader", `SELECT sl.employee_id FROM service_leaders sl
+		JOIN employees e ON e.id = sl.employee_id WHERE sl.service_id = $1 ORDER BY e.name, e.id`, serviceID)
 	if err != nil || len(ids) == 0 {
 		return "", err
 	}

@@ -22,6 +22,9 @@ type Notification struct {
 	ReportID   string
 	CreatedAt  time.Time
 	ReadAt     *time.Time
+	// Detail is what the notice needs besides its references, as JSON
+	// without personal data, e.g. the counts of a handover.
+	Detail string
 	// Filled by NotificationsOf, for display: the task's title (routine
 	// text, no personal data).
 	TaskTitle string
@@ -33,9 +36,9 @@ func CreateNotification(tx *Tx, n *Notification) error {
 	if n.ID == "" {
 		n.ID = samordna.NewID()
 	}
-	_, err := tx.Exec(`INSERT INTO notifications (id, employee_id, kind, case_id, task_id, report_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, n.ID, n.EmployeeID, n.Kind, nullable(n.CaseID), nullable(n.TaskID),
-		nullable(n.ReportID), n.CreatedAt)
+	_, err := tx.Exec(`INSERT INTO notifications (id, employee_id, kind, case_id, task_id, report_id, created_at, detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, n.ID, n.EmployeeID, n.Kind, nullable(n.CaseID), nullable(n.TaskID),
+		nullable(n.ReportID), n.CreatedAt, n.Detail)
 	if err != nil {
 		return wrap(err, "create notification")
 	}
@@ -51,7 +54,7 @@ func NotificationsOf(tx *Tx, employeeID string, unreadOnly bool, limit int) ([]*
 		limit = 200
 	}
 	q := `SELECT n.id, n.employee_id, n.kind, COALESCE(n.case_id, ''), COALESCE(n.task_id, ''),
-		COALESCE(n.report_id, ''), n.created_at, n.read_at, COALESCE(t.title, '')
+		COALESCE(n.report_id, ''), n.created_at, n.read_at, COALESCE(t.title, ''), n.detail
 		FROM notifications n LEFT JOIN tasks t ON t.id = n.task_id WHERE n.employee_id = $1`
 	if unreadOnly {
 		q += ` AND n.read_at IS NULL`
@@ -66,7 +69,7 @@ func NotificationsOf(tx *Tx, employeeID string, unreadOnly bool, limit int) ([]*
 	for rows.Next() {
 		var n Notification
 		if err := rows.Scan(&n.ID, &n.EmployeeID, &n.Kind, &n.CaseID, &n.TaskID, &n.ReportID, &n.CreatedAt, &n.ReadAt,
-			&n.TaskTitle); err != nil {
+			&n.TaskTitle, &n.Detail); err != nil {
 			return nil, wrap(err, "notifications")
 		}
 		out = append(out, &n)

@@ -16,6 +16,7 @@ import (
 	"github.com/samordna/samordna/api"
 	"github.com/samordna/samordna/app"
 	"github.com/samordna/samordna/openid"
+	"github.com/samordna/samordna/scimapi"
 )
 
 //go:embed static
@@ -51,6 +52,7 @@ type Route struct {
 type Server struct {
 	app       *app.App
 	api       *api.API
+	scim      http.Handler // SCIM 2.0 for the municipality's directory, outside session and token authentication
 	cfg       Config
 	log       *slog.Logger
 	catalog   *Catalog
@@ -71,6 +73,9 @@ func New(a *app.App, cfg Config) (*Server, error) {
 	}
 	s := &Server{app: a, api: api.New(a), cfg: cfg, log: a.Log, catalog: cat, templates: tpl}
 	s.metrics = newMetrics(a.DB)
+	if s.scim, err = scimapi.New(a); err != nil {
+		return nil, err
+	}
 	s.handler = s.middleware(s.routes())
 	return s, nil
 }
@@ -94,6 +99,7 @@ func (s *Server) Routes() []Route {
 	routes = append(routes, s.mailRoutes()...)
 	routes = append(routes, s.adminRoutes()...)
 	routes = append(routes, s.importRoutes()...)
+	routes = append(routes, s.leaveRoutes()...)
 	return routes
 }
 
@@ -110,6 +116,7 @@ func (s *Server) routes() http.Handler {
 		mux.Handle(rt.Method+" "+rt.Path, h)
 	}
 	mux.Handle("/api/", s.api.Handler())
+	mux.Handle("/scim/", s.scim)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metrics.handler())

@@ -292,7 +292,7 @@ func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request) {
 			id = "routine.notice.other" // a kind another feature added
 		}
 		row := notificationRow{ID: n.ID, At: routineTime(n.CreatedAt), Unread: n.ReadAt == nil,
-			Text: s.catalog.T(p.Lang, id, map[string]any{"Task": n.TaskTitle})}
+			Text: s.catalog.T(p.Lang, id, noticeArgs(n))}
 		switch {
 		case n.Kind == app.NoticeEmergencyReview:
 			row.Link = "/emergency-access/reviews"
@@ -302,6 +302,8 @@ func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request) {
 			row.Link = "/tasks?show=overdue"
 		case n.CaseID != "":
 			row.Link = "/cases/" + n.CaseID
+		case n.Kind == app.NoticeHandover:
+			row.Link = "/tasks" // what was handed over is among the successor's tasks
 		}
 		rows = append(rows, row)
 	}

@@ -66,8 +66,11 @@ const userUsage = `Usage: samordna user <create|list|disable|enable|set-password
   create        --username U --name "Full Name" [--role R]... [--title T] [--email E]
                 (the password is read from standard input, or --password-stdin=false for none)
   list
-  disable       --username U      (also ends the user's sessions)
-  enable        --username U
+  disable       --username U [--successor S]
+                (ends the user's sessions and tokens and hands their open tasks,
+                coordinator roles, relay logs, group places and teams to S;
+                default: the leader of the user's service)
+  enable        --username U      (nothing handed over comes back)
   set-password  --username U      (the new password is read from standard input)
   grant-role    --username U --role R
   link          --user U [--valid 24h] [--base-url URL]
@@ -90,6 +93,7 @@ func (m *Main) runUser(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("user", userUsage)
 	dsn := m.dbFlag(fs)
 	username := fs.String("username", "", "the user's username")
+	successor := fs.String("successor", "", "who takes over a disabled user's tasks and roles (disable)")
 	name := fs.String("name", "", "full name (create)")
 	title := fs.String("title", "", "job title (create)")
 	email := fs.String("email", "", "e-mail address (create)")
@@ -135,11 +139,23 @@ func (m *Main) runUser(ctx context.Context, args []string) error {
 		return m.listUsers(ctx, a)
 	case "link":
 		return m.runUserLink(ctx, a, *username, *baseURL, *valid)
-	case "disable", "enable":
-		if err := a.SetUserDisabled(ctx, cliActor(), *username, sub == "disable"); err != nil {
+	case "disable":
+		sum, err := a.DisableUser(ctx, cliActor(), *username, *successor)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stdout, "%sd %s\n", sub, *username)
+		fmt.Fprintf(m.Stdout, "disabled %s\n", *username)
+		if sum.Successor != nil {
+			h := sum.Handover
+			fmt.Fprintf(m.Stdout, "handed over to %s: %d tasks, %d coordinator roles, %d relay logs, "+
+				"%d group memberships, %d team memberships, %d teams led, %d services led\n", sum.Successor.Name,
+				len(h.Tasks), h.Coordinator, h.LogHolder, h.Groups, h.Teams, h.TeamsLed, h.ServicesLed)
+		}
+	case "enable":
+		if err := a.SetUserDisabled(ctx, cliActor(), *username, false); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "enabled %s\n", *username)
 	case "set-password":
 		password, err := m.readSecret()
 		if err != nil {

@@ -82,6 +82,7 @@ var commands = []command{
 	{"migrate", "bring the database schema up to date", nil, (*Main).runMigrate},
 	{"user", "manage users", userSubcommands, (*Main).runUser},
 	{"token", "manage personal access tokens for the API", tokenSubcommands, (*Main).runToken},
+	{"scim", "provisioning from the municipality's directory (SCIM 2.0)", scimSubcommands, (*Main).runSCIM},
 	{"audit", "check the audit trail and make its key", auditSubcommands, (*Main).runAudit},
 	{"routine", "manage the routines", routineSubcommands, (*Main).runRoutine},
 	{"import", "import services or employees from a CSV file (dry run unless --apply)", nil, (*Main).runImport},
