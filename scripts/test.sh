@@ -96,7 +96,7 @@ say "go test (SQLite, PostgreSQL, browser)"
 mkdir -p "$root/.cache"
 out="$root/.cache/test.json"
 set +e
-go test -count=1 -json -timeout 15m ./... > "$out"
+go test -count=1 -json -timeout 25m ./... > "$out"
 status=$?
 set -e
 go run ./internal/testreport < "$out"
