@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/samordna/samordna/store"
 )
@@ -65,9 +66,31 @@ func Open(t testing.TB, d store.Dialect) *store.DB {
 func DSN(t testing.TB, d store.Dialect) string {
 	t.Helper()
 	if d == store.SQLite {
-		return filepath.Join(t.TempDir(), "test.db")
+		return filepath.Join(tempDir(t), "test.db")
 	}
 	return freshSchema(t)
+}
+
+// tempDir is a folder for the test's SQLite file, removed when the test
+// ends. Unlike t.TempDir, removal is retried for a moment: a command run in
+// process may still be closing its database (its -wal and -shm files, a
+// checkpoint) while the test's cleanup starts, and a folder left behind is
+// no failure of the behaviour under test.
+func tempDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "samordna-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for i := 0; i < 50; i++ {
+			if os.RemoveAll(dir) == nil {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+	return dir
 }
 
 // freshSchema creates a PostgreSQL schema of its own for one test and
