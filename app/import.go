@@ -650,7 +650,7 @@ func (a *App) planEmployeeUpdate(plan *ImportPlan, actor *samordna.Actor, line i
 			}
 		}
 		for _, r := range revoke {
-			if err := store.ImportRevokeRole(tx, e.ID, r); err != nil {
+			if err := store.RevokeRole(tx, e.ID, r); err != nil {
 				return err
 			}
 		}
@@ -660,7 +660,7 @@ func (a *App) planEmployeeUpdate(plan *ImportPlan, actor *samordna.Actor, line i
 			}
 		}
 		for _, id := range dropServices {
-			if err := store.ImportRemoveServiceMember(tx, id, e.ID); err != nil {
+			if err := store.RemoveServiceMember(tx, id, e.ID); err != nil {
 				return err
 			}
 		}

@@ -25,17 +25,3 @@ func ImportUpdateEmployee(tx *Tx, e *samordna.Employee, now time.Time) error {
 	return execOne(tx, "update employee", `UPDATE employees SET name = $1, email = $2, external_id = $3, updated_at = $4
 		WHERE id = $5`, e.Name, e.Email, nullString(e.ExternalID), now, e.ID)
 }
-
-// ImportRevokeRole takes a role from an employee (nothing when they do not
-// hold it).
-func ImportRevokeRole(tx *Tx, employeeID string, r samordna.Role) error {
-	_, err := tx.Exec(`DELETE FROM employee_roles WHERE employee_id = $1 AND role = $2`, employeeID, string(r))
-	return wrap(err, "revoke role")
-}
-
-// ImportRemoveServiceMember ends an employee's membership of a service
-// (nothing when they are no member).
-func ImportRemoveServiceMember(tx *Tx, serviceID, employeeID string) error {
-	_, err := tx.Exec(`DELETE FROM service_members WHERE service_id = $1 AND employee_id = $2`, serviceID, employeeID)
-	return wrap(err, "remove service member")
-}
