@@ -56,6 +56,11 @@ type ImportLine struct {
 	Changes []string
 	Reason  string // why the line is refused: an error code
 	Value   string // the cell the reason is about, when one is
+	// Person is the name of the employee already registered that a refusal
+	// is about (who has the username, who has the external id), so the page
+	// can say who is meant; "" when there is none, or they are of another
+	// municipality.
+	Person string
 }
 
 // ImportPlan is the outcome of an import file, line by line, with counts.
@@ -539,13 +544,19 @@ func (a *App) planEmployees(tx *store.Tx, actor *samordna.Actor, mid, text strin
 		holder := slices.IndexFunc(all, func(e *samordna.Employee) bool { return e.Username == username })
 		if existing == nil && holder >= 0 {
 			if all[holder].MunicipalityID != mid || all[holder].ExternalID != "" {
-				plan.refuse(row.Line, what, "username_taken", username)
+				person := ""
+				if all[holder].MunicipalityID == mid { // another municipality's staff stay unnamed
+					person = all[holder].Name
+				}
+				plan.add(ImportLine{Line: row.Line, Action: ImportRefused, What: what, Reason: "username_taken",
+					Value: username, Person: person}, nil)
 				continue
 			}
 			existing = all[holder] // known before by the username: it gets the external id
 		}
 		if existing != nil && existing.Username != username {
-			plan.refuse(row.Line, what, "username_differs", username)
+			plan.add(ImportLine{Line: row.Line, Action: ImportRefused, What: what, Reason: "username_differs",
+				Value: username, Person: existing.Name}, nil)
 			continue
 		}
 		if existing == nil {

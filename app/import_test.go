@@ -254,6 +254,49 @@ func TestImportBadLinesWriteNothing(t *testing.T) {
 	})
 }
 
+// A refusal about someone already registered names them (by name, not by
+// username): who has the username the line asks for, and who has the line's
+// external id with another username. Staff of another municipality stay
+// unnamed.
+func TestImportRefusalNamesThePerson(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newImportWorld(t, db)
+		ctx := context.Background()
+		w.apply(app.ImportServices, servicesFile)
+		w.apply(app.ImportEmployees, employeesFile(2, map[int]string{2: "Bjørg Brænd"}))
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			m := &samordna.Municipality{ID: samordna.NewID(), Name: "Nabovik", Number: "9998"}
+			if err := store.CreateMunicipality(tx, m, time.Now()); err != nil {
+				return err
+			}
+			return store.CreateEmployee(tx, &samordna.Employee{ID: samordna.NewID(), MunicipalityID: m.ID,
+				Username: "nabo.ansatt", Name: "Nina Nabo"}, "", time.Now())
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := bom + "ekstern_id;navn;brukernavn;epost;tjeneste;roller\r\n" +
+			"A001;Øystein Ærlig Å 1;nytt.navn;;T1;ansatt\r\n" + // A001 is ansatt1
+			"A003;Per Ny;ansatt2;;T1;ansatt\r\n" + // ansatt2 is Bjørg Brænd's
+			"A004;Nils Ny;nabo.ansatt;;T1;ansatt\r\n" // another municipality's
+		p, err := w.a.PlanImport(ctx, w.admin, app.ImportEmployees, []byte(file))
+		if err != nil || len(p.Lines) != 3 {
+			t.Fatalf("plan: %v %+v", err, p)
+		}
+		for i, want := range []app.ImportLine{
+			{Line: 2, Reason: "username_differs", Value: "nytt.navn", Person: "Øystein Ærlig Å 1"},
+			{Line: 3, Reason: "username_taken", Value: "ansatt2", Person: "Bjørg Brænd"},
+			{Line: 4, Reason: "username_taken", Value: "nabo.ansatt", Person: ""},
+		} {
+			l := p.Lines[i]
+			if l.Action != app.ImportRefused || l.Line != want.Line || l.Reason != want.Reason || l.Value != want.Value ||
+				l.Person != want.Person {
+				t.Errorf("line %d = %+v, want %+v", want.Line, l, want)
+			}
+		}
+	})
+}
+
 // Only the administrator imports; anyone else is refused as if there were
 // nothing, and a header without semicolons is refused as such.
 func TestImportRefusals(t *testing.T) {

@@ -171,7 +171,7 @@ func (s *Server) fillImportPlan(lang string, d *importData, plan *app.ImportPlan
 			if s.catalog.T(lang, id, nil) == "["+id+"]" {
 				id = "import.reason.invalid"
 			}
-			v.Note = s.catalog.T(lang, id, map[string]any{"Value": l.Value})
+			v.Note = s.catalog.T(lang, id, map[string]any{"Value": l.Value, "Person": l.Person})
 			d.RefusedLines = append(d.RefusedLines, v)
 		case len(l.Changes) > 0:
 			var fields []string

@@ -74,6 +74,19 @@ func TestImportPages(t *testing.T) {
 			e.count("employees") != before {
 			t.Fatalf("apply with a bad line: %d, %d employees", r.status, e.count("employees"))
 		}
+		// A refusal about someone registered names them, not their username.
+		head := "ekstern_id;navn;brukernavn;epost;tjeneste;roller\n"
+		r = e.postImport(admin, map[string]string{"kind": "employees", "step": "apply",
+			"document": head + "A1;Per Ås;per.aas;;T1;ansatt\n"}, "")
+		if r.status != http.StatusOK {
+			t.Fatalf("apply Per Ås: %d %s", r.status, r.body)
+		}
+		r = e.postImport(admin, map[string]string{"kind": "employees", "step": "dry"},
+			head+"A9;Nora Ny;per.aas;;T1;ansatt\nA1;Per Ås;per.ny;;T1;ansatt\n")
+		if !strings.Contains(r.body, `Linje 2</a>: Brukernavnet «per.aas» er tatt av Per Ås.`) ||
+			!strings.Contains(r.body, `Linje 3</a>: Per Ås har allerede denne eksterne id-en, med et annet brukernavn enn «per.ny».`) {
+			t.Errorf("refusals about Per Ås: %d %s", r.status, r.body)
+		}
 		r = e.postImport(admin, map[string]string{"kind": "employees", "step": "dry"}, "ekstern_id,navn\nA1,Per\n")
 		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "semikolon mellom kolonnene") {
 			t.Errorf("comma file: %d", r.status)

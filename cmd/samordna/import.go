@@ -87,6 +87,9 @@ func (m *Main) printImportPlan(plan *app.ImportPlan) error {
 			if l.Value != "" {
 				note += ": " + l.Value
 			}
+			if l.Person != "" {
+				note += " (" + l.Person + ")"
+			}
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", l.Line, l.Action, l.What, note)
 	}
