@@ -192,12 +192,20 @@ func walkAdoption(t *testing.T, d store.Dialect) {
 	w.employeeSignsInAndRegistersConcern(idp)
 }
 
+// username matches the usernames of the walk's people.
+var username = regexp.MustCompile(`\bingrid\.admin\b|\bansatt\d\d\b`)
+
 // check runs axe on the page; an administration page is also kept for the
 // Nu Html Checker and, when it has an address of its own, for the phone
 // check.
 func (w *adoptWalk) check(label string, admin bool) {
 	w.t.Helper()
 	browsertest.CheckAxe(w.t, w.ctx, label)
+	// People are shown by name; only an employee's own edit page shows
+	// the username, as the thing being edited.
+	if u := username.FindString(browsertest.BodyText(w.t, w.ctx)); u != "" && !strings.HasPrefix(label, "employee edit") {
+		w.t.Errorf("%s shows the username %s; people are shown by name", label, u)
+	}
 	if !admin {
 		return
 	}
@@ -261,7 +269,7 @@ func (w *adoptWalk) signInWithLink(link string) {
 		t.Fatalf("after the link the browser is at %s:\n%s", p, browsertest.BodyText(t, ctx))
 	}
 	browsertest.RequireText(t, ctx, "Innlogget som Ingrid Åsheim")
-	browsertest.CheckAxe(t, ctx, "start page of the administrator")
+	w.check("start page of the administrator", false)
 	// The link works once.
 	if status := browsertest.Open(t, ctx, link); status != http.StatusGone {
 		t.Errorf("the link a second time: %d, want 410", status)
@@ -459,7 +467,7 @@ func (w *adoptWalk) signOut() {
 	if browsertest.Eval[bool](t, ctx, `document.getElementById('password') !== null`) {
 		t.Error("password sign-in is switched off, yet the login page offers it")
 	}
-	browsertest.CheckAxe(t, ctx, "login page, signed out")
+	w.check("login page, signed out", false)
 }
 
 // employeeSignsInAndRegistersConcern: an imported employee signs in at the
@@ -467,6 +475,19 @@ func (w *adoptWalk) signOut() {
 // an unclear concern through the page.
 func (w *adoptWalk) employeeSignsInAndRegistersConcern(idp *mockoidc.MockOIDC) {
 	t, ctx := w.t, w.ctx
+	// Someone the provider knows but the import did not name gets a clear
+	// page, and no account.
+	idp.QueueUser(&mockoidc.MockUser{Subject: "entra-oid-99", PreferredUsername: "vikar99",
+		Email: "vikar99@bodo.kommune.no"})
+	status := browsertest.Navigation(t, ctx, "an unknown person signs in",
+		chromedp.Click(chromedp.Search(`//a[normalize-space()="Logg inn med kommunens innlogging"]`)))
+	if status != http.StatusForbidden {
+		t.Errorf("an unknown person at the callback: %d, want 403", status)
+	}
+	browsertest.RequireText(t, ctx, "Du er ikke registrert i Samordna i denne kommunen.")
+	w.check("sign-in refused, not registered", false)
+	browsertest.Navigation(t, ctx, "back to the login page", chromedp.Click(chromedp.Search(`//main//a[@href="/login"]`)))
+
 	idp.QueueUser(&mockoidc.MockUser{Subject: "entra-oid-07", PreferredUsername: "ansatt07",
 		Email: "ansatt07@bodo.kommune.no"})
 	browsertest.Navigation(t, ctx, "sign in with the municipality's sign-in",
@@ -475,15 +496,15 @@ func (w *adoptWalk) employeeSignsInAndRegistersConcern(idp *mockoidc.MockOIDC) {
 		t.Fatalf("after the provider the browser is at %s:\n%s", p, browsertest.BodyText(t, ctx))
 	}
 	browsertest.RequireText(t, ctx, "Innlogget som Pål Ødegård", "Mine oppgaver")
-	browsertest.CheckAxe(t, ctx, "start page of the employee")
+	w.check("start page of the employee", false)
 
 	browsertest.Navigation(t, ctx, "open the concern form", chromedp.Click(chromedp.CSS(`main a[href="/concerns/new"]`)))
-	browsertest.CheckAxe(t, ctx, "concern form")
+	w.check("concern form", false)
 	browsertest.Do(t, ctx, "fill in an unclear concern",
 		chromedp.Click(chromedp.ID("situation-unclear_concern")),
 		chromedp.Click(chromedp.ID("anonymous-yes")),
 		chromedp.SendKeys(chromedp.ID("description"), "En elev i 3. klasse virker sliten og trekker seg unna."))
 	w.submit(`form[action="/concerns"]`, http.StatusOK)
 	browsertest.RequireText(t, ctx, "Saken er registrert. Her er rutinen.", "Hva du skal gjøre nå")
-	browsertest.CheckAxe(t, ctx, "routine of the new case")
+	w.check("routine of the new case", false)
 }
