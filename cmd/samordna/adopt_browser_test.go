@@ -190,6 +190,13 @@ func walkAdoption(t *testing.T, d store.Dialect) {
 	w.pages.Check(t)
 	w.signOut()
 	w.employeeSignsInAndRegistersConcern(idp)
+
+	// Nothing on the way was a dead link or a server error.
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, `"status":404`) || strings.Contains(line, `"status":5`) {
+			t.Errorf("the server answered: %s", line)
+		}
+	}
 }
 
 // username matches the usernames of the walk's people.
