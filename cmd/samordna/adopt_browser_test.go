@@ -191,6 +191,12 @@ func walkAdoption(t *testing.T, d store.Dialect) {
 	w.signOut()
 	w.employeeSignsInAndRegistersConcern(idp)
 
+	// Every step is in the audit trail, and the trail holds.
+	out.Reset()
+	if err := m.Run(context.Background(), []string{"audit", "verify", "--db", dsn}); err != nil {
+		t.Errorf("samordna audit verify after the walk: %v\n%s", err, out.String())
+	}
+
 	// Nothing on the way was a dead link or a server error.
 	for _, line := range strings.Split(logs.String(), "\n") {
 		if strings.Contains(line, `"status":404`) || strings.Contains(line, `"status":5`) {
@@ -277,10 +283,12 @@ func (w *adoptWalk) signInWithLink(link string) {
 	}
 	browsertest.RequireText(t, ctx, "Innlogget som Ingrid Åsheim")
 	w.check("start page of the administrator", false)
-	// The link works once.
+	// The link works once; a second time it says so.
 	if status := browsertest.Open(t, ctx, link); status != http.StatusGone {
 		t.Errorf("the link a second time: %d, want 410", status)
 	}
+	browsertest.RequireText(t, ctx, "Lenken virker ikke lenger")
+	w.check("sign-in link used", false)
 }
 
 // buildOrganisation creates the districts, services and teams through the
@@ -299,6 +307,7 @@ func (w *adoptWalk) buildOrganisation() {
 		w.submit(`form[action="/admin/districts"]`, http.StatusOK)
 	}
 	browsertest.RequireText(t, ctx, "Bydelen er opprettet.", "Nord", "Sør")
+	w.check("districts, two", true)
 
 	for _, s := range []struct{ name, kind, district string }{
 		{"Nordby skole", "Skole", "Nord"},
@@ -395,6 +404,7 @@ func (w *adoptWalk) importEmployees(file string) {
 	w.dryRun(file)
 	browsertest.RequireText(t, ctx, "0 opprettes, 0 endres, 50 er uendret, 0 avvist.")
 	browsertest.RequireNoHorizontalScroll(t, ctx, "import dry run at 390 px")
+	browsertest.CheckAxe(t, ctx, "import dry run again, at 390 px")
 	browsertest.SetViewport(t, ctx, 1280, 900, false)
 }
 
