@@ -214,6 +214,7 @@ var username = regexp.MustCompile(`\bingrid\.admin\b|\bansatt\d\d\b`)
 func (w *adoptWalk) check(label string, admin bool) {
 	w.t.Helper()
 	browsertest.CheckAxe(w.t, w.ctx, label)
+	browsertest.Screenshot(w.t, w.ctx, "adopt-"+strings.ReplaceAll(label, " ", "-")) // with SAMORDNA_SCREENSHOTS
 	// People are shown by name; only an employee's own edit page shows
 	// the username, as the thing being edited.
 	if u := username.FindString(browsertest.BodyText(w.t, w.ctx)); u != "" && !strings.HasPrefix(label, "employee edit") {
@@ -405,6 +406,7 @@ func (w *adoptWalk) importEmployees(file string) {
 	browsertest.RequireText(t, ctx, "0 opprettes, 0 endres, 50 er uendret, 0 avvist.")
 	browsertest.RequireNoHorizontalScroll(t, ctx, "import dry run at 390 px")
 	browsertest.CheckAxe(t, ctx, "import dry run again, at 390 px")
+	browsertest.Screenshot(t, ctx, "adopt-import-dry-run-again-390")
 	browsertest.SetViewport(t, ctx, 1280, 900, false)
 }
 
