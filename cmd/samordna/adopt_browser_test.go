@@ -142,7 +142,7 @@ func walkAdoption(t *testing.T, d store.Dialect) {
 	env["SAMORDNA_OIDC_CLIENT_SECRET"] = idp.ClientSecret
 	getenv := func(k string) string { return env[k] }
 
-	// 1. samordna init, as the README says, and the link it prints.
+	// samordna init, as the README says, and the link it prints.
 	var out bytes.Buffer
 	m := &Main{Stdout: &out, Stderr: &out, Getenv: getenv}
 	if err := m.Run(context.Background(), []string{"init", "--db", dsn, "--municipality", "Bodø", "--number", "1804",
@@ -176,6 +176,7 @@ func walkAdoption(t *testing.T, d store.Dialect) {
 	select {
 	case <-ready:
 	case err := <-done:
+		done <- err // for the cleanup
 		t.Fatalf("samordna serve stopped: %v\n%s", err, logs.String())
 	case <-time.After(30 * time.Second):
 		t.Fatalf("samordna serve did not start:\n%s", logs.String())
