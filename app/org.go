@@ -130,14 +130,7 @@ func (a *App) ownService(tx *store.Tx, actor *samordna.Actor, id string) (*samor
 	if err != nil {
 		return nil, err
 	}
-	mid, err := a.municipalityID(tx, actor)
-	if err != nil {
-		return nil, err
-	}
-	if s.MunicipalityID != mid {
-		return nil, samordna.ErrNotFound
-	}
-	return s, nil
+	return s, a.ownedBy(tx, actor, s.MunicipalityID)
 }
 
 // validateService checks in and copies it, cleaned, into s (whose ID and
@@ -334,12 +327,8 @@ func (a *App) UpdateTeam(ctx context.Context, actor *samordna.Actor, id string, 
 		if err != nil {
 			return err
 		}
-		mid, err := a.municipalityID(tx, actor)
-		if err != nil {
+		if err := a.ownedBy(tx, actor, t.MunicipalityID); err != nil {
 			return err
-		}
-		if t.MunicipalityID != mid {
-			return samordna.ErrNotFound
 		}
 		if err := validateTeam(tx, t, in); err != nil {
 			return err
