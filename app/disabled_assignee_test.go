@@ -15,9 +15,7 @@ import (
 // (nothing is lost if they come back), but is never picked from them: a
 // task of the mental health and substance service or of the resource group
 // goes to the active members only, a duty-to-inform report reaches active
-// members only, and overdue notices reach active leaders only. Both ways of
-// disabling count: the command line's (no handover) and the
-// administrator's leave (with handover).
+// members only, and overdue notices reach active leaders only.
 func TestDisabledEmployeeIsNeverPickedFromServiceOrTeam(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db, at(2026, 3, 2, 10, 0))
@@ -66,13 +64,17 @@ func TestDisabledEmployeeIsNeverPickedFromServiceOrTeam(t *testing.T) {
 			return nil
 		})
 
-		// The command line disables siv (no handover); the administrator
-		// lets per leave (his team place goes to his leader).
-		w.must(w.app.SetUserDisabled(ctx, nil, "siv", true))
+		// The administrator lets siv, per and siv's leader tor leave (team
+		// places and leadership go to the successors; service memberships stay).
+		if _, err := w.app.DisableUser(ctx, w.as("admin"), "siv", "tor"); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := w.app.DisableEmployee(ctx, w.as("admin"), w.id("per"), ""); err != nil {
 			t.Fatal(err)
 		}
-		w.must(w.app.SetUserDisabled(ctx, nil, "tor", true)) // the service's leader
+		if _, err := w.app.DisableUser(ctx, w.as("admin"), "tor", "berit"); err != nil { // the service's leader
+			t.Fatal(err)
+		}
 		read(func(tx *store.Tx) error {
 			members := ids(store.ServiceMemberIDs(tx, rus))
 			if !slices.Contains(members, w.id("siv")) {
