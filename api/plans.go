@@ -16,14 +16,18 @@ func (h *API) planRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/cases/{id}/plans", Access: "case:write", Handler: h.createPlan, Request: planRequest{},
 			Summary: "Make a plan (individual_plan, action_plan or relay_log): {\"kind\", \"what_matters\", \"resources\"?, " +
 				"\"goals\": [{\"text\", \"term\"}], \"measures\": [{\"text\", \"responsible\", \"responsible_service\"?, \"due\", " +
-				"\"goal_index\"?, \"evaluation_date\"?}], \"services\"?, \"evaluation_dates\"?, \"references\"?, \"holder\"?}. " +
-				"201 with an ETag; each measure becomes a task for its responsible."},
+				"\"goal_index\"?, \"evaluation_date\"?}], \"services\"?, \"evaluation_dates\"?, \"references\"?, \"holder\"?, " +
+				"\"transitions\"?: [{\"kind\": adulthood|own_home|working_life, \"expected\": YYYY-MM-DD, \"note\"?}]}. " +
+				"201 with an ETag; each measure becomes a task for its responsible; each transition (individual plan only, " +
+				"seed 004) a review task for the coordinator three months before it (400 transitions_individual_plan_only, " +
+				"invalid_transition, duplicate_transition, transition_date_required)."},
 		{Method: "GET", Path: "/api/v1/cases/{id}/plans", Access: "case:read", Handler: h.listCasePlans,
 			Summary: "The case's plans, newest first."},
 		{Method: "GET", Path: "/api/v1/plans/{id}", Access: "plan:read", Handler: h.getPlan,
 			Summary: "A plan's current version, with its ETag."},
 		{Method: "PUT", Path: "/api/v1/plans/{id}", Access: "plan:change", Handler: h.updatePlan, Request: planRequest{},
 			Summary: "A new version of the plan (the whole content, as for creation; goals and measures keep their id). " +
+				"A transition keeps its review task, which moves with a new date and is cancelled when the transition is removed. " +
 				"Needs If-Match with the current ETag: missing 428, stale 412."},
 		{Method: "GET", Path: "/api/v1/plans/{id}/versions", Access: "plan:read", Handler: h.planVersions,
 			Summary: "Every version of the plan, oldest first."},
@@ -46,31 +50,32 @@ func (h *API) planRoutes() []Route {
 
 // planJSON is a plan as the API shows it.
 type planJSON struct {
-	ID               string          `json:"id"`
-	CaseID           string          `json:"case_id"`
-	Kind             string          `json:"kind"`
-	Status           string          `json:"status"`
-	Version          int             `json:"version"`
-	ETag             string          `json:"etag"`
-	WhatMatters      string          `json:"what_matters"`
-	Resources        string          `json:"resources"`
-	Goals            []goalJSON      `json:"goals"`
-	Measures         []measureJSON   `json:"measures"`
-	Services         []string        `json:"services"`
-	EvaluationDates  []string        `json:"evaluation_dates"`
-	References       []referenceJSON `json:"references"`
-	Overdue          int             `json:"overdue_measures"`
-	Holder           string          `json:"holder,omitempty"`
-	HolderName       string          `json:"holder_name,omitempty"`
-	HandoverTo       string          `json:"handover_to,omitempty"`
-	HandoverToName   string          `json:"handover_to_name,omitempty"`
-	ActionPlanDue    string          `json:"action_plan_due,omitempty"`
-	CloseRequestedBy string          `json:"close_requested_by,omitempty"`
-	CloseReason      string          `json:"close_reason,omitempty"`
-	ClosedAt         *string         `json:"closed_at"`
-	CreatedBy        string          `json:"created_by"`
-	CreatedAt        string          `json:"created_at"`
-	UpdatedAt        string          `json:"updated_at"`
+	ID               string           `json:"id"`
+	CaseID           string           `json:"case_id"`
+	Kind             string           `json:"kind"`
+	Status           string           `json:"status"`
+	Version          int              `json:"version"`
+	ETag             string           `json:"etag"`
+	WhatMatters      string           `json:"what_matters"`
+	Resources        string           `json:"resources"`
+	Goals            []goalJSON       `json:"goals"`
+	Measures         []measureJSON    `json:"measures"`
+	Services         []string         `json:"services"`
+	EvaluationDates  []string         `json:"evaluation_dates"`
+	References       []referenceJSON  `json:"references"`
+	Transitions      []transitionJSON `json:"transitions"`
+	Overdue          int              `json:"overdue_measures"`
+	Holder           string           `json:"holder,omitempty"`
+	HolderName       string           `json:"holder_name,omitempty"`
+	HandoverTo       string           `json:"handover_to,omitempty"`
+	HandoverToName   string           `json:"handover_to_name,omitempty"`
+	ActionPlanDue    string           `json:"action_plan_due,omitempty"`
+	CloseRequestedBy string           `json:"close_requested_by,omitempty"`
+	CloseReason      string           `json:"close_reason,omitempty"`
+	ClosedAt         *string          `json:"closed_at"`
+	CreatedBy        string           `json:"created_by"`
+	CreatedAt        string           `json:"created_at"`
+	UpdatedAt        string           `json:"updated_at"`
 }
 
 type goalJSON struct {
@@ -97,6 +102,28 @@ type measureJSON struct {
 	TaskID             string `json:"task_id"`
 }
 
+// transitionJSON is an expected transition of an individual plan with its
+// review: the task's due date and whether it is done.
+type transitionJSON struct {
+	Kind       string `json:"kind"`
+	Expected   string `json:"expected"`
+	Note       string `json:"note"`
+	ReviewBy   string `json:"review_by,omitempty"`
+	ReviewDone bool   `json:"review_done"`
+	TaskID     string `json:"task_id"`
+}
+
+// transitionRequest is a transition in a plan request; the review fields
+// GET shows are accepted and ignored.
+type transitionRequest struct {
+	Kind       string          `json:"kind" text:"code"`
+	Expected   string          `json:"expected" text:"code"`
+	Note       string          `json:"note" text:"short"`
+	ReviewBy   json.RawMessage `json:"review_by"`
+	ReviewDone json.RawMessage `json:"review_done"`
+	TaskID     json.RawMessage `json:"task_id"`
+}
+
 type referenceJSON struct {
 	Title  string `json:"title" text:"name"`
 	Holder string `json:"holder" text:"name"`
@@ -110,6 +137,11 @@ func planToJSON(v *app.PlanView) planJSON {
 		CloseReason: p.CloseReason, ClosedAt: optTime(p.ClosedAt), CreatedAt: timeJSON(p.CreatedAt),
 		UpdatedAt: timeJSON(p.UpdatedAt)}
 	out.contentFrom(v.Content, v.Measures)
+	out.Transitions = []transitionJSON{}
+	for _, t := range v.Transitions {
+		out.Transitions = append(out.Transitions, transitionJSON{Kind: t.Kind, Expected: t.Expected, Note: t.Note,
+			ReviewBy: t.ReviewBy, ReviewDone: t.ReviewDone, TaskID: t.TaskID})
+	}
 	for _, g := range v.Goals {
 		out.Goals = append(out.Goals, goalJSON{ID: g.ID, Text: g.Text, Term: g.Term, MeasuresDone: g.Done, MeasuresTotal: g.Total})
 	}
@@ -153,6 +185,10 @@ func (out *planJSON) contentFrom(c store.PlanContent, views []app.MeasureView) {
 	for _, r := range c.References {
 		out.References = append(out.References, referenceJSON(r))
 	}
+	out.Transitions = []transitionJSON{}
+	for _, t := range c.Transitions {
+		out.Transitions = append(out.Transitions, transitionJSON{Kind: t.Kind, Expected: t.Expected, Note: t.Note, TaskID: t.TaskID})
+	}
 }
 
 func nonNilStrings(s []string) []string {
@@ -167,15 +203,16 @@ func nonNilStrings(s []string) []string {
 // accepted and ignored, so a client can send back what it read with its
 // changes.
 type planRequest struct {
-	Kind            string           `json:"kind" text:"code"`
-	WhatMatters     string           `json:"what_matters" text:"long"`
-	Resources       string           `json:"resources" text:"long"`
-	Goals           []goalRequest    `json:"goals"`
-	Measures        []measureRequest `json:"measures"`
-	Services        []string         `json:"services" text:"name"`
-	EvaluationDates []string         `json:"evaluation_dates" text:"code"`
-	References      []referenceJSON  `json:"references"`
-	Holder          string           `json:"holder" text:"id"`
+	Kind            string              `json:"kind" text:"code"`
+	WhatMatters     string              `json:"what_matters" text:"long"`
+	Resources       string              `json:"resources" text:"long"`
+	Goals           []goalRequest       `json:"goals"`
+	Measures        []measureRequest    `json:"measures"`
+	Services        []string            `json:"services" text:"name"`
+	EvaluationDates []string            `json:"evaluation_dates" text:"code"`
+	References      []referenceJSON     `json:"references"`
+	Transitions     []transitionRequest `json:"transitions"`
+	Holder          string              `json:"holder" text:"id"`
 	planReadOnly
 }
 
@@ -238,6 +275,9 @@ func (in planRequest) input() app.PlanInput {
 	}
 	for _, r := range in.References {
 		out.References = append(out.References, store.PlanReference(r))
+	}
+	for _, t := range in.Transitions {
+		out.Transitions = append(out.Transitions, app.TransitionInput{Kind: t.Kind, Expected: t.Expected, Note: t.Note})
 	}
 	return out
 }
@@ -304,19 +344,20 @@ func (h *API) updatePlan(w http.ResponseWriter, r *http.Request) {
 
 // versionItemJSON is one version: who changed what, and the content then.
 type versionItemJSON struct {
-	Version         int             `json:"version"`
-	ETag            string          `json:"etag"`
-	Change          string          `json:"change"`
-	ChangedAt       string          `json:"changed_at"`
-	ChangedBy       string          `json:"changed_by"`
-	ChangedByName   string          `json:"changed_by_name"`
-	WhatMatters     string          `json:"what_matters"`
-	Resources       string          `json:"resources"`
-	Goals           []goalJSON      `json:"goals"`
-	Measures        []measureJSON   `json:"measures"`
-	Services        []string        `json:"services"`
-	EvaluationDates []string        `json:"evaluation_dates"`
-	References      []referenceJSON `json:"references"`
+	Version         int              `json:"version"`
+	ETag            string           `json:"etag"`
+	Change          string           `json:"change"`
+	ChangedAt       string           `json:"changed_at"`
+	ChangedBy       string           `json:"changed_by"`
+	ChangedByName   string           `json:"changed_by_name"`
+	WhatMatters     string           `json:"what_matters"`
+	Resources       string           `json:"resources"`
+	Goals           []goalJSON       `json:"goals"`
+	Measures        []measureJSON    `json:"measures"`
+	Services        []string         `json:"services"`
+	EvaluationDates []string         `json:"evaluation_dates"`
+	References      []referenceJSON  `json:"references"`
+	Transitions     []transitionJSON `json:"transitions"`
 }
 
 func versionItem(v app.PlanVersionView) versionItemJSON {
@@ -324,7 +365,8 @@ func versionItem(v app.PlanVersionView) versionItemJSON {
 	c.contentFrom(v.Content, nil)
 	out := versionItemJSON{Version: v.Version, ETag: app.PlanETag(v.Version), Change: v.Change,
 		ChangedAt: timeJSON(v.ChangedAt), WhatMatters: c.WhatMatters, Resources: c.Resources, Goals: c.Goals,
-		Measures: c.Measures, Services: c.Services, EvaluationDates: c.EvaluationDates, References: c.References}
+		Measures: c.Measures, Services: c.Services, EvaluationDates: c.EvaluationDates, References: c.References,
+		Transitions: c.Transitions}
 	if v.ChangedBy != nil {
 		out.ChangedBy, out.ChangedByName = v.ChangedBy.Username, v.ChangedBy.Name
 	}

@@ -325,6 +325,11 @@ type coordTask struct {
 // (store.CreateTask): a task of no routine step, assigned to one employee
 // or to a role, due at t.Due and overdue after it.
 func (a *App) addTask(tx *store.Tx, actor *samordna.Actor, c *samordna.Case, t coordTask) error {
+	return store.CreateTask(tx, a.coordTaskRow(c, t))
+}
+
+// coordTaskRow is the task row addTask creates for t.
+func (a *App) coordTaskRow(c *samordna.Case, t coordTask) *store.Task {
 	now := a.now()
 	due := t.Due.UTC()
 	task := &store.Task{ID: samordna.NewID(), CaseID: c.ID, MunicipalityID: c.MunicipalityID, Kind: store.TaskKindStep,
@@ -339,7 +344,7 @@ func (a *App) addTask(tx *store.Tx, actor *samordna.Actor, c *samordna.Case, t c
 	default:
 		task.AssigneeKind, task.Role = store.AssignRole, string(t.Role)
 	}
-	return store.CreateTask(tx, task)
+	return task
 }
 
 // routineStep tells the case's routine that something happened: it

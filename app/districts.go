@@ -65,22 +65,18 @@ func (a *App) RenameDistrict(ctx context.Context, actor *samordna.Actor, id, nam
 		return a.refuse(ctx, actor, "district", "rename")
 	}
 	return a.DB.Write(ctx, func(tx *store.Tx) error {
-		mid, err := a.municipalityID(tx, actor)
-		if err != nil {
-			return err
-		}
 		d, err := store.DistrictByID(tx, id)
 		if err != nil {
 			return err
 		}
-		if d.MunicipalityID != mid {
-			return samordna.ErrNotFound
+		if err := a.ownedBy(tx, actor, d.MunicipalityID); err != nil {
+			return err
 		}
 		name = strings.TrimSpace(name)
 		if name == "" {
 			return samordna.Errorf(samordna.KindInvalid, "name_required", "a name is required")
 		}
-		if err := districtNameFree(tx, mid, name, id); err != nil {
+		if err := districtNameFree(tx, d.MunicipalityID, name, id); err != nil {
 			return err
 		}
 		if err := store.RenameDistrict(tx, id, name); err != nil {

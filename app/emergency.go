@@ -32,8 +32,8 @@ type EmergencyAccess = store.EmergencyAccess
 // case they have no relation to, for EmergencyAccessDuration, with a reason
 // code from EmergencyReasons and a free text of at least
 // MinEmergencyReasonChars characters. Every read under it is logged with
-// the purpose emergency_access, and the access waits for review by the
-// leader of the employee's service: the first service the employee is a
+// the purpose emergency_access, and the access waits for review by a
+// leader of the employee's service (every active leader is told): the first service the employee is a
 // member of that has another leader, or else (the employee leads their own
 // service, or has none) the coordinating unit, when its leader is someone
 // else. Callers: employees with the emergency_access role (access.BreakGlass);
@@ -58,12 +58,13 @@ func (a *App) BreakGlass(ctx context.Context, actor *samordna.Actor, caseID, cod
 		if err := store.CreateEmergencyAccess(tx, x); err != nil {
 			return err
 		}
-		// The reviewing leader is told at once (an acute mail), naming no case.
-		leader, err := store.LeaderOfService(tx, svc)
+		// The service's leaders, who review it, are told at once (an acute
+		// mail), naming no case.
+		leaders, err := store.ServiceLeaderIDs(tx, svc)
 		if err != nil {
 			return err
 		}
-		if err := a.notify(tx, without([]string{leader}, actor.Employee.ID), NoticeEmergencyReview, "", "", ""); err != nil {
+		if err := a.notify(tx, without(leaders, actor.Employee.ID), NoticeEmergencyReview, "", "", ""); err != nil {
 			return err
 		}
 		return a.audit(tx, actor, samordna.AuditEvent{CaseID: g.Case.ID, PersonID: g.Case.SubjectPersonID,

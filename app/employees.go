@@ -44,12 +44,8 @@ func (a *App) UpdateEmployee(ctx context.Context, actor *samordna.Actor, id stri
 		if err != nil {
 			return err
 		}
-		mid, err := a.municipalityID(tx, actor)
-		if err != nil {
+		if err := a.ownedBy(tx, actor, e.MunicipalityID); err != nil {
 			return err
-		}
-		if e.MunicipalityID != mid {
-			return samordna.ErrNotFound
 		}
 		e.Name, e.Title, e.Email = strings.TrimSpace(in.Name), strings.TrimSpace(in.Title), strings.TrimSpace(in.Email)
 		if e.Name == "" {

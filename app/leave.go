@@ -265,27 +265,42 @@ func (a *App) EnableEmployee(ctx context.Context, actor *samordna.Actor, employe
 	})
 }
 
-// DisableUser is DisableEmployee by usernames, for the command line.
-// successor "" means the default successor.
-func (a *App) DisableUser(ctx context.Context, actor *samordna.Actor, username, successor string) (*LeaveSummary, error) {
-	var empID, succID string
+// EnableUser is EnableEmployee by username, for the command line.
+func (a *App) EnableUser(ctx context.Context, actor *samordna.Actor, username string) error {
+	id, err := a.employeeIDByUsername(ctx, username, "unknown_user")
+	if err != nil {
+		return err
+	}
+	return a.EnableEmployee(ctx, actor, id)
+}
+
+// employeeIDByUsername returns the id of the employee with the username
+// (any case), or the error code when there is none.
+func (a *App) employeeIDByUsername(ctx context.Context, username, code string) (string, error) {
+	var id string
 	err := a.DB.Read(ctx, func(tx *store.Tx) error {
 		e, _, err := store.EmployeeByUsername(tx, strings.ToLower(username))
 		if err != nil {
-			return samordna.Errorf(samordna.KindInvalid, "unknown_user", "no such user")
+			return samordna.Errorf(samordna.KindInvalid, code, "no such user")
 		}
-		empID = e.ID
-		if successor != "" {
-			s, _, err := store.EmployeeByUsername(tx, strings.ToLower(successor))
-			if err != nil {
-				return samordna.Errorf(samordna.KindInvalid, "invalid_successor", "no such successor")
-			}
-			succID = s.ID
-		}
+		id = e.ID
 		return nil
 	})
+	return id, err
+}
+
+// DisableUser is DisableEmployee by usernames, for the command line.
+// successor "" means the default successor.
+func (a *App) DisableUser(ctx context.Context, actor *samordna.Actor, username, successor string) (*LeaveSummary, error) {
+	empID, err := a.employeeIDByUsername(ctx, username, "unknown_user")
 	if err != nil {
 		return nil, err
+	}
+	succID := ""
+	if successor != "" {
+		if succID, err = a.employeeIDByUsername(ctx, successor, "invalid_successor"); err != nil {
+			return nil, err
+		}
 	}
 	return a.DisableEmployee(ctx, actor, empID, succID)
 }

@@ -130,14 +130,7 @@ func (a *App) ownService(tx *store.Tx, actor *samordna.Actor, id string) (*samor
 	if err != nil {
 		return nil, err
 	}
-	mid, err := a.municipalityID(tx, actor)
-	if err != nil {
-		return nil, err
-	}
-	if s.MunicipalityID != mid {
-		return nil, samordna.ErrNotFound
-	}
-	return s, nil
+	return s, a.ownedBy(tx, actor, s.MunicipalityID)
 }
 
 // validateService checks in and copies it, cleaned, into s (whose ID and
@@ -158,7 +151,7 @@ func (a *App) validateService(tx *store.Tx, s *samordna.Service, in NewService) 
 	}
 	leaders := dedupe(in.LeaderIDs)
 	for _, id := range leaders {
-		if err := employeeExists(tx, id); err != nil {
+		if err := employeeExists(tx, s.MunicipalityID, id); err != nil {
 			return err
 		}
 	}
@@ -211,10 +204,11 @@ func (a *App) AddServiceMember(ctx context.Context, actor *samordna.Actor, servi
 
 // addServiceMember is AddServiceMember inside tx.
 func (a *App) addServiceMember(tx *store.Tx, actor *samordna.Actor, serviceID, employeeID string) error {
-	if _, err := a.ownService(tx, actor, serviceID); err != nil {
+	s, err := a.ownService(tx, actor, serviceID)
+	if err != nil {
 		return err
 	}
-	if err := employeeExists(tx, employeeID); err != nil {
+	if err := employeeExists(tx, s.MunicipalityID, employeeID); err != nil {
 		return err
 	}
 	if err := store.AddServiceMember(tx, serviceID, employeeID); err != nil {
@@ -235,11 +229,12 @@ func (a *App) SetServiceLeader(ctx context.Context, actor *samordna.Actor, servi
 		return a.refuse(ctx, actor, "service", "set_leader")
 	}
 	return a.DB.Write(ctx, func(tx *store.Tx) error {
-		if _, err := a.ownService(tx, actor, serviceID); err != nil {
+		s, err := a.ownService(tx, actor, serviceID)
+		if err != nil {
 			return err
 		}
 		if employeeID != "" {
-			if err := employeeExists(tx, employeeID); err != nil {
+			if err := employeeExists(tx, s.MunicipalityID, employeeID); err != nil {
 				return err
 			}
 		}
@@ -255,11 +250,23 @@ func (a *App) SetServiceLeader(ctx context.Context, actor *samordna.Actor, servi
 	})
 }
 
-// employeeExists returns unknown_employee when there is no such employee.
-func employeeExists(tx *store.Tx, employeeID string) error {
-	_, err := store.EmployeeByID(tx, employeeID)
-	if errors.Is(err, samordna.ErrNotFound) {
+// employeeExists returns unknown_employee unless id is an employee of the
+// municipality: another municipality's employee is as unknown as a
+// missing one.
+func employeeExists(tx *store.Tx, municipalityID, id string) error {
+	e, err := store.EmployeeByID(tx, id)
+	if errors.Is(err, samordna.ErrNotFound) || err == nil && e.MunicipalityID != municipalityID {
 		return samordna.Errorf(samordna.KindInvalid, "unknown_employee", "no such employee")
+	}
+	return err
+}
+
+// serviceExists returns unknown_service unless id is a service of the
+// municipality.
+func serviceExists(tx *store.Tx, municipalityID, id string) error {
+	s, err := store.ServiceByID(tx, id)
+	if errors.Is(err, samordna.ErrNotFound) || err == nil && s.MunicipalityID != municipalityID {
+		return samordna.Errorf(samordna.KindInvalid, "unknown_service", "no such service")
 	}
 	return err
 }
@@ -334,12 +341,8 @@ func (a *App) UpdateTeam(ctx context.Context, actor *samordna.Actor, id string, 
 		if err != nil {
 			return err
 		}
-		mid, err := a.municipalityID(tx, actor)
-		if err != nil {
+		if err := a.ownedBy(tx, actor, t.MunicipalityID); err != nil {
 			return err
-		}
-		if t.MunicipalityID != mid {
-			return samordna.ErrNotFound
 		}
 		if err := validateTeam(tx, t, in); err != nil {
 			return err
@@ -374,15 +377,13 @@ func validateTeam(tx *store.Tx, t *samordna.Team, in NewTeam) error {
 		return err
 	}
 	for _, id := range members {
-		if err := employeeExists(tx, id); err != nil {
+		if err := employeeExists(tx, t.MunicipalityID, id); err != nil {
 			return err
 		}
 	}
 	submitters := dedupe(in.SubmitterIDs)
 	for _, id := range submitters {
-		if _, err := store.ServiceByID(tx, id); errors.Is(err, samordna.ErrNotFound) {
-			return samordna.Errorf(samordna.KindInvalid, "unknown_service", "no such service")
-		} else if err != nil {
+		if err := serviceExists(tx, t.MunicipalityID, id); err != nil {
 			return err
 		}
 	}

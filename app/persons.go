@@ -180,6 +180,20 @@ func (a *App) municipalityID(tx *store.Tx, actor *samordna.Actor) (string, error
 	return m.ID, nil
 }
 
+// ownedBy returns samordna.ErrNotFound unless municipalityID is the
+// actor's municipality (see municipalityID): the organisation pages treat
+// another municipality's district, service, team or employee as missing.
+func (a *App) ownedBy(tx *store.Tx, actor *samordna.Actor, municipalityID string) error {
+	mid, err := a.municipalityID(tx, actor)
+	if err != nil {
+		return err
+	}
+	if municipalityID != mid {
+		return samordna.ErrNotFound
+	}
+	return nil
+}
+
 // RelatePersons records that personID is kind of relatedID (for example a
 // mother parent_of her child) and writes one audit row (object_type
 // "person", person_id personID, object_id relatedID).

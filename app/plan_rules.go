@@ -397,6 +397,9 @@ func (a *App) closePlan(tx *store.Tx, actor *samordna.Actor, g *caseGrant, p *st
 	if err := a.cancelMeasureTasks(tx, actor, p); err != nil {
 		return err
 	}
+	if err := a.cancelTransitionTasks(tx, actor, p); err != nil {
+		return err
+	}
 	if err := a.caseEvent(tx, actor, g.Case.ID, "plan_closed", "plan", p.ID); err != nil {
 		return err
 	}

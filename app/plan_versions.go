@@ -186,6 +186,7 @@ func diffContent(x, y store.PlanContent, name func(id string) string) *PlanDiff 
 		{"services", strings.Join(x.Services, "\n"), strings.Join(y.Services, "\n")},
 		{"evaluation_dates", strings.Join(x.EvaluationDates, "\n"), strings.Join(y.EvaluationDates, "\n")},
 		{"references", referencesText(x.References), referencesText(y.References)},
+		{"transitions", transitionsText(x.Transitions), transitionsText(y.Transitions)},
 	})
 	d.Goals = diffItems(goalItems(x.Goals), goalItems(y.Goals))
 	d.Measures = diffItems(measureItems(x.Measures, name), measureItems(y.Measures, name))
@@ -206,6 +207,20 @@ func referencesText(rs []store.PlanReference) string {
 	lines := make([]string, 0, len(rs))
 	for _, r := range rs {
 		lines = append(lines, strings.TrimSpace(strings.Join([]string{r.Title, r.Holder, r.Note}, " – ")))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// transitionsText is the transitions a line each, in bokmål with the
+// date as shown: "flytting til eget hjem 01.08.2027 – bolig i Sjøvegan".
+func transitionsText(ts []store.PlanTransition) string {
+	lines := make([]string, 0, len(ts))
+	for _, t := range ts {
+		line := transitionLabels[t.Kind] + " " + planDate(t.Expected)
+		if t.Note != "" {
+			line += " – " + t.Note
+		}
+		lines = append(lines, line)
 	}
 	return strings.Join(lines, "\n")
 }

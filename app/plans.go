@@ -57,7 +57,8 @@ type PlanInput struct {
 	Services        []string // the services involved
 	EvaluationDates []string // YYYY-MM-DD
 	References      []store.PlanReference
-	Holder          string // relay log, on creation: the first holder's username (default: the author)
+	Transitions     []TransitionInput // individual plan: the expected transitions (seed 004)
+	Holder          string            // relay log, on creation: the first holder's username (default: the author)
 }
 
 // GoalInput is a goal; ID names a goal of the current version to keep it.
@@ -149,6 +150,9 @@ func (a *App) createPlan(tx *store.Tx, actor *samordna.Actor, g *caseGrant, in P
 		return nil, err
 	}
 	if err := a.syncMeasureTasks(tx, actor, g, p, nil, &content); err != nil {
+		return nil, err
+	}
+	if err := a.syncTransitionTasks(tx, actor, g, p, nil, &content); err != nil {
 		return nil, err
 	}
 	v := &store.PlanVersion{PlanID: p.ID, Version: 1, Content: content, Change: "created",
@@ -285,6 +289,9 @@ func (a *App) newVersion(tx *store.Tx, actor *samordna.Actor, g *caseGrant, p *s
 		return err
 	}
 	if err := a.syncMeasureTasks(tx, actor, g, p, &cur.Content, &content); err != nil {
+		return err
+	}
+	if err := a.syncTransitionTasks(tx, actor, g, p, &cur.Content, &content); err != nil {
 		return err
 	}
 	v := &store.PlanVersion{PlanID: p.ID, Version: p.Version + 1, Content: content, Change: change,
@@ -526,6 +533,9 @@ func (a *App) buildContent(tx *store.Tx, g *caseGrant, p *store.Plan, cur *store
 		return c, err
 	}
 	if c.EvaluationDates, err = cleanDates(in.EvaluationDates); err != nil {
+		return c, err
+	}
+	if c.Transitions, err = buildTransitions(p, cur, in.Transitions); err != nil {
 		return c, err
 	}
 	c.References, err = cleanReferences(in.References)
@@ -835,12 +845,13 @@ type PlanView struct {
 	Holder        *EmployeeRef   // relay log
 	HandoverTo    *EmployeeRef   // relay log: asked to take over, not yet accepted
 	CreatedBy     *EmployeeRef
-	ChangedBy     *EmployeeRef  // who made the current version
-	ActionPlanDue string        // action plan: YYYY-MM-DD, a month after the group started (seed 003 row 7)
-	People        []EmployeeRef // who works with the case, to choose a measure's responsible
-	CanWrite      bool          // may change it (it is open and the reader may change the case)
-	CanHandover   bool          // relay log: may hand it over (the holder or the coordinator)
-	CanAccept     bool          // relay log: is asked to take it over
+	ChangedBy     *EmployeeRef     // who made the current version
+	ActionPlanDue string           // action plan: YYYY-MM-DD, a month after the group started (seed 003 row 7)
+	Transitions   []TransitionView // individual plan: the expected transitions and their reviews
+	People        []EmployeeRef    // who works with the case, to choose a measure's responsible
+	CanWrite      bool             // may change it (it is open and the reader may change the case)
+	CanHandover   bool             // relay log: may hand it over (the holder or the coordinator)
+	CanAccept     bool             // relay log: is asked to take it over
 	CanClose      bool
 }
 
@@ -894,6 +905,9 @@ func (a *App) planView(tx *store.Tx, actor *samordna.Actor, g *caseGrant, p *sto
 		return nil, err
 	}
 	if err := a.setPlanDue(tx, v); err != nil {
+		return nil, err
+	}
+	if v.Transitions, err = transitionViews(tx, cur.Content); err != nil {
 		return nil, err
 	}
 	if v.People, err = casePeople(tx, g.Case); err != nil {

@@ -176,7 +176,7 @@ func TestSignInLinks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := a.SetUserDisabled(ctx, cli, "kari", true); err != nil {
+		if _, err := a.DisableUser(ctx, cli, "kari", ""); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := a.UseSignInLink(ctx, &samordna.Actor{}, fresh.Secret, "nb"); !errors.Is(err, app.ErrSignInLinkGone) {
@@ -185,7 +185,7 @@ func TestSignInLinks(t *testing.T) {
 		if _, err := a.CreateSignInLink(ctx, cli, "kari", 0); samordna.ErrorCode(err) != "user_disabled" {
 			t.Errorf("link for a disabled user: %v, want user_disabled", err)
 		}
-		if err := a.SetUserDisabled(ctx, cli, "kari", false); err != nil {
+		if err := a.EnableUser(ctx, cli, "kari"); err != nil {
 			t.Fatal(err)
 		}
 		if in, err := a.UseSignInLink(ctx, &samordna.Actor{}, fresh.Secret, "nn"); err != nil || in.Employee.ID != kari.ID {

@@ -143,16 +143,6 @@ func (a *App) ListUsers(ctx context.Context, actor *samordna.Actor) ([]*samordna
 	return out, err
 }
 
-// SetUserDisabled disables (or enables) a user and ends their sessions.
-func (a *App) SetUserDisabled(ctx context.Context, actor *samordna.Actor, username string, disabled bool) error {
-	return a.changeUser(ctx, actor, username, "disable", func(tx *store.Tx, e *samordna.Employee) error {
-		if err := store.SetDisabled(tx, e.ID, disabled, a.now()); err != nil {
-			return err
-		}
-		return store.DeleteEmployeeSessions(tx, e.ID)
-	})
-}
-
 // SetUserPassword sets a new local password and ends the user's sessions.
 func (a *App) SetUserPassword(ctx context.Context, actor *samordna.Actor, username, password string) error {
 	hash, err := HashPassword(password)

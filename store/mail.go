@@ -199,13 +199,7 @@ func SetMailMode(tx *Tx, employeeID, mode string, at time.Time) error {
 	return wrap(err, "set mail mode")
 }
 
-// LeaderOfService returns one leader of the service, the first by name (""
-// when it has none).
-func LeaderOfService(tx *Tx, serviceID string) (string, error) {
-	ids, err := queryIDs(tx, "service leader", `SELECT sl.employee_id FROM service_leaders sl
-		JOIN employees e ON e.id = sl.employee_id WHERE sl.service_id = $1 ORDER BY e.name, e.id`, serviceID)
-	if err != nil || len(ids) == 0 {
-		return "", err
-	}
-	return ids[0], nil
+// ServiceLeaderIDs returns the service's active leaders (none for "").
+func ServiceLeaderIDs(tx *Tx, serviceID string) ([]string, error) {
+	return activeIDs(tx, "service leaders", `SELECT employee_id FROM service_leaders WHERE service_id = $1`, serviceID)
 }

@@ -49,6 +49,19 @@ type PlanContent struct {
 	Services        []string        `json:"services"`
 	EvaluationDates []string        `json:"evaluation_dates"`
 	References      []PlanReference `json:"references"`
+	// Transitions are the individual plan's expected transitions (seed
+	// 004: adulthood, own home, working life), each with its review task.
+	Transitions []PlanTransition `json:"transitions"`
+}
+
+// PlanTransition is a transition the coordinator expects in the person's
+// life: its kind (adulthood, own_home, working_life), the expected date, a
+// note on the phase, and the coordinator's review task before it.
+type PlanTransition struct {
+	Kind     string `json:"kind"`
+	Expected string `json:"expected"` // YYYY-MM-DD
+	Note     string `json:"note"`
+	TaskID   string `json:"task_id"`
 }
 
 // PlanGoal is a long- or short-term goal.
@@ -211,6 +224,9 @@ func normalizeContent(c PlanContent) PlanContent {
 	}
 	if c.References == nil {
 		c.References = []PlanReference{}
+	}
+	if c.Transitions == nil {
+		c.Transitions = []PlanTransition{}
 	}
 	return c
 }

@@ -152,14 +152,14 @@ func ClaimReportEscalation(tx *Tx, id string, now time.Time) (claimed bool, err 
 	return n == 1, wrap(err, "claim report escalation")
 }
 
-// ReportRecipientIDs returns the employees who receive reports of the kind
+// ReportRecipientIDs returns the active employees who receive reports of the kind
 // in the municipality: holders of the child_welfare role, or members of the
 // mental health and substance service.
 func ReportRecipientIDs(tx *Tx, municipalityID, kind string) ([]string, error) {
 	if kind == ReportDutyToInform {
-		return queryIDs(tx, "report recipients", `SELECT DISTINCT m.employee_id FROM service_members m
+		return activeIDs(tx, "report recipients", `SELECT m.employee_id FROM service_members m
 			JOIN services s ON s.id = m.service_id
-			WHERE s.municipality_id = $1 AND s.kind = 'mental_health_substance' ORDER BY m.employee_id`, municipalityID)
+			WHERE s.municipality_id = $1 AND s.kind = 'mental_health_substance'`, municipalityID)
 	}
 	return queryIDs(tx, "report recipients", `SELECT e.id FROM employees e JOIN employee_roles r ON r.employee_id = e.id
 		WHERE e.municipality_id = $1 AND r.role = 'child_welfare' AND NOT e.disabled ORDER BY e.id`, municipalityID)
@@ -180,17 +180,16 @@ func IsReportRecipient(tx *Tx, employeeID, municipalityID, kind string) (bool, e
 	return false, nil
 }
 
-// ReceivingServiceLeaders returns the leaders of the services that receive
+// ReceivingServiceLeaders returns the active leaders of the services that receive
 // reports of the kind: child welfare, or mental health and substance.
 func ReceivingServiceLeaders(tx *Tx, municipalityID, kind string) ([]string, error) {
 	svc := string(samordna.ServiceChildWelfare)
 	if kind == ReportDutyToInform {
 		svc = string(samordna.ServiceMentalHealth)
 	}
-	return queryIDs(tx, "receiving leaders", `SELECT DISTINCT l.employee_id FROM services s
+	return activeIDs(tx, "receiving leaders", `SELECT l.employee_id FROM services s
 		JOIN service_leaders l ON l.service_id = s.id
-		WHERE s.municipality_id = $1 AND s.kind = $2 ORDER BY l.employee_id`,
-		municipalityID, svc)
+		WHERE s.municipality_id = $1 AND s.kind = $2`, municipalityID, svc)
 }
 
 func queryReports(tx *Tx, what, q string, args ...any) ([]*Report, error) {

@@ -398,31 +398,40 @@ func IsAssignee(tx *Tx, taskID string, s access.Subject) (bool, error) {
 }
 
 // TaskAssigneeIDs returns the employees who are assignees of the task: the
-// named employee, the role holders of the municipality, the team's or
-// service's members, or the case's coordinator and group members.
+// named employee, or the active role holders of the municipality, the
+// team's or service's members, or the case's coordinator and group members.
+// A disabled employee stays in their services, teams and groups until
+// someone changes them, but is never picked from them: nothing is sent to
+// them for a task of the whole service, team or group.
 func TaskAssigneeIDs(tx *Tx, t *Task) ([]string, error) {
 	switch t.AssigneeKind {
 	case AssignEmployee:
+		// The one named, even when disabled: their leaders must still hear
+		// of the task (DisableEmployee hands such tasks over).
 		return []string{t.EmployeeID}, nil
 	case AssignRole:
-		return queryIDs(tx, "role holders", `SELECT e.id FROM employees e JOIN employee_roles r ON r.employee_id = e.id
-			WHERE e.municipality_id = $1 AND r.role = $2 AND NOT e.disabled ORDER BY e.id`, t.MunicipalityID, t.Role)
+		return activeIDs(tx, "role holders", `SELECT r.employee_id FROM employee_roles r JOIN employees e ON e.id = r.employee_id
+			WHERE e.municipality_id = $1 AND r.role = $2`, t.MunicipalityID, t.Role)
 	case AssignTeam:
-		return queryIDs(tx, "team members", `SELECT employee_id FROM team_members WHERE team_id = $1 ORDER BY employee_id`,
-			t.TeamID)
+		return activeIDs(tx, "team members", `SELECT employee_id FROM team_members WHERE team_id = $1`, t.TeamID)
 	case AssignService:
-		return queryIDs(tx, "service members", `SELECT employee_id FROM service_members WHERE service_id = $1
-			ORDER BY employee_id`, t.ServiceID)
+		return activeIDs(tx, "service members", `SELECT employee_id FROM service_members WHERE service_id = $1`, t.ServiceID)
 	case AssignGroup:
-		return queryIDs(tx, "group", `SELECT employee_id FROM case_coordinators WHERE case_id = $1 AND ended_at IS NULL
+		return activeIDs(tx, "group", `SELECT employee_id FROM case_coordinators WHERE case_id = $1 AND ended_at IS NULL
 			UNION SELECT gm.employee_id FROM responsibility_groups g JOIN group_members gm ON gm.group_id = g.id
 			WHERE g.case_id = $1 AND g.closed_at IS NULL AND gm.removed_at IS NULL AND gm.employee_id IS NOT NULL`, t.CaseID)
 	}
 	return nil, nil
 }
 
-// LeadersOf returns the leaders of the services the employees are members
-// of (each once, never one of the employees themselves).
+// activeIDs runs q, which selects employee ids, and returns those of
+// employees who are not disabled, in id order.
+func activeIDs(tx *Tx, what, q string, args ...any) ([]string, error) {
+	return queryIDs(tx, what, `SELECT e.id FROM employees e WHERE NOT e.disabled AND e.id IN (`+q+`) ORDER BY e.id`, args...)
+}
+
+// LeadersOf returns the active leaders of the services the employees are
+// members of (each once, never one of the employees themselves).
 func LeadersOf(tx *Tx, employeeIDs []string) ([]string, error) {
 	seen := map[string]bool{}
 	for _, id := range employeeIDs {
@@ -430,9 +439,8 @@ func LeadersOf(tx *Tx, employeeIDs []string) ([]string, error) {
 	}
 	var out []string
 	for _, id := range employeeIDs {
-		leaders, err := queryIDs(tx, "leaders", `SELECT DISTINCT l.employee_id FROM service_leaders l
-			JOIN service_members m ON m.service_id = l.service_id
-			WHERE m.employee_id = $1 ORDER BY l.employee_id`, id)
+		leaders, err := activeIDs(tx, "leaders", `SELECT l.employee_id FROM service_leaders l
+			JOIN service_members m ON m.service_id = l.service_id WHERE m.employee_id = $1`, id)
 		if err != nil {
 			return nil, err
 		}

@@ -19,11 +19,7 @@ import (
 // post answered with a redirect to the case's routine).
 func TestRoutinePagesInEveryLanguage(t *testing.T) {
 	e := newEnv(t, dbtest.Open(t, store.SQLite))
-	e.app.AllowSynthetic = true
-	if err := e.app.GrantUserRole(context.Background(), nil, testUsername, samordna.RoleEmployee); err != nil {
-		t.Fatal(err)
-	}
-	c := e.login()
+	c := e.employeeLogin()
 	fnr := samordna.SyntheticIDNumber(time.Date(2017, 2, 3, 0, 0, 0, 0, time.UTC), 9)
 	r := e.post("/concerns", url.Values{"situation": {"known_family"}, "anonymous": {"no"}, "fnr": {fnr}, "name": {"Liv Test"},
 		"routine": {"ulstein-rus-sped-smabarn"}, "description": {"Kjent rusproblematikk i familien."}}, c)
@@ -80,25 +76,15 @@ func TestRoutinePagesInEveryLanguage(t *testing.T) {
 // discoverer, shows them, and warns on a consultation where nobody was named.
 func TestConsultationParticipantsOnRoutinePage(t *testing.T) {
 	e := newEnv(t, dbtest.Open(t, store.SQLite))
-	e.app.AllowSynthetic = true
-	if err := e.app.GrantUserRole(context.Background(), nil, testUsername, samordna.RoleEmployee); err != nil {
-		t.Fatal(err)
-	}
-	c := e.login()
-	r := e.post("/concerns", url.Values{"situation": {"unclear_concern"}, "anonymous": {"yes"},
-		"description": {"En elev virker redd."}}, c)
-	if r.status != http.StatusSeeOther {
-		t.Fatalf("POST /concerns: %d\n%s", r.status, r.body)
-	}
-	casePage := strings.TrimSuffix(r.location(), "?done=registered")
-	caseID := strings.TrimSuffix(strings.TrimPrefix(casePage, "/cases/"), "/routine")
+	c := e.employeeLogin()
+	casePage, caseID := e.anonymousConcern(c, "En elev virker redd.")
 	nb := &http.Cookie{Name: "samordna_lang", Value: "nb"}
 	if body := e.get(casePage, c, nb).body; !strings.Contains(body, `name="participants"`) ||
 		!strings.Contains(body, "Hvem deltok i samtalen i tillegg til deg") {
 		t.Fatal("the consultation form does not ask who took part")
 	}
 	for _, who := range []string{"Nils Leder (leder)", ""} {
-		r = e.post("/cases/"+caseID+"/consultations", url.Values{"with": {"leader"}, "mode": {"anonymous"},
+		r := e.post("/cases/"+caseID+"/consultations", url.Values{"with": {"leader"}, "mode": {"anonymous"},
 			"adviser_name": {"Nils Leder"}, "participants": {who}, "advice": {"Snakk med foreldrene."}}, c)
 		if r.status != http.StatusSeeOther {
 			t.Fatalf("POST consultation: %d\n%s", r.status, r.body)
@@ -118,17 +104,8 @@ func TestConsultationParticipantsOnRoutinePage(t *testing.T) {
 // department, named in each language.
 func TestConsultationFormOffersCoordinatingUnit(t *testing.T) {
 	e := newEnv(t, dbtest.Open(t, store.SQLite))
-	e.app.AllowSynthetic = true
-	if err := e.app.GrantUserRole(context.Background(), nil, testUsername, samordna.RoleEmployee); err != nil {
-		t.Fatal(err)
-	}
-	c := e.login()
-	r := e.post("/concerns", url.Values{"situation": {"unclear_concern"}, "anonymous": {"yes"},
-		"description": {"En elev virker redd."}}, c)
-	if r.status != http.StatusSeeOther {
-		t.Fatalf("POST /concerns: %d\n%s", r.status, r.body)
-	}
-	casePage := strings.TrimSuffix(r.location(), "?done=registered")
+	c := e.employeeLogin()
+	casePage, _ := e.anonymousConcern(c, "En elev virker redd.")
 	want := map[string]string{"nb": ">Koordinerende enhet<", "nn": ">Koordinerande eining<", "en": ">The coordinating unit<"}
 	for lang, label := range want {
 		body := e.get(casePage, c, &http.Cookie{Name: "samordna_lang", Value: lang}).body

@@ -22,11 +22,7 @@ import (
 func TestConcernFormShowsTextErrorsNextToTheField(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
-		e.app.AllowSynthetic = true
-		if err := e.app.GrantUserRole(context.Background(), nil, testUsername, samordna.RoleEmployee); err != nil {
-			t.Fatal(err)
-		}
-		c := e.login()
+		c := e.employeeLogin()
 		fnr := samordna.SyntheticIDNumber(time.Date(2017, 2, 3, 0, 0, 0, 0, time.UTC), 9)
 		form := func(name, description string) url.Values {
 			return url.Values{"situation": {"unclear_concern"}, "anonymous": {"no"}, "fnr": {fnr}, "name": {name},

@@ -358,7 +358,7 @@ func TestOIDCUnknownOrDisabled(t *testing.T) {
 			t.Errorf("audit of the refusal: %+v", a)
 		}
 
-		if err := w.app.SetUserDisabled(context.Background(), &samordna.Actor{}, testUsername, true); err != nil {
+		if _, err := w.app.DisableUser(context.Background(), &samordna.Actor{}, testUsername, ""); err != nil {
 			t.Fatal(err)
 		}
 		r = w.signIn(person(w.external))

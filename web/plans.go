@@ -161,6 +161,11 @@ type (
 		ID, Text, Term       string
 		Done, Total, Percent int
 	}
+	// planTransitionView is an expected transition on the plan page.
+	planTransitionView struct {
+		Label, Expected, Note, ReviewBy string
+		Reviewed                        bool
+	}
 	planMeasureView struct {
 		Text, Goal, Responsible, Due, Status, Evaluation, EvaluationDate string
 		Overdue, Done                                                    bool
@@ -179,6 +184,7 @@ type planPageData struct {
 	EvaluationDates   []string
 	Holder, Handover  string
 	ActionPlanDue     string
+	Transitions       []planTransitionView
 	Closed            string // who asked to close it, and why
 	People            []app.EmployeeRef
 	HandoverUser      string
@@ -238,6 +244,10 @@ func (s *Server) planPageData(lang string, r *http.Request, v *app.PlanView) *pl
 	}
 	if v.ActionPlanDue != "" {
 		d.ActionPlanDue = planDay(v.ActionPlanDue)
+	}
+	for _, t := range v.Transitions {
+		d.Transitions = append(d.Transitions, planTransitionView{Label: s.planLabel(r, "plans.transition.", t.Kind),
+			Expected: planDay(t.Expected), Note: t.Note, ReviewBy: planDay(t.ReviewBy), Reviewed: t.ReviewDone})
 	}
 	if v.HandoverTo != nil {
 		d.Handover = v.HandoverTo.Name
@@ -530,7 +540,32 @@ type planFormData struct {
 	Measures            []planMeasureRow
 	EvaluationDates     []planDateRow
 	References          []store.PlanReference
+	Transitions         []planTransitionRow // individual plan: one row per kind
 	People              []app.EmployeeRef
+}
+
+// planTransitionRow is the form's row for one kind of transition.
+type planTransitionRow struct {
+	Kind, Expected, Note string
+}
+
+// IsIndividual reports whether the form is an individual plan's, which
+// records the transitions.
+func (d *planFormData) IsIndividual() bool { return d.Kind == app.PlanIndividual }
+
+// setTransitions fills the form's transition rows, one per kind, from the
+// rows given (the plan's, or what was posted).
+func (d *planFormData) setTransitions(rows []planTransitionRow) {
+	d.Transitions = nil
+	for _, kind := range app.PlanTransitionKinds {
+		row := planTransitionRow{Kind: kind}
+		for _, x := range rows {
+			if x.Kind == kind {
+				row = x
+			}
+		}
+		d.Transitions = append(d.Transitions, row)
+	}
 }
 
 // planDateRow is an evaluation date field of the form.
@@ -565,6 +600,9 @@ func (d *planFormData) addBlankRows() {
 	}
 	for range blankReferences {
 		d.References = append(d.References, store.PlanReference{})
+	}
+	if d.Transitions == nil {
+		d.setTransitions(nil)
 	}
 	d.number()
 }
@@ -697,6 +735,11 @@ func formFromPlan(d *planFormData, v *app.PlanView) {
 		d.EvaluationDates = append(d.EvaluationDates, planDateRow{Value: day})
 	}
 	d.References = append(d.References, c.References...)
+	var rows []planTransitionRow
+	for _, t := range c.Transitions {
+		rows = append(rows, planTransitionRow{Kind: t.Kind, Expected: t.Expected, Note: t.Note})
+	}
+	d.setTransitions(rows)
 	for _, g := range c.Goals {
 		d.Goals = append(d.Goals, planGoalRow{ID: g.ID, Text: g.Text, Term: g.Term})
 	}
@@ -771,6 +814,7 @@ func refillForm(d *planFormData, f url.Values) {
 		d.EvaluationDates = append(d.EvaluationDates, planDateRow{Value: day})
 	}
 	d.References = referenceRows(f)
+	d.setTransitions(transitionRows(f))
 	d.number()
 }
 
@@ -815,5 +859,20 @@ func planInputFrom(f url.Values) app.PlanInput {
 			in.References = append(in.References, ref)
 		}
 	}
+	for _, t := range transitionRows(f) {
+		in.Transitions = append(in.Transitions, app.TransitionInput{Kind: t.Kind, Expected: strings.TrimSpace(t.Expected),
+			Note: t.Note})
+	}
 	return in
+}
+
+// transitionRows reads the form's transition rows (an empty row is left
+// out by the plan engine).
+func transitionRows(f url.Values) []planTransitionRow {
+	var out []planTransitionRow
+	for i, kind := range f["transition_kind"] {
+		out = append(out, planTransitionRow{Kind: kind, Expected: planFormAt(f["transition_expected"], i),
+			Note: planFormAt(f["transition_note"], i)})
+	}
+	return out
 }

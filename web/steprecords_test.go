@@ -1,14 +1,12 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/samordna/samordna"
 	"github.com/samordna/samordna/internal/dbtest"
 	"github.com/samordna/samordna/store"
 )
@@ -20,20 +18,10 @@ import (
 // situation is recorded on the same page and listed.
 func TestSeed000RecordsAndAcuteContactsOnTheRoutinePage(t *testing.T) {
 	e := newEnv(t, dbtest.Open(t, store.SQLite))
-	e.app.AllowSynthetic = true
-	if err := e.app.GrantUserRole(context.Background(), nil, testUsername, samordna.RoleEmployee); err != nil {
-		t.Fatal(err)
-	}
-	c := e.login()
-	r := e.post("/concerns", url.Values{"situation": {"unclear_concern"}, "anonymous": {"yes"},
-		"description": {"En mor virker sliten."}}, c)
-	if r.status != http.StatusSeeOther {
-		t.Fatalf("POST /concerns: %d\n%s", r.status, r.body)
-	}
-	casePage := strings.TrimSuffix(r.location(), "?done=registered")
-	caseID := strings.TrimSuffix(strings.TrimPrefix(casePage, "/cases/"), "/routine")
+	c := e.employeeLogin()
+	casePage, caseID := e.anonymousConcern(c, "En mor virker sliten.")
 	nb := &http.Cookie{Name: "samordna_lang", Value: "nb"}
-	r = e.post("/cases/"+caseID+"/consultations", url.Values{"with": {"leader"}, "mode": {"anonymous"},
+	r := e.post("/cases/"+caseID+"/consultations", url.Values{"with": {"leader"}, "mode": {"anonymous"},
 		"adviser_name": {"Nils Leder"}, "participants": {"Nils Leder"}, "advice": {"Ta en samtale."}}, c)
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("POST consultation: %d\n%s", r.status, r.body)

@@ -152,7 +152,7 @@ func (m *Main) runUser(ctx context.Context, args []string) error {
 				len(h.Tasks), h.Coordinator, h.LogHolder, h.Groups, h.Teams, h.TeamsLed, h.ServicesLed)
 		}
 	case "enable":
-		if err := a.SetUserDisabled(ctx, cliActor(), *username, false); err != nil {
+		if err := a.EnableUser(ctx, cliActor(), *username); err != nil {
 			return err
 		}
 		fmt.Fprintf(m.Stdout, "enabled %s\n", *username)
