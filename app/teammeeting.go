@@ -533,6 +533,7 @@ func (a *App) teamFeed(tx *store.Tx, t *samordna.Team) ([]byte, error) {
 	summary := "Møte i " + t.Name
 	var series *ical.Series
 	var extra []ical.Event
+	var inSeries map[time.Time]bool // the original starts the current series' rule gives
 	s, err := store.TeamSeriesOf(tx, t.ID)
 	if err != nil && !errors.Is(err, samordna.ErrNotFound) {
 		return nil, err
@@ -543,8 +544,12 @@ func (a *App) teamFeed(tx *store.Tx, t *samordna.Team) ([]byte, error) {
 			Start: s.FirstStartsAt, End: s.FirstStartsAt.Add(length), Summary: summary, Location: s.Place,
 			Organizer: organizer, Attendees: attendees},
 			RRule: SeriesRRule(s.Rule, s.FirstStartsAt, s.Until)}
+		inSeries = map[time.Time]bool{}
+		for _, st := range SeriesStarts(s.Rule, s.FirstStartsAt, s.Until) {
+			inSeries[st] = true
+		}
 		for _, m := range meetings {
-			if m.SeriesStart == nil {
+			if m.SeriesStart == nil || !inSeries[m.SeriesStart.UTC()] {
 				continue
 			}
 			switch {
@@ -558,7 +563,7 @@ func (a *App) teamFeed(tx *store.Tx, t *samordna.Team) ([]byte, error) {
 		}
 	}
 	for _, m := range meetings {
-		if m.SeriesStart != nil && s != nil {
+		if m.SeriesStart != nil && inSeries[m.SeriesStart.UTC()] {
 			continue
 		}
 		extra = append(extra, ical.Event{UID: "team-meeting-" + m.ID + "@samordna", Sequence: m.Sequence,

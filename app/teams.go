@@ -302,6 +302,9 @@ func (a *App) planTeamSeries(tx *store.Tx, actor *samordna.Actor, t *samordna.Te
 		return nil, err
 	}
 	res := &TeamSeriesResult{Series: s}
+	if err := a.cancelOutsideSeries(tx, existing, starts); err != nil {
+		return nil, err
+	}
 	for _, start := range starts {
 		if hasSeriesStart(existing, start) {
 			continue
@@ -324,6 +327,26 @@ func (a *App) planTeamSeries(tx *store.Tx, actor *samordna.Actor, t *samordna.Te
 		return nil, err
 	}
 	return res, a.notifyTeam(tx, t, "team_series_planned", "")
+}
+
+// cancelOutsideSeries cancels the coming planned meetings of an earlier
+// series that the new series does not hold, moving their matters on.
+func (a *App) cancelOutsideSeries(tx *store.Tx, existing []*store.TeamMeeting, starts []time.Time) error {
+	for _, m := range existing {
+		if m.SeriesStart == nil || m.Status != store.TeamMeetingPlanned || !m.StartsAt.After(a.now()) ||
+			slices.ContainsFunc(starts, func(t time.Time) bool { return t.Equal(*m.SeriesStart) }) {
+			continue
+		}
+		m.Status = store.TeamMeetingCancelled
+		m.Sequence++
+		if err := store.UpdateTeamMeeting(tx, m); err != nil {
+			return err
+		}
+		if err := a.moveMattersOn(tx, m); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // createdBy is the employee id recorded as creator ("" is not allowed by
