@@ -99,8 +99,8 @@ type Facts struct {
 	// consent naming the person to that team is in force. It lets the
 	// employee read the case, never change it.
 	TeamAgenda bool
-	Emergency        bool // the employee holds unexpired emergency access to the case
-	Blocked          bool // the employee is barred from the case
+	Emergency  bool // the employee holds unexpired emergency access to the case
+	Blocked    bool // the employee is barred from the case
 	// AnyCoordinator: the case has a current coordinator (anyone), and
 	// PendingApplication: an application to the coordinating unit awaits
 	// its decision. Together they say whether the case is still only the

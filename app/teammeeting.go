@@ -181,7 +181,9 @@ func (a *App) teamMeetingView(tx *store.Tx, actor *samordna.Actor, t *samordna.T
 // Who may call: the team's fixed members. Errors: unknown_employee,
 // unknown_matter (KindInvalid); meeting_locked (KindConflict).
 func (a *App) AddTeamMeetingInvitee(ctx context.Context, actor *samordna.Actor, meetingID, employeeID, matterID string) error {
-	allow := func(t *samordna.Team, _ *store.TeamMeeting, _ *store.Tx) (bool, error) { return isTeamMember(actor, t), nil }
+	allow := func(t *samordna.Team, _ *store.TeamMeeting, _ *store.Tx) (bool, error) {
+		return isTeamMember(actor, t), nil
+	}
 	return a.withTeamMeeting(ctx, actor, meetingID, "invite", allow,
 		func(tx *store.Tx, t *samordna.Team, m *store.TeamMeeting) error {
 			if m.Status != store.TeamMeetingPlanned || m.Finalised() {
@@ -259,7 +261,9 @@ func (a *App) CheckTeamMinutes(ctx context.Context, actor *samordna.Actor, meeti
 
 // writerAllowed: the team's fixed members write the minutes.
 func writerAllowed(actor *samordna.Actor) func(*samordna.Team, *store.TeamMeeting, *store.Tx) (bool, error) {
-	return func(t *samordna.Team, _ *store.TeamMeeting, _ *store.Tx) (bool, error) { return isTeamMember(actor, t), nil }
+	return func(t *samordna.Team, _ *store.TeamMeeting, _ *store.Tx) (bool, error) {
+		return isTeamMember(actor, t), nil
+	}
 }
 
 // checkedOutcome is a validated outcome with its matter.

@@ -219,7 +219,9 @@ func (a *App) meetingAllowed(tx *store.Tx, actor *samordna.Actor, meetingID stri
 
 // arrangeAllowed is the allow function for arranging a meeting.
 func arrangeAllowed(actor *samordna.Actor) func(*samordna.Team, *store.TeamMeeting, *store.Tx) (bool, error) {
-	return func(t *samordna.Team, _ *store.TeamMeeting, _ *store.Tx) (bool, error) { return mayArrange(actor, t), nil }
+	return func(t *samordna.Team, _ *store.TeamMeeting, _ *store.Tx) (bool, error) {
+		return mayArrange(actor, t), nil
+	}
 }
 
 // NewTeamSeries is the input for PlanTeamSeries.

@@ -12,8 +12,8 @@ import (
 // take place at another time or place, each with its original start
 // (RECURRENCE-ID); Extra holds meetings planned outside the series.
 type Series struct {
-	Event          // the first occurrence; UID and Sequence are the series'
-	RRule string   // the RRULE value, e.g. FREQ=MONTHLY;BYDAY=1TU;UNTIL=...
+	Event            // the first occurrence; UID and Sequence are the series'
+	RRule     string // the RRULE value, e.g. FREQ=MONTHLY;BYDAY=1TU;UNTIL=...
 	Cancelled []time.Time
 	Moved     []Occurrence
 }
@@ -21,7 +21,7 @@ type Series struct {
 // Occurrence is one changed occurrence of a series.
 type Occurrence struct {
 	Original time.Time // the start the rule gave it
-	Event             // its start, end, place and summary now
+	Event              // its start, end, place and summary now
 }
 
 // Feed returns a published calendar (METHOD:PUBLISH) holding the series
