@@ -220,7 +220,7 @@ func (s *Server) teamCalendar(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="team.ics"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="teammoter.ics"`)
 	_, _ = w.Write(b)
 }
 
