@@ -10,6 +10,7 @@ import (
 
 	"github.com/samordna/samordna"
 	"github.com/samordna/samordna/access"
+	"github.com/samordna/samordna/pathway"
 	"github.com/samordna/samordna/store"
 )
 
@@ -315,4 +316,100 @@ func (a *App) nextMeetingAfter(tx *store.Tx, teamID string) (*time.Time, error) 
 	}
 	s := m.StartsAt
 	return &s, nil
+}
+
+// reportToResourceGroup carries out Ulstein's row 2 (seed 003: "Melde sak
+// til koordinator av ressursgruppa. Drøfte sak på neste møte i
+// ressursgruppa."): when the member who was contacted completes the step
+// (the event resource_group_contacted), the case becomes a matter of the
+// resource group — on the agenda of its next meeting with room, or
+// waiting for one — and the group's coordinator (its leader; without one,
+// every member) is notified. The matter names the person only when a
+// consent in force names the person to the resource group; otherwise it
+// is anonymous (an anonymous case keeps its own case; a named one without
+// that consent gets an anonymous case of its own, so that nothing links
+// the group to the person). A municipality without a resource group gets
+// nothing. One audit row.
+func (a *App) reportToResourceGroup(tx *store.Tx, actor *samordna.Actor, c *samordna.Case, r *pathway.Routine, t *store.Task) (*store.TeamMatter, error) {
+	if r == nil || t.Kind != store.TaskKindStep || actor == nil || actor.Employee == nil {
+		return nil, nil
+	}
+	if step, ok := r.Step(t.StepID); !ok || step.Event != pathway.EventResourceGroupContacted {
+		return nil, nil
+	}
+	team, err := a.resourceGroupOf(tx, actor, c.MunicipalityID)
+	if err != nil || team == nil {
+		return nil, err
+	}
+	question := "Sak meldt til koordinator av ressursgruppa etter henvendelse (rad 2): drøftes på neste møte i ressursgruppa."
+	x := &store.TeamMatter{MunicipalityID: c.MunicipalityID, TeamID: team.ID, Anonymous: true, Question: question,
+		Status: store.MatterWaiting, SubmittedBy: actor.Employee.ID, SubmittedAt: a.now(), ServiceID: submittingService(actor, team)}
+	switch {
+	case c.Anonymous:
+		x.CaseID = c.ID
+	default:
+		consent, err := a.teamConsentOfCase(tx, c.ID, team.ID)
+		if err != nil {
+			return nil, err
+		}
+		if consent != nil {
+			x.Anonymous, x.PersonID, x.CaseID, x.ConsentID = false, c.SubjectPersonID, c.ID, consent.ID
+		} else if err := a.anonymousMatter(tx, actor, team, x, NewTeamMatter{Anonymous: true, Question: question}); err != nil {
+			return nil, err
+		}
+	}
+	if m, err := store.NextTeamMeetingWithRoom(tx, team.ID, a.now()); err == nil {
+		x.MeetingID, x.Status = m.ID, store.MatterOnAgenda
+	} else if !errors.Is(err, samordna.ErrNotFound) {
+		return nil, err
+	}
+	if err := store.CreateTeamMatter(tx, x); err != nil {
+		return nil, err
+	}
+	coordinators := team.MemberIDs
+	if team.LeaderID != "" {
+		coordinators = []string{team.LeaderID}
+	}
+	for _, id := range coordinators {
+		if err := store.CreateNotification(tx, &store.Notification{EmployeeID: id, Kind: "team_matter_reported",
+			CreatedAt: a.now(), Detail: `{"team_id":"` + team.ID + `"}`}); err != nil {
+			return nil, err
+		}
+	}
+	return x, a.audit(tx, actor, samordna.AuditEvent{ObjectType: "team_matter", ObjectID: x.ID, Action: "submit",
+		CaseID: x.CaseID, PersonID: x.PersonID, Purpose: "resource_group_row_2"})
+}
+
+// resourceGroupOf returns the resource group the actor is a member of, or
+// else the municipality's first resource group, or nil when there is none.
+func (a *App) resourceGroupOf(tx *store.Tx, actor *samordna.Actor, municipalityID string) (*samordna.Team, error) {
+	mine, err := store.TeamsOfEmployee(tx, actor.Employee.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range mine {
+		if t.Kind == samordna.TeamResourceGroup {
+			return t, nil
+		}
+	}
+	t, err := store.FirstTeamOfKind(tx, municipalityID, samordna.TeamResourceGroup)
+	if errors.Is(err, samordna.ErrNotFound) {
+		return nil, nil
+	}
+	return t, err
+}
+
+// teamConsentOfCase returns the case's consent in force that names the
+// team (share_with_team), or nil.
+func (a *App) teamConsentOfCase(tx *store.Tx, caseID, teamID string) (*samordna.Consent, error) {
+	cs, err := store.ConsentsOfCase(tx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range cs {
+		if x.Active(a.now()) && x.Covers(samordna.PurposeShareWithTeam) && x.TeamID == teamID {
+			return x, nil
+		}
+	}
+	return nil, nil
 }

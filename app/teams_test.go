@@ -14,6 +14,7 @@ import (
 	"github.com/samordna/samordna"
 	"github.com/samordna/samordna/app"
 	"github.com/samordna/samordna/internal/dbtest"
+	"github.com/samordna/samordna/pathway"
 	"github.com/samordna/samordna/store"
 )
 
@@ -416,4 +417,99 @@ func runICSCheckers(t *testing.T, ics []byte) {
 			t.Errorf("%s rejects the feed: %v\n%s", env, err, out)
 		}
 	}
+}
+
+// Seed 003 (Ulstein) row 2: "Gjev råd til meldaren. Melde sak til
+// koordinator av ressursgruppa. Drøfte sak på neste møte i
+// ressursgruppa." When the member who was contacted completes the step,
+// the case is a matter of the resource group on its next meeting's agenda
+// (anonymous without a consent naming it to the group; named with one),
+// and the group's members hear of it.
+func TestSeed003Row2ReportsToTheResourceGroupsNextMeeting(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		now := at(2026, 3, 2, 10, 0)
+		w := newWorld(t, db, now)
+		ctx := context.Background()
+		rg := w.teams["rg"]
+		meeting, err := w.app.PlanTeamMeeting(ctx, w.as("ingrid"), rg.ID, now.AddDate(0, 0, 10), 90, "Helsestasjonen")
+		if err != nil {
+			t.Fatal(err)
+		}
+		row2 := func(c *app.Concern) *store.Task {
+			t.Helper()
+			in := app.NewConsultation{With: app.ConsultResourceGroup, Mode: app.ConsultAnonymous, Adviser: "ingrid",
+				Advice: "Snakk med foreldrene."}
+			if _, _, err := w.app.RecordConsultation(ctx, w.as("ola"), c.Case.ID, in); err != nil {
+				t.Fatal(err)
+			}
+			task := w.openTasks(c.Case.ID)["row-02"]
+			if task == nil {
+				t.Fatal("no row 2 task")
+			}
+			return task
+		}
+		// A named case without a consent naming it to the group: an anonymous matter.
+		c := w.concern("ola", named(pathway.SituationUnclearConcern, "ulstein-rus-sped-smabarn"))
+		task := row2(c)
+		if _, _, _, err := w.app.CompleteTaskWithRecords(ctx, w.as("ingrid"), task.ID, "",
+			map[string]string{"advice": "Snakk med foreldrene."}); err != nil {
+			t.Fatal(err)
+		}
+		var matters []*store.TeamMatter
+		_ = db.Read(ctx, func(tx *store.Tx) error {
+			var err error
+			matters, err = store.TeamMattersOfMeeting(tx, meeting.ID)
+			return err
+		})
+		if len(matters) != 1 || !matters[0].Anonymous || matters[0].PersonID != "" || matters[0].CaseID == c.Case.ID ||
+			matters[0].SubmittedBy != w.id("ingrid") {
+			t.Fatalf("the resource group's agenda: %+v", matters)
+		}
+		if _, err := w.app.GetCase(ctx, w.as("siv"), c.Case.ID); !errors.Is(err, samordna.ErrNotFound) {
+			t.Errorf("a group member reads the named case without consent: %v", err)
+		}
+		// With a consent naming the group: a named matter, read by the members while on the agenda.
+		c2 := w.concern("ola", named(pathway.SituationUnclearConcern, "ulstein-rus-sped-smabarn"))
+		if _, err := w.app.RecordConsent(ctx, w.as("ola"), c2.Case.ID, app.NewConsent{GivenBy: "Kari Foreldre",
+			GivenByRelation: "guardian", Purposes: []samordna.ConsentPurpose{samordna.PurposeShareWithTeam}, TeamID: rg.ID}); err != nil {
+			t.Fatal(err)
+		}
+		task = row2(c2)
+		if _, _, err := w.app.CompleteTask(ctx, w.as("ingrid"), task.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		v, err := w.app.TeamMeetingAgenda(ctx, w.as("siv"), meeting.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var named *app.MatterView
+		for _, mv := range v.Matters {
+			if mv.Matter.CaseID == c2.Case.ID {
+				named = mv
+			}
+		}
+		if len(v.Matters) != 2 || named == nil || named.Matter.Anonymous || named.PersonName == "" || named.Hidden {
+			for _, mv := range v.Matters {
+				t.Logf("matter %+v person %q hidden %v", mv.Matter, mv.PersonName, mv.Hidden)
+			}
+			t.Fatal("the named matter is not on the agenda")
+		}
+		if _, err := w.app.GetCase(ctx, w.as("siv"), c2.Case.ID); err != nil {
+			t.Errorf("a group member cannot read the named matter's case on the agenda: %v", err)
+		}
+		if n := w.countNotifications("siv", "team_matter_reported"); n != 2 {
+			t.Errorf("siv heard of %d matters, want 2", n)
+		}
+	})
+}
+
+func (w *world) countNotifications(username, kind string) int {
+	w.t.Helper()
+	var n int
+	if err := w.db.Read(context.Background(), func(tx *store.Tx) error {
+		return tx.QueryRow(`SELECT COUNT(*) FROM notifications WHERE employee_id = $1 AND kind = $2`, w.id(username), kind).Scan(&n)
+	}); err != nil {
+		w.t.Fatal(err)
+	}
+	return n
 }
