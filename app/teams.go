@@ -352,8 +352,8 @@ func (a *App) cancelOutsideSeries(tx *store.Tx, existing []*store.TeamMeeting, s
 	return nil
 }
 
-// createdBy is the employee id recorded as creator ("" is not allowed by
-// the schema, so the command line records the first administrator).
+// createdBy is the acting employee's id, "" for the command line or the
+// demo seeder (stored as NULL).
 func createdBy(actor *samordna.Actor) string {
 	if actor != nil && actor.Employee != nil {
 		return actor.Employee.ID
