@@ -177,3 +177,27 @@ func TestInformIsForHealthPersonnel(t *testing.T) {
 		t.Error("the role health_personnel does not make health personnel")
 	}
 }
+
+// Seed 002 §4 and issue 11 rule 4: teams advise, they do not take over
+// cases. A named matter on a team's agenda lets a member read the case and
+// nothing else; with a reason of their own they act as before.
+func TestTeamAgendaOnlyReads(t *testing.T) {
+	agenda := access.Facts{SameMunicipality: true, TeamAgenda: true}
+	if got := access.ReadReason(employee, agenda); got != access.ReasonTeamAgenda {
+		t.Errorf("reason %q, want %q", got, access.ReasonTeamAgenda)
+	}
+	for _, a := range actions {
+		want := a == access.Read
+		if got := access.Can(employee, a, agenda); got != want {
+			t.Errorf("a team member on the agenda may %s: %v, want %v", a, got, want)
+		}
+	}
+	own := agenda
+	own.Registered = true
+	if !access.Can(employee, access.Write, own) || !access.Can(employee, access.ManageConsent, own) {
+		t.Error("the discoverer lost their own rights because the case is on a team's agenda")
+	}
+	if access.Can(employee, access.Read, access.Facts{SameMunicipality: true, TeamAgenda: true, Blocked: true}) {
+		t.Error("a barred member reads the case on the agenda")
+	}
+}

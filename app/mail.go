@@ -197,6 +197,14 @@ func digestCutoff(now time.Time) time.Time {
 // mailText is what a mail says about a notification kind: a phrase that
 // names the kind of thing to do, never whom or what it is about.
 var mailText = map[string]string{
+	// Teams that meet (teams.go, teammeeting.go, teammatters.go).
+	"team_series_planned":      "møtene til et team du er med i er satt opp",
+	"team_meeting_planned":     "et team du er med i har fått et nytt møte",
+	"team_meeting_moved":       "et teammøte er flyttet",
+	"team_meeting_cancelled":   "et teammøte er avlyst",
+	"team_meeting_invitation":  "du er invitert til et teammøte",
+	"team_advice":              "du har fått råd fra et team",
+	"team_matter_reported":     "en sak er meldt til ressursgruppa",
 	NoticeTaskOverdue:          "en oppgave har passert fristen",
 	NoticeDeviation:            "du har en ny oppgave",
 	NoticeReportArrived:        "en ny melding har kommet",

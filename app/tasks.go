@@ -450,6 +450,9 @@ func (a *App) completeTask(ctx context.Context, actor *samordna.Actor, taskID, o
 		if *warnings, err = a.saveRecords(tx, actor, t, declared, records); err != nil {
 			return err
 		}
+		if _, err := a.reportToResourceGroup(tx, actor, c, r, t); err != nil {
+			return err
+		}
 		if t, err = store.TaskByID(tx, t.ID); err != nil {
 			return err
 		}

@@ -172,6 +172,7 @@ var purgeStatements = []string{
 	`UPDATE case_closings SET note = '' WHERE case_id = $1`,
 	`UPDATE step_records SET content = '' WHERE case_id = $1`,
 	`UPDATE acute_contacts SET note = '' WHERE case_id = $1`,
+	`UPDATE team_matters SET question = '', reason = '', advice = '' WHERE case_id = $1`,
 }
 
 // PurgeCaseContent deletes the case's content: free texts, the names of
