@@ -503,3 +503,13 @@ func RescheduleTask(tx *Tx, id, title, employeeID string, due, overdueAfter *tim
 		WHERE id = $5 AND status = 'open'`, title, due, overdueAfter, nullable(employeeID), id)
 	return wrap(err, "reschedule task")
 }
+
+// HandTaskTo gives an open task to one named employee (a withdrawal hands
+// the members' tasks back to the coordinator), clearing its escalation so
+// that its deadline can escalate to the new assignee.
+func HandTaskTo(tx *Tx, id, employeeID string) error {
+	_, err := tx.Exec(`UPDATE tasks SET assignee_kind = 'employee', assignee_employee_id = $1, assignee_role = '',
+		assignee_team_id = NULL, assignee_service_id = NULL, escalated_at = NULL
+		WHERE id = $2 AND status = 'open'`, employeeID, id)
+	return wrap(err, "hand task to")
+}
