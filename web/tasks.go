@@ -294,6 +294,10 @@ func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request) {
 		row := notificationRow{ID: n.ID, At: routineTime(n.CreatedAt), Unread: n.ReadAt == nil,
 			Text: s.catalog.T(p.Lang, id, noticeArgs(n))}
 		switch {
+		case noticeLink(n) != "":
+			row.Link = noticeLink(n)
+		case n.Kind == app.NoticeAccessEnded:
+			// no link: the case is no longer the reader's to open
 		case n.Kind == app.NoticeEmergencyReview:
 			row.Link = "/emergency-access/reviews"
 		case n.ReportID != "":

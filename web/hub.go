@@ -1,0 +1,206 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/samordna/samordna"
+	"github.com/samordna/samordna/app"
+	"github.com/samordna/samordna/internal/reqctx"
+	"github.com/samordna/samordna/pathway"
+	"github.com/samordna/samordna/store"
+)
+
+// This file makes the case page a hub (issue 13, point 2): the page says
+// who the person is and what to do next, and each part of the case is a
+// summary linking to its own page. The forms that were stacked on the case
+// page live on their own pages (consents, blocks, family links); their
+// posts still go to the same routes and come back to the case. It also
+// holds the review before a consent is withdrawn (point 4) and where a
+// notification leads (point 5).
+
+// hubRoutes are the case's form pages, the audited reveal of the
+// fødselsnummer and the withdrawal review.
+func (s *Server) hubRoutes() []Route {
+	return []Route{
+		{Method: "POST", Path: "/cases/{id}/fnr", Access: "case:read", Handler: s.revealIDNumber},
+		{Method: "GET", Path: "/cases/{id}/consents", Access: "case:manage_consent", Handler: s.caseFormPage("case_consents")},
+		{Method: "GET", Path: "/cases/{id}/blocks", Access: "case:block", Handler: s.caseFormPage("case_blocks")},
+		{Method: "GET", Path: "/cases/{id}/links", Access: "case:write", Handler: s.caseFormPage("case_links")},
+		{Method: "GET", Path: "/consents/{id}/withdraw", Access: "consent:manage_consent", Handler: s.withdrawReviewPage},
+	}
+}
+
+// caseFormAllowed reports whether the reader may use the case page or
+// form page tmpl; the routes' Access says the same.
+func caseFormAllowed(v *app.CaseView, tmpl string) bool {
+	switch tmpl {
+	case "case_consents":
+		return v.CanManageConsent
+	case "case_blocks":
+		return v.CanBlock
+	case "case_links":
+		return v.CanWrite
+	}
+	return true
+}
+
+// caseFormPage shows one of the case's form pages.
+func (s *Server) caseFormPage(tmpl string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.renderCase(w, r, s.page(r, "hub.title."+tmpl), tmpl, http.StatusOK, nil)
+	}
+}
+
+// revealIDNumber shows the case page with the fødselsnummer, which the
+// page otherwise masks; the reveal is audited on its own
+// (reveal_id_number).
+func (s *Server) revealIDNumber(w http.ResponseWriter, r *http.Request) {
+	if err := parseSpineForm(w, r); err != nil {
+		s.formError(w, r, err)
+		return
+	}
+	number, err := s.app.RevealIDNumber(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"))
+	if err != nil {
+		s.spineAppError(w, r, err)
+		return
+	}
+	s.renderCase(w, r, s.page(r, "case.title"), "case", http.StatusOK, func(d *casePageData) {
+		d.FNR, d.FNRShown = number, true
+	})
+}
+
+// ageYears is the person's age in whole years at now, or -1 when the
+// birth date is unknown or in the future.
+func ageYears(birthDate string, now time.Time) int {
+	b, err := time.Parse(time.DateOnly, birthDate)
+	if err != nil {
+		return -1
+	}
+	now = now.In(pathway.Oslo())
+	age := now.Year() - b.Year()
+	if now.Month() < b.Month() || now.Month() == b.Month() && now.Day() < b.Day() {
+		age--
+	}
+	if age < 0 {
+		return -1
+	}
+	return age
+}
+
+// displayDate shows a YYYY-MM-DD date as dd.mm.åååå ("" stays "").
+func displayDate(date string) string {
+	d, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return date
+	}
+	return d.Format("02.01.2006")
+}
+
+// hubTask is an open task of the case, for the summary and the next step.
+type hubTask struct {
+	Title, Due string
+	Overdue    bool
+}
+
+// fillHub adds what the hub shows beyond the case view's own fields: the
+// age, the masked number, the open tasks and the next step.
+func (s *Server) fillHub(d *casePageData, v *app.CaseView, now time.Time) {
+	if v.Subject != nil {
+		d.Age = ageYears(v.Subject.BirthDate, now)
+		d.BirthDate = displayDate(v.Subject.BirthDate)
+		d.HasFNR, d.FNR = v.Subject.IDNumber != "", ""
+	}
+	for _, t := range v.Tasks {
+		if t.Status != store.TaskOpen {
+			continue
+		}
+		ht := hubTask{Title: t.Title}
+		if t.DueAt != nil {
+			ht.Due = t.DueAt.In(pathway.Oslo()).Format("02.01.2006")
+			ht.Overdue = now.After(*t.DueAt)
+		}
+		d.OpenTasks = append(d.OpenTasks, ht)
+	}
+	for _, c := range d.Consents {
+		if c.Active {
+			d.ActiveConsents++
+		}
+	}
+	switch {
+	case v.Case.Status == samordna.CaseClosed:
+		d.Next = "hub.next.closed"
+	case len(d.OpenTasks) > 0:
+		d.Next = "hub.next.task"
+	case v.CanManageConsent && d.ActiveConsents == 0:
+		d.Next = "hub.next.consent"
+	default:
+		d.Next = "hub.next.none"
+	}
+}
+
+// withdrawReview is the review page before a consent is withdrawn.
+type withdrawReview struct {
+	ConsentID, CaseID string
+	GivenBy, Recorded string
+	Purposes          []string
+	LoseAccess        []string // names
+	Tasks             []hubTask
+	Meetings          []string // when and where
+	Coordinator       string   // name, "" when none
+}
+
+// withdrawReviewPage shows what withdrawing the consent does before it is
+// done: who loses access, which tasks go back to the coordinator, which
+// planned meetings are flagged. Confirming posts to the withdrawal.
+func (s *Server) withdrawReviewPage(w http.ResponseWriter, r *http.Request) {
+	eff, err := s.app.WithdrawalPreview(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"))
+	if err != nil {
+		s.spineAppError(w, r, err)
+		return
+	}
+	c := eff.Consent
+	d := withdrawReview{ConsentID: c.ID, CaseID: c.CaseID, GivenBy: c.GivenByName, Recorded: displayTime(c.RecordedAt)}
+	for _, p := range c.Purposes {
+		d.Purposes = append(d.Purposes, s.spineLabel(r, "case.purpose.", string(p)))
+	}
+	for _, e := range eff.LoseAccess {
+		d.LoseAccess = append(d.LoseAccess, e.Name)
+	}
+	for _, t := range eff.Tasks {
+		ht := hubTask{Title: t.Title}
+		if t.DueAt != nil {
+			ht.Due = t.DueAt.In(pathway.Oslo()).Format("02.01.2006")
+		}
+		d.Tasks = append(d.Tasks, ht)
+	}
+	for _, m := range eff.Meetings {
+		d.Meetings = append(d.Meetings, displayTime(m.StartsAt)+", "+m.Place)
+	}
+	if eff.Coordinator != nil {
+		d.Coordinator = eff.Coordinator.Name
+	}
+	p := s.page(r, "hub.withdraw.title")
+	p.Data = d
+	s.render(w, r, http.StatusOK, "consent_withdraw", p)
+}
+
+// noticeLink is where a notification of issue 13's kinds leads: the
+// meeting, the application or the appointments; "" for the others (and
+// for access_ended, whose case the reader may no longer open).
+func noticeLink(n *store.Notification) string {
+	d := app.ParseNoticeDetail(n.Detail)
+	switch {
+	case n.Kind == app.NoticeAccessEnded:
+		return ""
+	case d.MeetingID != "":
+		return "/meetings/" + d.MeetingID
+	case d.ApplicationID != "":
+		return "/applications/" + d.ApplicationID
+	case n.Kind == app.NoticeCoordinatorAppointed:
+		return "/coordinator"
+	case n.Kind == app.NoticeTasksHandedBack:
+		return "/tasks"
+	}
+	return ""
+}
