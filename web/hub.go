@@ -204,3 +204,73 @@ func noticeLink(n *store.Notification) string {
 	}
 	return ""
 }
+
+// queueSection is one queue of the start page (issue 13, point 6).
+type queueSection struct {
+	ID, Title      string // the heading's id and message id
+	Items          []queueItem
+	More, MoreText string // the page with the whole list and its message id, "" for none
+}
+
+// queueItem is one line of a queue: what, for whom, since or until when.
+type queueItem struct {
+	Link, Label, Detail string
+	Urgent              bool // acute, or past due
+}
+
+// startQueues reads and words the queues of the employee's roles.
+func (s *Server) startQueues(r *http.Request, p *Page) ([]queueSection, error) {
+	q, err := s.app.StartQueues(r.Context(), reqctx.Actor(r.Context()))
+	if err != nil {
+		return nil, err
+	}
+	out := &struct{ Applications, Reports, Appointments, MeetingsToPlan, ServiceOverdue []queueItem }{}
+	for _, a := range q.Applications {
+		out.Applications = append(out.Applications, queueItem{Link: "/applications/" + a.ID, Label: a.SubjectName,
+			Detail: p.T("hub.queue.waiting_since", "Date", displayTime(a.SubmittedAt))})
+	}
+	for _, v := range q.Reports {
+		it := queueItem{Link: "/reports/" + v.ID, Label: s.routineLabel(p.Lang, "report_kind", v.Kind), Urgent: v.Acute}
+		if v.Subject != nil {
+			it.Label += ": " + subjectName(p, s, v.Subject)
+		}
+		if v.Acute {
+			it.Label = p.T("hub.queue.acute") + " – " + it.Label
+		}
+		if v.AckDueAt != nil {
+			it.Detail = p.T("hub.queue.acknowledge_by", "Date", displayTime(*v.AckDueAt))
+		} else {
+			it.Detail = p.T("hub.queue.sent", "Date", displayTime(v.SentAt))
+		}
+		out.Reports = append(out.Reports, it)
+	}
+	for _, k := range q.Appointments {
+		out.Appointments = append(out.Appointments, queueItem{Link: "/coordinator", Label: k.SubjectName,
+			Detail: s.spineLabel(r, "case.coordinator_kind.", k.Kind)})
+	}
+	for _, k := range q.MeetingsToPlan {
+		out.MeetingsToPlan = append(out.MeetingsToPlan, queueItem{Link: "/cases/" + k.CaseID + "/group", Label: k.SubjectName,
+			Detail: p.T("hub.queue.no_meeting")})
+	}
+	for _, t := range q.ServiceOverdue {
+		out.ServiceOverdue = append(out.ServiceOverdue, queueItem{Label: t.Title, Urgent: true,
+			Detail: t.AssigneeName + " – " + p.T("hub.overdue_since", "Due", displayDay(*t.DueAt))})
+	}
+	var sections []queueSection
+	add := func(id, title string, items []queueItem, more, moreText string) {
+		if len(items) > 0 {
+			sections = append(sections, queueSection{ID: id, Title: title, Items: items, More: more, MoreText: moreText})
+		}
+	}
+	add("queue-overdue", "hub.queue.service_overdue", out.ServiceOverdue, "", "")
+	add("queue-reports", "hub.queue.reports", out.Reports, "/reports", "hub.queue.reports_all")
+	add("queue-applications", "hub.queue.applications", out.Applications, "/coordination", "hub.queue.applications_all")
+	add("queue-appointments", "hub.queue.appointments", out.Appointments, "/coordinator", "hub.queue.coordinator_all")
+	add("queue-meetings", "hub.queue.meetings", out.MeetingsToPlan, "/coordinator", "hub.queue.coordinator_all")
+	return sections, nil
+}
+
+// displayDay shows an instant's day as dd.mm.åååå (Oslo time).
+func displayDay(t time.Time) string {
+	return t.In(pathway.Oslo()).Format("02.01.2006")
+}

@@ -179,8 +179,9 @@ func (s *Server) myStartTasks(r *http.Request, lang string) (*startTasks, error)
 		return nil, err
 	}
 	var overdue, week []*taskRow
+	now := s.app.Clock.Now()
 	for _, t := range list.Tasks {
-		if t.Overdue {
+		if t.Overdue || t.DueAt != nil && now.After(*t.DueAt) { // past due is "Forfalt", not "this week"
 			overdue = append(overdue, s.taskRow(lang, t))
 		} else {
 			week = append(week, s.taskRow(lang, t))
