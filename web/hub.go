@@ -220,6 +220,7 @@ type queueItem struct {
 
 // startQueues reads and words the queues of the employee's roles.
 func (s *Server) startQueues(r *http.Request, p *Page) ([]queueSection, error) {
+	p.cat = s.catalog // p.T before rendering
 	q, err := s.app.StartQueues(r.Context(), reqctx.Actor(r.Context()))
 	if err != nil {
 		return nil, err
@@ -273,4 +274,57 @@ func (s *Server) startQueues(r *http.Request, p *Page) ([]queueSection, error) {
 // displayDay shows an instant's day as dd.mm.åååå (Oslo time).
 func displayDay(t time.Time) string {
 	return t.In(pathway.Oslo()).Format("02.01.2006")
+}
+
+// decisionReview is the review page of a decision: the decision as it
+// will be recorded, what follows, and the confirming form that carries it.
+type decisionReview struct {
+	AppID, CaseID   string
+	In              decisionInput
+	Outcome         string // label
+	Granted         bool
+	Subject         string
+	Coordinator     string // name
+	Kind, PlanWhen  string // labels
+	Ground          string // label, "" when none
+	Applicant       string // who submitted the application (told of the decision)
+	Wished          string // the person's wished coordinator, when not followed
+	WishNotFollowed bool
+}
+
+// reviewDecision checks the decision form and shows what the decision
+// will do before it is made (issue 13, point 4); an error shows the
+// application page again with the message, as the decision itself does.
+func (s *Server) reviewDecision(w http.ResponseWriter, r *http.Request) {
+	if err := coordParseForm(w, r); err != nil {
+		s.formError(w, r, err)
+		return
+	}
+	f := r.PostForm
+	in := decisionInput{Outcome: f.Get("outcome"), Coordinator: f.Get("coordinator"), Kind: f.Get("coordinator_kind"),
+		PlanWhen: f.Get("individual_plan_when"), Reason: f.Get("reason"), Ground: f.Get("child_coordinator_ground")}
+	pv, err := s.app.PreviewDecision(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), app.Decision{
+		Outcome: in.Outcome, Coordinator: in.Coordinator, CoordinatorKind: in.Kind,
+		IndividualPlan: in.PlanWhen == "now", IndividualPlanWhen: in.PlanWhen, Reason: in.Reason,
+		ChildCoordinatorGround: in.Ground})
+	if err != nil {
+		s.coordFail(w, r, err, func(p *Page, status int) { s.renderApplication(w, r, p, status, &in) })
+		return
+	}
+	p := s.page(r, "hub.decision.title")
+	p.cat = s.catalog // p.T before rendering
+	dec, ap := pv.Decision, pv.Application
+	d := decisionReview{AppID: ap.ID, CaseID: ap.CaseID, Granted: dec.Outcome == "granted",
+		Outcome: p.T("coord.app_status." + dec.Outcome), Subject: ap.SubjectName, Applicant: ap.SubmittedByName,
+		PlanWhen: p.T("coord.plan_when." + dec.IndividualPlanWhen), WishNotFollowed: pv.WishNotFollowed, Wished: ap.WishedName,
+		In: decisionInput{Outcome: dec.Outcome, Coordinator: dec.Coordinator, Kind: dec.CoordinatorKind,
+			PlanWhen: dec.IndividualPlanWhen, Reason: dec.Reason, Ground: dec.ChildCoordinatorGround}}
+	if pv.Coordinator != nil {
+		d.Coordinator, d.Kind = pv.Coordinator.Name, p.T("coord.kind."+dec.CoordinatorKind)
+	}
+	if dec.ChildCoordinatorGround != "" {
+		d.Ground = p.T("coord.ground." + dec.ChildCoordinatorGround)
+	}
+	p.Data = d
+	s.render(w, r, http.StatusOK, "decision_review", p)
 }
