@@ -27,8 +27,8 @@ type Page struct {
 	// Form holds every error of a submitted form; the layout shows them in
 	// an error summary that takes focus (see formerrors.go).
 	Form FormErrors
-	Data  any
-	cat   *Catalog
+	Data any
+	cat  *Catalog
 }
 
 // T translates a message id; args are name/value pairs for the message's
