@@ -328,3 +328,30 @@ func (s *Server) reviewDecision(w http.ResponseWriter, r *http.Request) {
 	p.Data = d
 	s.render(w, r, http.StatusOK, "decision_review", p)
 }
+
+// openCaseRow is an open case the concern form offers.
+type openCaseRow struct{ ID, Name, Situation, Created string }
+
+// offerOpenCases shows the concern form again, with what was typed, when
+// the named person already has open cases the employee may read (issue
+// 13, point 8): the form names them and links to them, and a second
+// submit with "new_anyway" registers the concern all the same. It reports
+// whether it answered. Cases the employee may not read are never hinted at.
+func (s *Server) offerOpenCases(w http.ResponseWriter, r *http.Request, in concernInput) bool {
+	hints, err := s.app.OpenCasesFor(r.Context(), reqctx.Actor(r.Context()), in.FNR)
+	if err != nil {
+		s.serverError(w, r, err)
+		return true
+	}
+	if len(hints) == 0 {
+		return false
+	}
+	p := s.page(r, "routine.concern.title")
+	d := &concernFormData{In: in}
+	for _, h := range hints {
+		d.OpenCases = append(d.OpenCases, openCaseRow{ID: h.CaseID, Name: h.Name,
+			Situation: s.spineLabel(r, "case.situation.", h.Situation), Created: displayDay(h.CreatedAt)})
+	}
+	s.renderConcernForm(w, r, p, http.StatusOK, d)
+	return true
+}

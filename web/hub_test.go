@@ -108,3 +108,70 @@ func TestStartPageShowsTheUnitsQueue(t *testing.T) {
 		}
 	})
 }
+
+// Issue 13 point 8: a concern for a person with an open case the employee
+// may read says so and offers the case; the form keeps what was typed, and
+// ticking "new_anyway" registers the concern all the same. A person whose
+// open case the employee may not read gets no hint at all: the concern is
+// registered as for anyone else.
+func TestConcernOffersTheOpenCaseOnlyWhenReadable(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		e.app.AllowSynthetic = true
+		ctx := context.Background()
+		if err := e.app.GrantUserRole(ctx, nil, testUsername, samordna.RoleEmployee); err != nil {
+			t.Fatal(err)
+		}
+		c := e.login()
+		concern := func(fnr, name string, extra url.Values) *response {
+			t.Helper()
+			f := url.Values{"situation": {"unclear_concern"}, "anonymous": {"no"}, "fnr": {fnr}, "name": {name},
+				"description": {"Barnet virker slitent og sultent."}}
+			for k, v := range extra {
+				f[k] = v
+			}
+			return e.post("/concerns", f, c)
+		}
+		mine := samordna.SyntheticIDNumber(time.Date(2016, 4, 3, 0, 0, 0, 0, time.UTC), 4)
+		if r := concern(mine, "Emma Hansen", nil); r.status != http.StatusSeeOther {
+			t.Fatalf("first concern: %d", r.status)
+		}
+		cases := e.count("cases")
+		r := concern(mine, "Emma Hanssen", nil)
+		if r.status != http.StatusOK || !strings.Contains(r.body, "Personen har allerede en åpen sak") ||
+			!strings.Contains(r.body, ">Emma Hansen</a>") || !strings.Contains(r.body, `value="Emma Hanssen"`) {
+			t.Fatalf("the second concern does not offer the open case: %d", r.status)
+		}
+		if n := e.count("cases"); n != cases {
+			t.Errorf("the offer registered a case: %d, want %d", n, cases)
+		}
+		if r := concern(mine, "Emma Hansen", url.Values{"new_anyway": {"yes"}}); r.status != http.StatusSeeOther {
+			t.Errorf("registering anyway: %d", r.status)
+		}
+
+		// Someone else's case about another child: no hint, the concern goes through.
+		other := samordna.SyntheticIDNumber(time.Date(2015, 9, 9, 0, 0, 0, 0, time.UTC), 6)
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			stranger := &samordna.Employee{ID: samordna.NewID(), MunicipalityID: e.emp.MunicipalityID, Username: "per.annen",
+				Name: "Per Annen", Roles: []samordna.Role{samordna.RoleEmployee}}
+			if err := store.CreateEmployee(tx, stranger, "", e.clock.Now()); err != nil {
+				return err
+			}
+			p := &samordna.Person{MunicipalityID: e.emp.MunicipalityID, Name: "Jonas Berg", IDNumber: other,
+				BirthDate: "2015-09-09", Synthetic: true}
+			if err := store.CreatePerson(tx, p, e.clock.Now()); err != nil {
+				return err
+			}
+			_, err := matrixtest.NewCase(tx, e.emp.MunicipalityID, stranger.ID, p.ID, e.clock.Now())
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = concern(other, "Jonas Berg", nil)
+		if r.status != http.StatusSeeOther || strings.Contains(r.body, "åpen sak") {
+			t.Errorf("a concern about a person with an unreadable case: %d, hint shown: %v", r.status,
+				strings.Contains(r.body, "åpen sak"))
+		}
+	})
+}
