@@ -191,3 +191,36 @@ func TestWithdrawalWithAnotherConsentChangesNothing(t *testing.T) {
 		}
 	})
 }
+
+// Issue 13 point 4: the review before a decision checks it as the decision
+// would and records nothing; it names the coordinator to appoint and
+// whether the wish was followed. Only the coordinating unit may review.
+func TestPreviewDecisionRecordsNothing(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newCoordWorld(t, db)
+		ctx := context.Background()
+		caseID := w.newCase(w.child)
+		ap, err := w.app.SubmitApplication(ctx, w.as("ola"), caseID, app.NewApplication{Coordinator: true, WishedCoordinator: "ingrid"})
+		w.must(err)
+		if _, err := w.app.PreviewDecision(ctx, w.as("ola"), ap.ID, app.Decision{Outcome: "granted", Coordinator: "ingrid"}); !errors.Is(err, samordna.ErrNotFound) {
+			t.Errorf("a teacher reviewed a decision: %v", err)
+		}
+		_, err = w.app.PreviewDecision(ctx, w.as("kari"), ap.ID, app.Decision{})
+		coordWantCode(t, err, "invalid_outcome")
+		_, err = w.app.PreviewDecision(ctx, w.as("kari"), ap.ID, app.Decision{Outcome: "granted", Coordinator: "nobody"})
+		coordWantCode(t, err, "unknown_coordinator")
+		pv, err := w.app.PreviewDecision(ctx, w.as("kari"), ap.ID, app.Decision{Outcome: "granted", Coordinator: "anne"})
+		w.must(err)
+		if pv.Coordinator == nil || pv.Coordinator.Name != "Anne Lunde" || !pv.WishNotFollowed || pv.Decision.IndividualPlanWhen != "no" {
+			t.Errorf("preview = %+v", pv)
+		}
+		got, _, err := w.app.GetApplication(ctx, w.as("kari"), ap.ID)
+		w.must(err)
+		if got.Status != "submitted" {
+			t.Errorf("the review decided the application: %s", got.Status)
+		}
+		if n := w.noticesOf("ola")[app.NoticeApplicationDecided]; len(n) != 0 {
+			t.Errorf("the review told the applicant: %+v", n)
+		}
+	})
+}
