@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/samordna/samordna"
@@ -28,6 +29,7 @@ func (s *Server) hubRoutes() []Route {
 		{Method: "GET", Path: "/cases/{id}/blocks", Access: "case:block", Handler: s.caseFormPage("case_blocks")},
 		{Method: "GET", Path: "/cases/{id}/links", Access: "case:write", Handler: s.caseFormPage("case_links")},
 		{Method: "GET", Path: "/consents/{id}/withdraw", Access: "consent:manage_consent", Handler: s.withdrawReviewPage},
+		{Method: "POST", Path: "/cases/{id}/child-welfare-reports/review", Access: "case:write", Handler: s.reviewReport},
 	}
 }
 
@@ -354,4 +356,54 @@ func (s *Server) offerOpenCases(w http.ResponseWriter, r *http.Request, in conce
 	}
 	s.renderConcernForm(w, r, p, http.StatusOK, d)
 	return true
+}
+
+// reportReview is the review of a report to child welfare before it is
+// sent: what child welfare receives and whose signature it carries.
+type reportReview struct {
+	CaseID, Description, Acute string // Acute "yes" or ""
+	Name, BirthDate            string // whom the report is about ("" when anonymous)
+	Signer, SignerTitle        string
+	SignerService, Date        string
+}
+
+// reviewReport shows the report to child welfare as child welfare will
+// receive it, with the signature it will carry, before it is sent, signed
+// and locked (issue 13, point 4). Confirming posts the same text to the
+// report route. A description that would be refused shows the routine
+// page again with the message, as sending does.
+func (s *Server) reviewReport(w http.ResponseWriter, r *http.Request) {
+	if err := routineForm(w, r); err != nil {
+		s.formError(w, r, err)
+		return
+	}
+	in := reportInput{Kind: app.ReportChildWelfare, Description: r.PostForm.Get("description"), Acute: r.PostForm.Get("acute")}
+	v, err := s.app.GetCase(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"))
+	if err == nil && !v.CanWrite {
+		err = samordna.ErrNotFound
+	}
+	if err == nil {
+		err = app.CheckReportText(in.Description)
+	}
+	if err != nil {
+		s.routineFail(w, r, err, func(p *Page, status int) {
+			s.renderCaseRoutine(w, r, p, status, func(d *caseRoutineData) { d.Report = in })
+		})
+		return
+	}
+	p := s.page(r, "hub.report.title")
+	e := p.User
+	d := reportReview{CaseID: v.Case.ID, Description: strings.TrimSpace(in.Description), Signer: e.Name, SignerTitle: e.Title,
+		Date: displayDay(s.app.Clock.Now())}
+	if in.Acute == "yes" {
+		d.Acute = "yes"
+	}
+	if len(e.Services) > 0 {
+		d.SignerService = e.Services[0].Name
+	}
+	if v.Subject != nil {
+		d.Name, d.BirthDate = v.Subject.Name, displayDate(v.Subject.BirthDate)
+	}
+	p.Data = d
+	s.render(w, r, http.StatusOK, "report_review", p)
 }
