@@ -175,3 +175,44 @@ func TestConcernOffersTheOpenCaseOnlyWhenReadable(t *testing.T) {
 		}
 	})
 }
+
+// Issue 13 point 4: the report to child welfare is reviewed before it is
+// sent: the review stores nothing and shows the text and the signature;
+// an empty report is refused on the routine page; confirming sends it.
+func TestReportReviewBeforeSending(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		e.app.AllowSynthetic = true
+		if err := e.app.GrantUserRole(context.Background(), nil, testUsername, samordna.RoleEmployee); err != nil {
+			t.Fatal(err)
+		}
+		c := e.login()
+		fnr := samordna.SyntheticIDNumber(time.Date(2016, 4, 3, 0, 0, 0, 0, time.UTC), 4)
+		r := e.post("/concerns", url.Values{"situation": {"acute"}, "anonymous": {"no"}, "fnr": {fnr}, "name": {"Emil Testesen"},
+			"description": {"Eleven har blåmerker."}}, c)
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("concern: %d", r.status)
+		}
+		base := strings.TrimSuffix(strings.SplitN(r.location(), "?", 2)[0], "/routine")
+		if r := e.post(base+"/child-welfare-reports/review", url.Values{"description": {"  "}}, c); r.status != http.StatusBadRequest {
+			t.Errorf("an empty report reviewed: %d", r.status)
+		}
+		r = e.post(base+"/child-welfare-reports/review", url.Values{"description": {"Eleven kom med blåmerker i dag."}, "acute": {"yes"}}, c)
+		if r.status != http.StatusOK || !strings.Contains(r.body, "Dette mottar barnevernet") || !strings.Contains(r.body, testName) ||
+			!strings.Contains(r.body, "Eleven kom med blåmerker i dag.") || !strings.Contains(r.body, "Emil Testesen") {
+			t.Fatalf("review: %d", r.status)
+		}
+		if n := e.count("child_welfare_reports"); n != 0 {
+			t.Errorf("the review sent a report: %d stored", n)
+		}
+		if r := e.post(base+"/child-welfare-reports", url.Values{"description": {"Eleven kom med blåmerker i dag."}, "acute": {"yes"}}, c); r.status != http.StatusSeeOther {
+			t.Errorf("confirm: %d", r.status)
+		}
+		if n := e.count("child_welfare_reports"); n != 1 {
+			t.Errorf("reports stored after confirming: %d", n)
+		}
+		if r := e.post("/cases/"+samordna.NewID()+"/child-welfare-reports/review", url.Values{"description": {"X"}}, c); r.status != http.StatusNotFound {
+			t.Errorf("review on an unknown case: %d", r.status)
+		}
+	})
+}
