@@ -377,6 +377,10 @@ func (a *App) decideApplication(tx *store.Tx, actor *samordna.Actor, g *caseGran
 	if err := store.DecideApplication(tx, app); err != nil {
 		return nil, err
 	}
+	if err := a.notifyDetail(tx, without([]string{app.SubmittedBy}, actor.Employee.ID), NoticeApplicationDecided,
+		g.Case.ID, NoticeDetail{ApplicationID: app.ID, Outcome: in.Outcome}); err != nil {
+		return nil, err
+	}
 	if err := a.caseEvent(tx, actor, g.Case.ID, "application_"+in.Outcome, "application", app.ID); err != nil {
 		return nil, err
 	}
@@ -421,6 +425,10 @@ func (a *App) appoint(tx *store.Tx, actor *samordna.Actor, g *caseGrant, in Deci
 		Name: e.Name, Kind: in.CoordinatorKind, Status: store.CoordinatorAppointed, AppointedBy: actor.Employee.ID,
 		AppointedAt: a.now()}
 	if err := store.AppointCoordinator(tx, k); err != nil {
+		return nil, err
+	}
+	if err := a.notifyDetail(tx, without([]string{e.ID}, actor.Employee.ID), NoticeCoordinatorAppointed, g.Case.ID,
+		NoticeDetail{}); err != nil {
 		return nil, err
 	}
 	if err := a.caseEvent(tx, actor, g.Case.ID, "coordinator_appointed", "coordinator", k.ID); err != nil {

@@ -148,7 +148,7 @@ func (a *App) registerConcernTx(tx *store.Tx, actor *samordna.Actor, in NewConce
 		at = now
 	}
 	e := actor.Employee
-	r, err := a.chooseRoutine(tx, e.MunicipalityID, in.Routine, in.Situation)
+	r, err := a.chooseRoutine(tx, e.MunicipalityID, in.Routine, in.Situation, concernAge(in, a.now()))
 	if err != nil {
 		return nil, err
 	}
@@ -498,4 +498,28 @@ func checkAnonymousFields(fields ...[2]string) error {
 		}
 	}
 	return nil
+}
+
+// concernAge is the age in whole years of the person a concern is about,
+// from the fødselsnummer (0 for an expected child), or -1 when it cannot
+// be told (anonymous, or a number that does not parse; registering checks
+// the number itself).
+func concernAge(in NewConcern, now time.Time) int {
+	switch {
+	case in.Subject == nil:
+		return -1
+	case in.Subject.IDNumber == "" && in.Subject.ExpectedDueDate != "":
+		return 0
+	}
+	n, err := samordna.ParseIDNumber(strings.TrimSpace(in.Subject.IDNumber), true)
+	if err != nil {
+		return -1
+	}
+	now = now.In(pathway.Oslo())
+	b := n.BirthDate
+	age := now.Year() - b.Year()
+	if now.Month() < b.Month() || now.Month() == b.Month() && now.Day() < b.Day() {
+		age--
+	}
+	return age
 }

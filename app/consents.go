@@ -146,7 +146,9 @@ func endOfDay(date string) (time.Time, error) {
 }
 
 // WithdrawConsent withdraws a consent. Access that rested on it ends with
-// the very next request (decisions are never cached). Callers: as for
+// the very next request (decisions are never cached); the members who lose
+// it are told, their open tasks on the case go back to the coordinator and
+// the planned meetings are flagged to the coordinator (effects.go). Callers: as for
 // RecordConsent. Errors: not_found, already_withdrawn (409).
 func (a *App) WithdrawConsent(ctx context.Context, actor *samordna.Actor, consentID string) (*samordna.Consent, error) {
 	var c *samordna.Consent
@@ -162,9 +164,16 @@ func (a *App) WithdrawConsent(ctx context.Context, actor *samordna.Actor, consen
 		if c.Status == samordna.ConsentWithdrawn {
 			return samordna.Errorf(samordna.KindConflict, "already_withdrawn", "the consent is already withdrawn")
 		}
+		eff, err := a.withdrawalEffects(tx, g, c)
+		if err != nil {
+			return err
+		}
 		now := a.now()
 		c.Status, c.WithdrawnAt, c.WithdrawnBy = samordna.ConsentWithdrawn, &now, actor.Employee.ID
 		if err := store.UpdateConsent(tx, c, actor.Employee.ID, now, "withdrawn"); err != nil {
+			return err
+		}
+		if err := a.applyWithdrawalEffects(tx, actor, g, eff); err != nil {
 			return err
 		}
 		if err := a.caseEvent(tx, actor, g.Case.ID, "consent_withdrawn", "consent", c.ID); err != nil {

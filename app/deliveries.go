@@ -37,7 +37,7 @@ const sendMinutesDays = 7
 func (a *App) sendMinutes(tx *store.Tx, actor *samordna.Actor, g *caseGrant, m *store.Meeting, recipients []string,
 	att []*store.Attendee) error {
 	ids, others := recipientIDs(recipients, att)
-	if err := a.outbox(tx, NoticeMinutes, ids, g.Case.ID); err != nil {
+	if err := a.notifyDetail(tx, ids, NoticeMinutes, g.Case.ID, NoticeDetail{MeetingID: m.ID}); err != nil {
 		return err
 	}
 	if len(others) == 0 {

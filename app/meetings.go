@@ -630,7 +630,7 @@ func (a *App) SendInvitation(ctx context.Context, actor *samordna.Actor, meeting
 		if err != nil {
 			return err
 		}
-		if err := a.outbox(tx, NoticeMeetingInvitation, employeeIDs(att), g.Case.ID); err != nil {
+		if err := a.notifyDetail(tx, employeeIDs(att), NoticeMeetingInvitation, g.Case.ID, NoticeDetail{MeetingID: m.ID}); err != nil {
 			return err
 		}
 		if err := a.caseEvent(tx, actor, g.Case.ID, "meeting_invitation_sent", "meeting", m.ID); err != nil {

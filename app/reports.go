@@ -105,6 +105,13 @@ func (a *App) SendReport(ctx context.Context, actor *samordna.Actor, caseID stri
 	return v, nil
 }
 
+// CheckReportText checks a report's description as sending does, for the
+// review page before the report is sent. Errors: description_required,
+// description_too_long (KindInvalid).
+func CheckReportText(description string) error {
+	return validateReport(&NewReport{Kind: ReportChildWelfare, Description: description})
+}
+
 // validateReport checks a report's input (after the actor is authorized,
 // so that a refusal never depends on the input).
 func validateReport(in *NewReport) error {

@@ -381,12 +381,14 @@ func (a *App) SetDefaultRoutine(ctx context.Context, actor *samordna.Actor, rout
 // chooseRoutine picks the routine a new case in the situation follows:
 // the one the concern names (which must start the situation), else the
 // municipality's default if it starts the situation, else DefaultRoutineID,
-// else the first routine (by id) that starts it. It syncs uploaded
+// else the first routine (by id) that starts it; by default only a routine
+// written for the person's age (Routine.MaxAge; age -1 when unknown), so a
+// schoolchild does not get the infants' routine. It syncs uploaded
 // versions first, so the case records the newest version.
 //
 // Errors: unknown_routine (KindInvalid), situation_not_in_routine
 // (KindRule), no_routine (KindRule) when no routine starts the situation.
-func (a *App) chooseRoutine(tx *store.Tx, municipalityID, requested string, situation pathway.Situation) (*pathway.Routine, error) {
+func (a *App) chooseRoutine(tx *store.Tx, municipalityID, requested string, situation pathway.Situation, age int) (*pathway.Routine, error) {
 	if err := a.syncRoutines(tx); err != nil {
 		return nil, err
 	}
@@ -411,9 +413,17 @@ func (a *App) chooseRoutine(tx *store.Tx, municipalityID, requested string, situ
 		candidates = append(candidates, r.ID)
 	}
 	for _, id := range candidates {
-		if r, ok := reg.Latest(id); ok && len(r.StartSteps(situation)) > 0 {
+		if r, ok := reg.Latest(id); ok && len(r.StartSteps(situation)) > 0 && forAge(r, age) {
 			return r, nil
 		}
 	}
 	return nil, samordna.Errorf(samordna.KindRule, "no_routine", "no routine starts the situation %s", situation)
+}
+
+// forAge reports whether the routine is written for a person of age
+// (whole years; -1 when not known, e.g. an anonymous concern): a routine
+// without max_age is for any age, and an unknown age does not rule a
+// routine out.
+func forAge(r *pathway.Routine, age int) bool {
+	return r.MaxAge == nil || age < 0 || age <= *r.MaxAge
 }

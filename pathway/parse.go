@@ -136,7 +136,7 @@ func (p *parser) parse(data []byte) *Routine {
 	}
 
 	top, ok := p.fields(root, "routine", "id", "version", "name", "municipality", "source", "valid_from",
-		"revised", "owner", "situations", "steps")
+		"revised", "owner", "max_age", "situations", "steps")
 	if !ok {
 		return nil
 	}
@@ -160,6 +160,14 @@ func (p *parser) parse(data []byte) *Routine {
 	r.ValidFrom = p.optionalDate(top, "valid_from", time.DateOnly)
 	r.Revised = p.optionalDate(top, "revised", "2006-01", time.DateOnly)
 	r.Owner = p.optionalText(top, "owner")
+	if v := top["max_age"]; v != nil && !isNull(v) {
+		n, err := strconv.Atoi(v.Value)
+		if v.Kind != yaml.ScalarNode || v.Tag != "!!int" || err != nil || n < 0 || n > 120 {
+			p.errorf(v.Line, "max_age must be a whole number of years from 0 to 120, got %q", v.Value)
+		} else {
+			r.MaxAge = &n
+		}
+	}
 
 	declared := p.situations(top, r)
 

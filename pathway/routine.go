@@ -319,6 +319,11 @@ type Routine struct {
 	ValidFrom string
 	Revised   string
 	Owner     string
+	// MaxAge, when set, is the oldest age (whole years) of the persons the
+	// routine is written for (max_age; e.g. families with infants and
+	// small children). A concern for an older person is not given the
+	// routine by default; it can still be chosen by name. nil: any age.
+	MaxAge *int
 	// Situations lists the situations that start the routine, with the
 	// routine's own Norwegian wording. Optional: empty means "not stated".
 	Situations []RoutineSituation

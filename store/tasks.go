@@ -514,3 +514,31 @@ func RescheduleTask(tx *Tx, id, title, employeeID string, due, overdueAfter *tim
 		WHERE id = $5 AND status = 'open'`, title, due, overdueAfter, nullable(employeeID), id)
 	return wrap(err, "reschedule task")
 }
+
+// HandTaskTo gives an open task to one named employee (a withdrawal hands
+// the members' tasks back to the coordinator), clearing its escalation so
+// that its deadline can escalate to the new assignee.
+func HandTaskTo(tx *Tx, id, employeeID string) error {
+	_, err := tx.Exec(`UPDATE tasks SET assignee_kind = 'employee', assignee_employee_id = $1, assignee_role = '',
+		assignee_team_id = NULL, assignee_service_id = NULL, escalated_at = NULL
+		WHERE id = $2 AND status = 'open'`, employeeID, id)
+	return wrap(err, "hand task to")
+}
+
+// OverdueTasksOfLedServices returns the open tasks past their due date
+// that are the work of a service the leader leads: named to one of its
+// members, or given to the service itself; the most overdue first (at most
+// limit, at most 100). Only the routine's title, the due date and the
+// assignee's name are read: the leader sees deadlines, never the case.
+func OverdueTasksOfLedServices(tx *Tx, leaderID string, now time.Time, limit int) ([]*Task, error) {
+	if limit <= 0 || limit > 100 {
+		limit = 100
+	}
+	return queryTasks(tx, "overdue tasks of led services", `SELECT `+taskColumns+` FROM tasks t
+		WHERE t.status = 'open' AND t.due_at IS NOT NULL AND t.due_at < $2 AND (
+		  (t.assignee_kind = 'employee' AND t.assignee_employee_id IN (SELECT m.employee_id FROM service_leaders l
+		     JOIN service_members m ON m.service_id = l.service_id WHERE l.employee_id = $1))
+		  OR (t.assignee_kind = 'service' AND t.assignee_service_id IN (SELECT l.service_id FROM service_leaders l
+		     WHERE l.employee_id = $1)))
+		ORDER BY t.due_at, t.id LIMIT `+strconv.Itoa(limit), leaderID, now)
+}

@@ -169,6 +169,16 @@ type casePageData struct {
 	BlockUsername     string
 	BlockReason       string
 	LinkCaseID        string
+
+	// The hub (hub.go): the age (-1 unknown), whether the person has a
+	// number and whether it is shown (FNR holds it only then), the open
+	// tasks, the active consents and the next step's message id.
+	Age            int
+	HasFNR         bool
+	FNRShown       bool
+	OpenTasks      []hubTask
+	ActiveConsents int
+	Next           string
 }
 
 type caseLinkRow struct{ ID, Kind string }
@@ -182,12 +192,14 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 			p.Flash = id
 		}
 	}
-	s.renderCase(w, r, p, http.StatusOK, nil)
+	s.renderCase(w, r, p, "case", http.StatusOK, nil)
 }
 
-// renderCase reads the case (an audited read) and renders the case page
-// with status; in, when not nil, refills the forms after an error.
-func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, p *Page, status int, in func(*casePageData)) {
+// renderCase reads the case (an audited read) and renders the case page,
+// or one of its form pages (tmpl), with status; in, when not nil, refills
+// the forms after an error. A form page the reader may not use answers
+// 404, as for a case that does not exist.
+func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, p *Page, tmpl string, status int, in func(*casePageData)) {
 	v, err := s.app.GetCase(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"))
 	if samordna.ErrorKind(err) == samordna.KindNotFound {
 		s.errorPage(w, r, http.StatusNotFound, "error.not_found")
@@ -197,12 +209,16 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, p *Page, sta
 		s.serverError(w, r, err)
 		return
 	}
+	if !caseFormAllowed(v, tmpl) {
+		s.errorPage(w, r, http.StatusNotFound, "error.not_found")
+		return
+	}
 	d := s.casePageData(r, v)
 	if in != nil {
 		in(d)
 	}
 	p.Data = d
-	s.render(w, r, status, "case", p)
+	s.render(w, r, status, tmpl, p)
 }
 
 func (s *Server) casePageData(r *http.Request, v *app.CaseView) *casePageData {
@@ -261,6 +277,7 @@ func (s *Server) casePageData(r *http.Request, v *app.CaseView) *casePageData {
 	for _, l := range v.Links {
 		d.Links = append(d.Links, caseLinkRow{ID: l.CaseID, Kind: s.spineLabel(r, "case.link_kind.", string(l.Kind))})
 	}
+	s.fillHub(d, v, s.app.Clock.Now())
 	return d
 }
 
@@ -281,10 +298,11 @@ func spineByteSize(n int64) string {
 	return strconv.FormatInt(n, 10) + " B"
 }
 
-// caseFormError answers a failed form post on the case page: a missing or
-// refused object gives the 404 page; a problem with the input shows the
-// case page again with the message, the fields refilled by in.
-func (s *Server) caseFormError(w http.ResponseWriter, r *http.Request, err error, in func(*casePageData)) {
+// caseFormError answers a failed form post of one of the case's form
+// pages (tmpl): a missing or refused object gives the 404 page; a problem
+// with the input shows the form page again with the message, the fields
+// refilled by in.
+func (s *Server) caseFormError(w http.ResponseWriter, r *http.Request, tmpl string, err error, in func(*casePageData)) {
 	kind := samordna.ErrorKind(err)
 	switch kind {
 	case samordna.KindNotFound:
@@ -296,7 +314,7 @@ func (s *Server) caseFormError(w http.ResponseWriter, r *http.Request, err error
 	}
 	p := s.page(r, "case.title")
 	p.Error = s.spineErrorMessage(p.Lang, err)
-	s.renderCase(w, r, p, samordna.HTTPStatus(err), in)
+	s.renderCase(w, r, p, tmpl, samordna.HTTPStatus(err), in)
 }
 
 // spineErrorMessage returns the message id for an application error: its own
@@ -343,7 +361,7 @@ func (s *Server) recordConsent(w http.ResponseWriter, r *http.Request) {
 	}
 	_, err := s.app.RecordConsent(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), in)
 	if err != nil {
-		s.caseFormError(w, r, err, func(d *casePageData) { d.Consent = refill })
+		s.caseFormError(w, r, "case_consents", err, func(d *casePageData) { d.Consent = refill })
 		return
 	}
 	caseDoneRedirect(w, r, r.PathValue("id"), "consent_recorded", "consents")
@@ -381,12 +399,12 @@ func (s *Server) uploadConsentForm(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, app.MaxConsentFormBytes+maxFormBytes)
 	data, err := readConsentUpload(r, "form")
 	if err != nil {
-		s.caseFormError(w, r, err, nil)
+		s.caseFormError(w, r, "case_consents", err, nil)
 		return
 	}
 	_, err = s.app.UploadConsentForm(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), "", data)
 	if err != nil {
-		s.caseFormError(w, r, err, nil)
+		s.caseFormError(w, r, "case_consents", err, nil)
 		return
 	}
 	caseDoneRedirect(w, r, r.PathValue("id"), "form_uploaded", "consents")
@@ -438,7 +456,7 @@ func (s *Server) blockEmployee(w http.ResponseWriter, r *http.Request) {
 	username, reason := r.PostForm.Get("username"), r.PostForm.Get("reason")
 	_, err := s.app.BlockEmployee(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), username, reason)
 	if err != nil {
-		s.caseFormError(w, r, err, func(d *casePageData) { d.BlockUsername, d.BlockReason = username, reason })
+		s.caseFormError(w, r, "case_blocks", err, func(d *casePageData) { d.BlockUsername, d.BlockReason = username, reason })
 		return
 	}
 	caseDoneRedirect(w, r, r.PathValue("id"), "blocked", "blocks")
@@ -451,7 +469,7 @@ func (s *Server) liftBlock(w http.ResponseWriter, r *http.Request) {
 	}
 	_, err := s.app.LiftBlock(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), r.PathValue("blockId"))
 	if err != nil {
-		s.caseFormError(w, r, err, nil)
+		s.caseFormError(w, r, "case_blocks", err, nil)
 		return
 	}
 	caseDoneRedirect(w, r, r.PathValue("id"), "block_lifted", "blocks")
@@ -465,7 +483,7 @@ func (s *Server) linkCase(w http.ResponseWriter, r *http.Request) {
 	other := strings.TrimSpace(r.PostForm.Get("case_id"))
 	err := s.app.LinkFamilyCases(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), other)
 	if err != nil {
-		s.caseFormError(w, r, err, func(d *casePageData) { d.LinkCaseID = other })
+		s.caseFormError(w, r, "case_links", err, func(d *casePageData) { d.LinkCaseID = other })
 		return
 	}
 	caseDoneRedirect(w, r, r.PathValue("id"), "linked", "links")

@@ -84,9 +84,16 @@ func TestBrowserCasePages(t *testing.T) {
 		t.Fatalf("GET /cases/%s: %d", caseID, status)
 	}
 	browsertest.RequireText(t, ctx, "Emma Hansen", "Koordinator", "Samtykker", "Sperringer", "Ola Brekke",
-		"Registrer skriftlig samtykke", "Tidslinje", "Se tilgangsloggen")
+		"Neste steg", "Vis fødselsnummer", "Tidslinje", "Se tilgangsloggen")
 	browsertest.CheckAxe(t, ctx, "case page")
 	browsertest.Screenshot(t, ctx, "case-page")
+
+	// The consent forms live on their own page.
+	if status := browsertest.Open(t, ctx, site.URL+"/cases/"+caseID+"/consents"); status != http.StatusOK {
+		t.Fatalf("GET the consents page: %d", status)
+	}
+	browsertest.RequireText(t, ctx, "Registrer skriftlig samtykke")
+	browsertest.CheckAxe(t, ctx, "consents page")
 
 	// Record a consent through the form, as a guardian, for the individual plan.
 	browsertest.Do(t, ctx, "fill in the consent form",
@@ -100,6 +107,9 @@ func TestBrowserCasePages(t *testing.T) {
 	}
 	browsertest.RequireText(t, ctx, "Samtykket er registrert.", "Kristin Hansen", "Foresatt", "Arbeid med individuell plan")
 	browsertest.CheckAxe(t, ctx, "case page after recording consent")
+	if status := browsertest.Open(t, ctx, site.URL+"/cases/"+caseID+"/consents"); status != http.StatusOK {
+		t.Fatalf("GET the consents page: %d", status)
+	}
 
 	// A wrong form shows the error on the page, which stays accessible.
 	status = browsertest.Navigation(t, ctx, "submit a consent without purposes",
@@ -112,7 +122,7 @@ func TestBrowserCasePages(t *testing.T) {
 	if v := browsertest.Eval[string](t, ctx, `document.getElementById('given_by').value`); v != "Thomas Hansen" {
 		t.Errorf("the form lost what was typed: %q", v)
 	}
-	browsertest.CheckAxe(t, ctx, "case page with an error")
+	browsertest.CheckAxe(t, ctx, "consents page with an error")
 
 	if status := browsertest.Open(t, ctx, site.URL+"/cases/"+caseID+"/access-log"); status != http.StatusOK {
 		t.Fatalf("GET access log: %d", status)

@@ -66,8 +66,11 @@ func TestCasePageForms(t *testing.T) {
 		}
 		page := e.get(base+"?done=blocked", c)
 		if page.status != http.StatusOK || !strings.Contains(page.body, "Den ansatte er sperret fra saken.") ||
-			!strings.Contains(page.body, "Opphev sperringen") {
+			!strings.Contains(page.body, "1 sperringer") {
 			t.Errorf("case page after blocking: %d", page.status)
+		}
+		if page := e.get(base+"/blocks", c); page.status != http.StatusOK || !strings.Contains(page.body, "Opphev sperringen") {
+			t.Errorf("the blocks page after blocking: %d", page.status)
 		}
 		r = e.post(base+"/blocks", url.Values{"username": {"ola.laerer"}}, c)
 		if r.status != http.StatusConflict || !strings.Contains(r.body, "Den ansatte er allerede sperret.") ||

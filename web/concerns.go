@@ -58,6 +58,9 @@ type concernFormData struct {
 	IdentifyingAt string
 	// FieldError is the message shown next to ErrorField ("" for none).
 	FieldError string
+	// OpenCases are the open cases about the named person the employee may
+	// already read, offered instead of a second case (hub.go).
+	OpenCases []openCaseRow
 }
 
 type routineOption struct {
@@ -132,6 +135,11 @@ func (s *Server) concernSubmit(w http.ResponseWriter, r *http.Request) {
 	if strings.TrimSpace(in.FNR+in.Name+in.DueDate+in.MotherFNR+in.MotherName) != "" {
 		nc.Subject = &app.ConcernSubject{IDNumber: in.FNR, Name: in.Name, ExpectedDueDate: in.DueDate,
 			MotherIDNumber: in.MotherFNR, MotherName: in.MotherName}
+	}
+	if in.Anonymous != "yes" && in.FNR != "" && f.Get("new_anyway") != "yes" {
+		if s.offerOpenCases(w, r, in) {
+			return
+		}
 	}
 	c, err := s.app.RegisterConcern(r.Context(), reqctx.Actor(r.Context()), nc)
 	if err != nil {

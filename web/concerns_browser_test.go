@@ -130,6 +130,13 @@ func TestBrowserConcernRoutineAndMyTasks(t *testing.T) {
 	browsertest.Do(t, ctx, "write the report",
 		chromedp.SendKeys(chromedp.ID("report-description"), "Eleven kom med blåmerker i dag."),
 		chromedp.Click(chromedp.ID("report-acute")))
+	if status := routineSubmit(t, ctx, `form[action$="/child-welfare-reports/review"]`); status != http.StatusOK {
+		t.Fatalf("review report: status %d", status)
+	}
+	// Issue 13 point 4: the review shows what child welfare receives and whose signature it carries.
+	browsertest.RequireText(t, ctx, "Dette mottar barnevernet", "Emil Testesen", "Eleven kom med blåmerker i dag.",
+		"Signert av", "Kari Nordmann")
+	browsertest.CheckAxe(t, ctx, "report review")
 	if status := routineSubmit(t, ctx, `form[action$="/child-welfare-reports"]`); status != http.StatusOK {
 		t.Fatalf("send report: status %d", status)
 	}

@@ -22,6 +22,7 @@ func (s *Server) coordinationRoutes() []Route {
 	routes := []Route{
 		{Method: "GET", Path: "/coordination", Access: "role:coordinating_unit", Handler: s.inboxPage},
 		{Method: "GET", Path: "/applications/{id}", Access: "application:read", Handler: s.applicationPage},
+		{Method: "POST", Path: "/applications/{id}/decision/review", Access: "application:decide", Handler: s.reviewDecision},
 		{Method: "POST", Path: "/applications/{id}/decision", Access: "application:decide", Handler: s.decideApplication},
 		{Method: "GET", Path: "/cases/{id}/application", Access: "case:write", Handler: s.applyPage},
 		{Method: "POST", Path: "/cases/{id}/application", Access: "case:write", Handler: s.submitApplication},
@@ -172,7 +173,8 @@ func (s *Server) renderApplication(w http.ResponseWriter, r *http.Request, p *Pa
 	}
 	d := applicationData{Row: applicationRows([]*store.Application{a})[0], CanDecide: canDecide && a.Status == store.ApplicationSubmitted,
 		Child: a.SubjectDueDate != "" || s.childBirth(a.SubjectBirthDate), Grounds: app.ChildCoordinatorGrounds}
-	d.In = decisionInput{Outcome: "granted", Coordinator: a.WishedCoordinator, Kind: "coordinator", PlanWhen: "no"}
+	// No outcome is chosen in advance: the unit chooses, then reviews (reviewDecision).
+	d.In = decisionInput{Coordinator: a.WishedCoordinator, Kind: "coordinator", PlanWhen: "no"}
 	if a.WantsPlan {
 		d.In.PlanWhen = "now"
 	}

@@ -106,8 +106,11 @@ func TestBrowserCoordination(t *testing.T) {
 	browsertest.CheckAxe(t, unit, "application with the decision form")
 	browsertest.Screenshot(t, unit, "coord-application")
 	// A refusal without a reason is refused, on the page.
+	if browsertest.Eval[bool](t, unit, `document.querySelector('input[name="outcome"]:checked') !== null`) {
+		t.Error("an outcome is chosen before the unit chose one")
+	}
 	browsertest.Do(t, unit, "choose refused", chromedp.Click(chromedp.ID("outcome-refused")))
-	if status := submit(t, unit, "decide without reason", `form[action$="/decision"] button[type="submit"]`); status != 422 {
+	if status := submit(t, unit, "decide without reason", `form[action$="/decision/review"] button[type="submit"]`); status != 422 {
 		t.Errorf("refusal without reason: status %d, want 422", status)
 	}
 	browsertest.RequireText(t, unit, "Skriv en begrunnelse.")
@@ -116,6 +119,12 @@ func TestBrowserCoordination(t *testing.T) {
 	if v := browsertest.Eval[string](t, unit, `document.getElementById('coordinator').value`); v != "ingrid.hs" {
 		t.Errorf("the coordinator field holds %q, want the wish", v)
 	}
+	submit(t, unit, "review the decision", `form[action$="/decision/review"] button[type="submit"]`)
+	// Issue 13 point 4: the review shows the decision and what follows before anything is recorded.
+	browsertest.RequireText(t, unit, "Se over vedtaket", "Innvilget", "Ingrid Moe blir oppnevnt som koordinator og får varsel.",
+		"Dette skjer når vedtaket er fattet")
+	browsertest.CheckAxe(t, unit, "decision review")
+	browsertest.Screenshot(t, unit, "decision-review")
 	submit(t, unit, "decide", `form[action$="/decision"] button[type="submit"]`)
 	browsertest.RequireText(t, unit, "Vedtaket er fattet.", "Innvilget")
 

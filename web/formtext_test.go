@@ -32,8 +32,8 @@ func TestConcernFormShowsTextErrorsNextToTheField(t *testing.T) {
 
 		r := e.post("/concerns", form(strings.Repeat("ø", 10000), "Bekymring for eleven."), c)
 		if r.status != http.StatusBadRequest ||
-			!strings.Contains(r.body, `<p class="field-error" id="name-error">Teksten er for lang: feltet tar høyst 200 tegn.</p>`) ||
-			!regexp.MustCompile(`<input id="name" name="name"[^>]*maxlength="200" aria-invalid="true" aria-describedby="name-error">`).MatchString(r.body) ||
+			!strings.Contains(r.body, `<p class="ds-validation-message field-error" data-field="validation" id="name-error">Teksten er for lang: feltet tar høyst 200 tegn.</p>`) ||
+			!regexp.MustCompile(`<input class="ds-input" id="name" name="name"[^>]*maxlength="200" aria-invalid="true" aria-describedby="name-error">`).MatchString(r.body) ||
 			!strings.Contains(r.body, `<a href="#name">`) {
 			t.Fatalf("a name of 10,000 characters: %d\n%s", r.status, r.body)
 		}

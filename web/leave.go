@@ -114,6 +114,8 @@ func noticeArgs(n *store.Notification) map[string]any {
 		_ = json.Unmarshal([]byte(n.Detail), &c) // written by app; a bad one shows zeros
 		args["Tasks"], args["Coordinator"], args["Logs"] = c.Tasks, c.Coordinator, c.LogHolder
 		args["Groups"], args["Teams"] = c.Groups, c.Teams
+	} else {
+		args["Tasks"] = app.ParseNoticeDetail(n.Detail).Tasks
 	}
 	return args
 }

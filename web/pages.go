@@ -129,9 +129,11 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
 type startData struct {
 	Cases         []spineCaseRow // the first cases the employee may read (cases.go)
 	MoreCases     bool
-	Tasks         *startTasks // "Mine oppgaver": overdue, then due this week, by case (tasks.go)
-	MayBreakGlass bool        // show the link to emergency access
-	IsLeader      bool        // show the link to the emergency access reviews
+	Tasks         *startTasks    // "Mine oppgaver": overdue, then due this week, by case (tasks.go)
+	MayBreakGlass bool           // show the link to emergency access
+	IsLeader      bool           // show the link to the emergency access reviews
+	Queues        []queueSection // what waits for the employee's roles, most pressing first (hub.go)
+	IsAdmin       bool           // the administrator sees no case cards
 }
 
 // startPage is "Mine oppgaver / Mine saker".
@@ -148,6 +150,11 @@ func (s *Server) startPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	if d.Queues, err = s.startQueues(r, p); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d.IsAdmin = p.User != nil && p.User.HasRole(samordna.RoleAdmin)
 	p.Data = d
 	s.render(w, r, http.StatusOK, "start", p)
 }

@@ -24,8 +24,11 @@ type Page struct {
 	Path  string // the current path, to come back to after a language switch
 	Flash string // message id of a notice to show
 	Error string // message id of an error to show
-	Data  any
-	cat   *Catalog
+	// Form holds every error of a submitted form; the layout shows them in
+	// an error summary that takes focus (see formerrors.go).
+	Form FormErrors
+	Data any
+	cat  *Catalog
 }
 
 // T translates a message id; args are name/value pairs for the message's

@@ -91,6 +91,7 @@ func (s *Server) Routes() []Route {
 	routes = append(routes, s.signInLinkRoutes()...)
 	routes = append(routes, s.oidcRoutes()...)
 	routes = append(routes, s.caseRoutes()...)
+	routes = append(routes, s.hubRoutes()...)
 	routes = append(routes, s.closeRoutes()...)
 	routes = append(routes, s.routineRoutes()...)
 	routes = append(routes, s.coordinationRoutes()...)

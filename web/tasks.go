@@ -179,8 +179,9 @@ func (s *Server) myStartTasks(r *http.Request, lang string) (*startTasks, error)
 		return nil, err
 	}
 	var overdue, week []*taskRow
+	now := s.app.Clock.Now()
 	for _, t := range list.Tasks {
-		if t.Overdue {
+		if t.Overdue || t.DueAt != nil && now.After(*t.DueAt) { // past due is "Forfalt", not "this week"
 			overdue = append(overdue, s.taskRow(lang, t))
 		} else {
 			week = append(week, s.taskRow(lang, t))
@@ -294,6 +295,10 @@ func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request) {
 		row := notificationRow{ID: n.ID, At: routineTime(n.CreatedAt), Unread: n.ReadAt == nil,
 			Text: s.catalog.T(p.Lang, id, noticeArgs(n))}
 		switch {
+		case noticeLink(n) != "":
+			row.Link = noticeLink(n)
+		case n.Kind == app.NoticeAccessEnded:
+			// no link: the case is no longer the reader's to open
 		case n.Kind == app.NoticeEmergencyReview:
 			row.Link = "/emergency-access/reviews"
 		case n.ReportID != "":
