@@ -10,7 +10,7 @@ import (
 // seed002Routes gathers the routes of seed 002's target groups, system
 // issues and team report.
 func (h *API) seed002Routes() []Route {
-	return h.targetGroupRoutes()
+	return append(h.targetGroupRoutes(), h.systemIssueRoutes()...)
 }
 
 // targetGroupRoutes lists the target groups of seed 002 §2.3 and the

@@ -49,7 +49,8 @@ type NewSystemIssue struct {
 // IssueDecision is the input of DecideSystemIssue.
 type IssueDecision struct {
 	Decision    string
-	OwnerID     string // employee id of who follows up
+	OwnerID     string // employee id of who follows up (the pages)
+	OwnerName   string // or their username (the API)
 	FollowUpDue string // YYYY-MM-DD, the last day of the follow-up
 }
 
@@ -420,10 +421,10 @@ func (a *App) DecideSystemIssue(ctx context.Context, actor *samordna.Actor, id s
 		case utf8.RuneCountInString(in.Decision) > MaxDescriptionLength:
 			return samordna.Errorf(samordna.KindInvalid, "decision_too_long",
 				"the decision may be at most %d characters", MaxDescriptionLength)
-		case in.OwnerID == "":
+		case in.OwnerID == "" && in.OwnerName == "":
 			return samordna.Errorf(samordna.KindInvalid, "owner_required", "name who follows the decision up")
 		}
-		owner, err := store.EmployeeByID(tx, truncate(in.OwnerID, maxIssueOwnerID))
+		owner, err := issueOwner(tx, in)
 		if errors.Is(err, samordna.ErrNotFound) || err == nil && (owner.MunicipalityID != x.MunicipalityID || owner.Disabled) {
 			return samordna.Errorf(samordna.KindInvalid, "unknown_employee", "the owner is not an employee of the municipality")
 		}
@@ -451,6 +452,15 @@ func (a *App) DecideSystemIssue(ctx context.Context, actor *samordna.Actor, id s
 		return err
 	})
 	return v, err
+}
+
+// issueOwner finds the decision's owner by id or by username.
+func issueOwner(tx *store.Tx, in IssueDecision) (*samordna.Employee, error) {
+	if in.OwnerID != "" {
+		return store.EmployeeByID(tx, truncate(in.OwnerID, maxIssueOwnerID))
+	}
+	e, _, err := store.EmployeeByUsername(tx, strings.ToLower(strings.TrimSpace(truncate(in.OwnerName, maxIssueOwnerID))))
+	return e, err
 }
 
 // FollowUpSystemIssue records that the decision was followed up, with a

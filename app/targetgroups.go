@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 
 	"github.com/samordna/samordna"
 	"github.com/samordna/samordna/access"
@@ -67,4 +68,80 @@ func inCatalogOrder(codes []string) []string {
 		}
 	}
 	return out
+}
+
+// SetMatterTargetGroups classifies a team matter by target groups (as
+// SetCaseTargetGroups; the team report counts them). One audit row
+// (object_type "team_matter", action "set_target_groups").
+//
+// Who may call: MayClassifyMatter — the matter's submitter and the
+// members and leader of its team; anyone else gets samordna.ErrNotFound
+// (audited). Errors: invalid_target_group, too_many_target_groups
+// (KindInvalid).
+func (a *App) SetMatterTargetGroups(ctx context.Context, actor *samordna.Actor, matterID string, codes []string) ([]string, error) {
+	var out []string
+	denied := false
+	err := a.DB.Write(ctx, func(tx *store.Tx) error {
+		var e *samordna.Employee
+		if actor != nil {
+			e = actor.Employee
+		}
+		ok, err := a.MayClassifyMatter(tx, e, matterID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			denied = true
+			return a.audit(tx, actor, samordna.AuditEvent{ObjectType: "team_matter", ObjectID: truncate(matterID, 64),
+				Action: "set_target_groups", Outcome: samordna.OutcomeDenied})
+		}
+		if out, err = samordna.ValidTargetGroups(codes); err != nil {
+			return err
+		}
+		if err := store.SetTeamMatterTargetGroups(tx, matterID, out); err != nil {
+			return err
+		}
+		return a.audit(tx, actor, samordna.AuditEvent{ObjectType: "team_matter", ObjectID: matterID, Action: "set_target_groups"})
+	})
+	if err == nil && denied {
+		err = samordna.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// MayClassifyMatter: the matter's submitter, or a member or the leader of
+// its team, in the matter's municipality. The access matrix calls it.
+func (a *App) MayClassifyMatter(tx *store.Tx, e *samordna.Employee, matterID string) (bool, error) {
+	m, err := store.TeamMatterByID(tx, matterID)
+	if errors.Is(err, samordna.ErrNotFound) || e == nil {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if e.MunicipalityID != m.MunicipalityID || e.Disabled || e.HasRole(samordna.RoleAdmin) {
+		return false, nil
+	}
+	if m.SubmittedBy == e.ID {
+		return true, nil
+	}
+	t, err := store.TeamByID(tx, m.TeamID)
+	if err != nil {
+		return false, err
+	}
+	r := relationTo(e, t)
+	return r.member || r.leader, nil
+}
+
+// MatterTargetGroups returns the matter's target groups in catalog order,
+// for the pages that show a matter (the caller has checked access).
+func MatterTargetGroups(tx *store.Tx, matterID string) ([]string, error) {
+	codes, err := store.TeamMatterTargetGroups(tx, matterID)
+	if err != nil {
+		return nil, err
+	}
+	return inCatalogOrder(codes), nil
 }
