@@ -18,7 +18,7 @@ func (h *API) seed002Routes() []Route {
 func (h *API) targetGroupRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/api/v1/target-groups", Access: "authenticated", Handler: h.listTargetGroups,
-			Summary: "The target groups of seed 002 §2.3 (14 lines for children with the heading, 10 for adults): " +
+			Summary: "The target groups of seed 002 §2.3 (13 for children and youth, 10 for adults): " +
 				"[{\"code\", \"age\": children|adults, \"name\": {\"nb\", \"nn\", \"en\"}, \"team\" (one of the nine " +
 				"OST/TST groups, §4.1–4.2), \"services\": [service kinds that serve it, §3.1]}]."},
 		{Method: "PUT", Path: "/api/v1/cases/{id}/target-groups", Access: "case:write", Handler: h.setCaseTargetGroups,

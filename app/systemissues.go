@@ -553,3 +553,85 @@ func (a *App) issueView(tx *store.Tx, actor *samordna.Actor, x *store.SystemIssu
 	}
 	return v, nil
 }
+
+// TeamOfEmployee is a team the employee is in, and whether they may read
+// its report.
+type TeamOfEmployee struct {
+	Team   *samordna.Team
+	Issues bool // may read and send its system issues
+	Report bool // may read its report
+}
+
+// MyTeams returns the teams the actor is a member or leader of (for the
+// administrator: every team of the municipality, for the report).
+// No audit row: it lists the actor's own memberships. Who may call: any
+// employee; the administrator and actors without an employee get none.
+func (a *App) MyTeams(ctx context.Context, actor *samordna.Actor) ([]TeamOfEmployee, error) {
+	var out []TeamOfEmployee
+	if actor == nil || actor.Employee == nil {
+		return nil, nil
+	}
+	err := a.DB.Read(ctx, func(tx *store.Tx) error {
+		teams, err := store.TeamsOfEmployee(tx, actor.Employee.ID)
+		if err != nil {
+			return err
+		}
+		all, err := municipalityTeams(tx, actor.Employee.MunicipalityID)
+		if err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		for _, t := range teams {
+			seen[t.ID] = true
+		}
+		for _, t := range all {
+			if (t.LeaderID == actor.Employee.ID || actor.Employee.HasRole(samordna.RoleAdmin)) && !seen[t.ID] {
+				teams = append(teams, t)
+			}
+		}
+		for _, t := range teams {
+			x := TeamOfEmployee{Team: t}
+			if x.Issues, err = a.MayTeam(tx, actor.Employee, t.ID, TeamReadIssues); err != nil {
+				return err
+			}
+			if x.Report, err = a.MayTeam(tx, actor.Employee, t.ID, TeamReadReport); err != nil {
+				return err
+			}
+			out = append(out, x)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// IssueOwnerChoices returns the employees the OST may name as the owner of
+// the issue's follow-up: the active employees of the municipality, by
+// name. Who may call: MayIssue(IssueDecide); anyone else gets
+// samordna.ErrNotFound. No audit row (a list of colleagues).
+func (a *App) IssueOwnerChoices(ctx context.Context, actor *samordna.Actor, issueID string) ([]*samordna.Employee, error) {
+	var out []*samordna.Employee
+	err := a.DB.Read(ctx, func(tx *store.Tx) error {
+		var e *samordna.Employee
+		if actor != nil {
+			e = actor.Employee
+		}
+		ok, err := a.MayIssue(tx, e, issueID, IssueDecide)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return samordna.ErrNotFound
+		}
+		all, err := store.ListEmployees(tx)
+		if err != nil {
+			return err
+		}
+		for _, x := range all {
+			if x.MunicipalityID == e.MunicipalityID && !x.Disabled && !x.HasRole(samordna.RoleAdmin) {
+				out = append(out, x)
+			}
+		}
+		return nil
+	})
+	return out, err
+}

@@ -169,6 +169,7 @@ type casePageData struct {
 	BlockUsername     string
 	BlockReason       string
 	LinkCaseID        string
+	TargetGroups      targetGroupChoices // seed 002 §2.3 (seed002.go)
 }
 
 type caseLinkRow struct{ ID, Kind string }
@@ -198,6 +199,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, p *Page, sta
 		return
 	}
 	d := s.casePageData(r, v)
+	d.TargetGroups = targetGroupChoicesFor(p.Lang, v.TargetGroups)
 	if in != nil {
 		in(d)
 	}
