@@ -305,3 +305,24 @@ func TestIssue15TeamReportCountsMattersAndHidesSmallCounts(t *testing.T) {
 		checkPDFText(t, pdf, "Årsrapport 2026", "TST Nord", "Barn med psykososiale vansker", "<5")
 	})
 }
+
+// Seed 002 §2.3/§4 (three confidentiality regimes) and §5.2 ("Utarbeide og
+// kvalitetssikre samtykke og taushetspliktskjema"): the common consent
+// form names the team the case may be discussed in by name and lists the
+// regime of each service present; a team of another municipality is
+// refused.
+func TestSeed002Section52ConsentFormNamesTheTeamAndTheRegimes(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db, time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
+		ctx := context.Background()
+		c := w.concern("ola", named(pathway.SituationUnclearConcern, ""))
+		pdf, err := w.app.ConsentFormPDFForTeam(ctx, w.as("ola"), c.Case.ID, w.teams["tst"].ID)
+		w.must(err)
+		checkPDFText(t, pdf, "[X] Jeg samtykker til at saken kan drøftes med navn i teamet «TST Nord»",
+			"Taushetsplikt i tjenestene som deltar", "Helsestasjonen", "Helsepersonelloven", "helsepersonelloven § 21",
+			"Barneverntjenesten", "Særlov", "barnevernsloven § 13-1")
+		if _, err := w.app.ConsentFormPDFForTeam(ctx, w.as("ola"), c.Case.ID, "no-such-team"); samordna.ErrorCode(err) != "unknown_team" {
+			t.Errorf("an unknown team: %v", err)
+		}
+	})
+}
