@@ -13,6 +13,10 @@
 //   - child welfare (or the mental health and substance service) for the
 //     reports it has received;
 //   - members of a team the case was submitted to;
+//   - members of a team (and invitees to its meeting) while a named matter
+//     about the case is on the agenda of a meeting whose minutes are not
+//     yet finalised and the consent naming it to that team is in force —
+//     to read only (seed 002 §4: teams advise, they do not take over);
 //   - an employee with emergency access, for a limited time.
 //
 // A block (sperring) bars an employee whatever else holds. The administrator
@@ -89,8 +93,14 @@ type Facts struct {
 	ShareConsent     bool // an active, unexpired consent covers share_with_members
 	ReportRecipient  bool // the employee's service has received a report for the case
 	TeamMember       bool // the case was submitted to a team the employee is a member of
-	Emergency        bool // the employee holds unexpired emergency access to the case
-	Blocked          bool // the employee is barred from the case
+	// TeamAgenda: a named matter about the case is on the agenda of an
+	// unfinalised, not cancelled meeting of a team the employee is a
+	// member of (or invited to, for that meeting or matter), and the
+	// consent naming the person to that team is in force. It lets the
+	// employee read the case, never change it.
+	TeamAgenda bool
+	Emergency  bool // the employee holds unexpired emergency access to the case
+	Blocked    bool // the employee is barred from the case
 	// AnyCoordinator: the case has a current coordinator (anyone), and
 	// PendingApplication: an application to the coordinating unit awaits
 	// its decision. Together they say whether the case is still only the
@@ -111,6 +121,7 @@ const (
 	ReasonGroupMember      Reason = "responsibility_group"
 	ReasonReportRecipient  Reason = "report_recipient"
 	ReasonTeamMember       Reason = "team"
+	ReasonTeamAgenda       Reason = "team_agenda"
 	ReasonEmergency        Reason = "emergency_access"
 )
 
@@ -133,6 +144,8 @@ func ReadReason(s Subject, f Facts) Reason {
 		return ReasonReportRecipient
 	case f.TeamMember:
 		return ReasonTeamMember
+	case f.TeamAgenda:
+		return ReasonTeamAgenda
 	case f.Emergency:
 		return ReasonEmergency
 	}
@@ -141,8 +154,14 @@ func ReadReason(s Subject, f Facts) Reason {
 
 // Can reports whether the subject may perform the action on the case.
 func Can(s Subject, a Action, f Facts) bool {
+	if a == Read {
+		return ReadReason(s, f) != ""
+	}
+	// Reading a matter on a team's agenda gives no other right: every
+	// other action needs a reason of its own.
+	f.TeamAgenda = false
 	switch a {
-	case Read, Write:
+	case Write:
 		return ReadReason(s, f) != ""
 	case Inform:
 		return ReadReason(s, f) != "" && s.HealthPersonnel

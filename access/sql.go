@@ -117,6 +117,16 @@ func employeeBranches(e, m, n string) []string {
 		// team members
 		`SELECT ts.case_id FROM team_members tm JOIN team_submissions ts ON ts.team_id = tm.team_id
 		 WHERE tm.employee_id = ` + e,
+		// team agenda: a named matter on an unfinalised meeting's agenda, with the consent in force
+		`SELECT x.case_id FROM team_matters x
+		 JOIN team_meetings mt ON mt.id = x.meeting_id AND mt.status <> 'cancelled' AND mt.finalised_at IS NULL
+		 WHERE x.anonymous = FALSE AND x.case_id IS NOT NULL AND x.status IN ('on_agenda', 'discussed')
+		   AND (x.team_id IN (SELECT tm.team_id FROM team_members tm WHERE tm.employee_id = ` + e + `)
+		        OR EXISTS (SELECT 1 FROM team_meeting_participants pp WHERE pp.meeting_id = x.meeting_id
+		                   AND pp.employee_id = ` + e + ` AND (pp.matter_id IS NULL OR pp.matter_id = x.id)))
+		   AND EXISTS (SELECT 1 FROM consents s JOIN consent_purposes p ON p.consent_id = s.id
+		               WHERE s.id = x.consent_id AND s.status = 'active' AND p.purpose = 'share_with_team'
+		                 AND s.team_id = x.team_id AND (s.valid_until IS NULL OR s.valid_until > ` + n + `))`,
 		// emergency access
 		`SELECT case_id FROM emergency_accesses WHERE employee_id = ` + e + ` AND expires_at > ` + n,
 	}

@@ -36,7 +36,7 @@ func newCoordAPI(t *testing.T, db *store.DB) *coordAPI {
 		t.Fatal(err)
 	}
 	c := &coordAPI{t: t, tokens: map[string]string{}}
-	for _, u := range []string{"kari.ke", "ola.laerer", "ingrid.hs", "anne.ppt", "per.bv", "admin"} {
+	for _, u := range []string{"kari.ke", "ola.laerer", "ingrid.hs", "anne.ppt", "per.bv", "admin", "espen.laerer"} {
 		tok, err := a.CreateToken(ctx, &samordna.Actor{}, u, "test")
 		if err != nil {
 			t.Fatal(err)

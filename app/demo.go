@@ -99,6 +99,9 @@ func (a *App) SeedDemo(ctx context.Context, password string) (*DemoInfo, error) 
 		if err := a.seedDemoPlans(s); err != nil {
 			return err
 		}
+		if err := a.seedDemoTeams(s); err != nil {
+			return err
+		}
 		info.Users = s.users
 		return nil
 	})
@@ -377,6 +380,24 @@ var demoTeams = []demoTeam{
 		[]string{"nils.leder", "hanne.styrer", "berit.bvleder", "gro.hsleder", "leif.pptleder"}, nil, "", "monthly"},
 	{"Ressursgruppe rus", samordna.TeamResourceGroup, purposeRus, []string{"ingrid.hs", "per.bv", "siv.rus"}, nil, "",
 		"as_needed"},
+	// The existing teams of seed 002 §3.3, with their meeting frequencies.
+	{"Koordineringsteam for funksjonshemmede barn og unge", samordna.TeamOther,
+		"Samordne tjenester til barn og unge med funksjonsnedsettelser. Møtes ca. hver 6. uke.",
+		[]string{"hilde.keleder", "anne.ppt", "ingrid.hs"}, nil, "", "every_6_weeks"},
+	{"Overgrepsteam", samordna.TeamOther, "PPT, barnevern og helsesykepleier: saker om overgrep mot barn. 2–3 faste møter hvert halvår.",
+		[]string{"anne.ppt", "per.bv", "ingrid.hs"}, nil, "", "twice_per_half_year"},
+	{"Kriseteam", samordna.TeamOther, "Psykososial førstehjelp ved kriser og hendelser. Seks faste møter i året, ellers ved hendelser.",
+		[]string{"gro.hsleder", "eirik.lege", "tor.rusleder"}, nil, "", "six_per_year"},
+	{"Koordineringsteam for rehabilitering voksne", samordna.TeamOther, "Koordinere rehabilitering for voksne. Møtes ca. hver 5. uke.",
+		[]string{"hilde.keleder", "jon.ke", "eirik.lege"}, nil, "", "every_5_weeks"},
+	{"Team for gravide rusmisbrukere", samordna.TeamOther, "Jordmor, lege, rustjeneste, barnevern og helsesykepleier følger opp gravide som bruker rusmidler.",
+		[]string{"ingrid.hs", "eirik.lege", "siv.rus", "per.bv"}, nil, "", "as_needed"},
+	{"Støttekontaktutvalg", samordna.TeamOther, "Fast vedtaksmøte om støttekontakt hver måned.",
+		[]string{"hilde.keleder", "lars.nav"}, nil, "", "monthly"},
+	{"SLT", samordna.TeamOther, "Samordning av lokale kriminalitetsforebyggende tiltak: SLT-koordinator, politi og tjenestene. Jevnlige møter.",
+		[]string{"tor.rusleder", "berit.bvleder"}, nil, "", "as_needed"},
+	{"Koordineringsteam psykososiale", samordna.TeamOther, "Samordne tiltak for barn og unge med psykososiale vansker.",
+		[]string{"tor.rusleder", "ingrid.hs", "anne.ppt"}, nil, "", "as_needed"},
 }
 
 // seedTeams creates demoTeams, the way the administrator's team page does.

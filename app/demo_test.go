@@ -189,6 +189,15 @@ func checkTeams(t *testing.T, tx *store.Tx, byID map[string]*samordna.Employee) 
 		"TST Sør":           {samordna.TeamInterdisciplinary, []string{"anne.ppt", "ingrid.hs", "per.bv"}, []string{"Sørli skole"}},
 		"OST":               {samordna.TeamOverarching, []string{"berit.bvleder", "gro.hsleder", "hanne.styrer", "leif.pptleder", "nils.leder"}, nil},
 		"Ressursgruppe rus": {samordna.TeamResourceGroup, []string{"ingrid.hs", "per.bv", "siv.rus"}, nil},
+		// Seed 002 §3.3: the existing teams.
+		"Koordineringsteam for funksjonshemmede barn og unge": {samordna.TeamOther, []string{"anne.ppt", "hilde.keleder", "ingrid.hs"}, nil},
+		"Overgrepsteam": {samordna.TeamOther, []string{"anne.ppt", "ingrid.hs", "per.bv"}, nil},
+		"Kriseteam":     {samordna.TeamOther, []string{"eirik.lege", "gro.hsleder", "tor.rusleder"}, nil},
+		"Koordineringsteam for rehabilitering voksne": {samordna.TeamOther, []string{"eirik.lege", "hilde.keleder", "jon.ke"}, nil},
+		"Team for gravide rusmisbrukere":              {samordna.TeamOther, []string{"eirik.lege", "ingrid.hs", "per.bv", "siv.rus"}, nil},
+		"Støttekontaktutvalg":                         {samordna.TeamOther, []string{"hilde.keleder", "lars.nav"}, nil},
+		"SLT":                                         {samordna.TeamOther, []string{"berit.bvleder", "tor.rusleder"}, nil},
+		"Koordineringsteam psykososiale":              {samordna.TeamOther, []string{"anne.ppt", "ingrid.hs", "tor.rusleder"}, nil},
 	}
 	if len(teams) != len(want) {
 		t.Errorf("%d teams, want %d", len(teams), len(want))

@@ -269,7 +269,8 @@ func employeeExists(tx *store.Tx, employeeID string) error {
 
 // MeetingRules lists the meeting frequencies a team can have, in the order
 // the administration pages offer them. "" (not set) is also accepted.
-var MeetingRules = []string{"weekly", "biweekly", "monthly", "every_6_weeks", "twice_per_half_year", "as_needed"}
+var MeetingRules = []string{"weekly", "biweekly", "monthly", "every_5_weeks", "every_6_weeks", "six_per_year",
+	"twice_per_half_year", "as_needed"}
 
 // NewTeam is the input for CreateTeam and UpdateTeam.
 type NewTeam struct {

@@ -73,13 +73,22 @@ func CaseFacts(tx *Tx, caseID string, s access.Subject, now time.Time) (f access
 		           WHERE r.case_id = c.id AND r.kind = 'duty_to_inform'),
 		EXISTS (SELECT 1 FROM team_submissions ts JOIN team_members tm ON tm.team_id = ts.team_id
 		        WHERE ts.case_id = c.id AND tm.employee_id = $2),
+		EXISTS (SELECT 1 FROM team_matters x
+		        JOIN team_meetings mt ON mt.id = x.meeting_id AND mt.status <> 'cancelled' AND mt.finalised_at IS NULL
+		        WHERE x.case_id = c.id AND x.anonymous = FALSE AND x.status IN ('on_agenda', 'discussed')
+		          AND (EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = x.team_id AND tm.employee_id = $2)
+		               OR EXISTS (SELECT 1 FROM team_meeting_participants pp WHERE pp.meeting_id = x.meeting_id
+		                          AND pp.employee_id = $2 AND (pp.matter_id IS NULL OR pp.matter_id = x.id)))
+		          AND EXISTS (SELECT 1 FROM consents s JOIN consent_purposes p ON p.consent_id = s.id
+		                      WHERE s.id = x.consent_id AND s.status = 'active' AND p.purpose = 'share_with_team'
+		                        AND s.team_id = x.team_id AND (s.valid_until IS NULL OR s.valid_until > $3))),
 		EXISTS (SELECT 1 FROM emergency_accesses e WHERE e.case_id = c.id AND e.employee_id = $2 AND e.expires_at > $3),
 		EXISTS (SELECT 1 FROM case_blocks b WHERE b.case_id = c.id AND b.employee_id = $2 AND b.lifted_at IS NULL),
 		EXISTS (SELECT 1 FROM case_coordinators k WHERE k.case_id = c.id AND k.ended_at IS NULL),
 		EXISTS (SELECT 1 FROM applications a WHERE a.case_id = c.id AND a.status = 'submitted')
 		FROM cases c WHERE c.id = $1`, caseID, s.EmployeeID, now, isCW).
 		Scan(&municipality, &f.Registered, &f.HasApplication, &f.Coordinator, &f.GroupMember, &f.ShareConsent,
-			&f.ReportRecipient, &f.TeamMember, &f.Emergency, &f.Blocked, &f.AnyCoordinator, &f.PendingApplication)
+			&f.ReportRecipient, &f.TeamMember, &f.TeamAgenda, &f.Emergency, &f.Blocked, &f.AnyCoordinator, &f.PendingApplication)
 	if err != nil {
 		if wrap(err, "") == samordna.ErrNotFound {
 			return access.Facts{}, false, nil

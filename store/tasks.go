@@ -19,6 +19,9 @@ import (
 const (
 	TaskKindStep    = "step"    // a step of the case's routine
 	TaskKindMeasure = "measure" // a measure of a plan, with the plan's own deadline
+	// TaskKindTeamAdvice: follow up a team's advice on a matter (and make
+	// the onward referral it recommends), for the matter's submitter.
+	TaskKindTeamAdvice = "team_advice"
 )
 
 // Task statuses.

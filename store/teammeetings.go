@@ -41,7 +41,7 @@ type TeamSeries struct {
 	Until           time.Time
 	Place           string
 	Sequence        int
-	CreatedBy       string
+	CreatedBy       string // employee id; "" when set up from the command line
 	CreatedAt       time.Time
 }
 
@@ -52,7 +52,7 @@ func SaveTeamSeries(tx *Tx, s *TeamSeries) error {
 		ON CONFLICT (team_id) DO UPDATE SET rule = excluded.rule, first_starts_at = excluded.first_starts_at,
 		duration_minutes = excluded.duration_minutes, until_at = excluded.until_at, place = excluded.place,
 		sequence = excluded.sequence`,
-		s.TeamID, s.Rule, s.FirstStartsAt.UTC(), s.DurationMinutes, s.Until.UTC(), s.Place, s.Sequence, s.CreatedBy,
+		s.TeamID, s.Rule, s.FirstStartsAt.UTC(), s.DurationMinutes, s.Until.UTC(), s.Place, s.Sequence, nullString(s.CreatedBy),
 		s.CreatedAt)
 	return wrap(err, "save team series")
 }
@@ -67,7 +67,7 @@ func BumpTeamSeries(tx *Tx, teamID string) error {
 func TeamSeriesOf(tx *Tx, teamID string) (*TeamSeries, error) {
 	var s TeamSeries
 	err := tx.QueryRow(`SELECT team_id, rule, first_starts_at, duration_minutes, until_at, place, sequence,
-		created_by, created_at FROM team_series WHERE team_id = $1`, teamID).
+		COALESCE(created_by, ''), created_at FROM team_series WHERE team_id = $1`, teamID).
 		Scan(&s.TeamID, &s.Rule, &s.FirstStartsAt, &s.DurationMinutes, &s.Until, &s.Place, &s.Sequence,
 			&s.CreatedBy, &s.CreatedAt)
 	if err != nil {
@@ -394,4 +394,24 @@ func queryTeamMatters(tx *Tx, what, query string, args ...any) ([]*TeamMatter, e
 		out = append(out, x)
 	}
 	return out, wrap(rows.Err(), what)
+}
+
+// TeamConsentsOfPerson returns the consents that name the team
+// (share_with_team) on the cases about the person, newest first, whatever
+// their status: the caller checks which is in force.
+func TeamConsentsOfPerson(tx *Tx, personID, teamID string) ([]*samordna.Consent, error) {
+	ids, err := queryIDs(tx, "team consents of person", `SELECT s.id FROM consents s JOIN cases c ON c.id = s.case_id
+		WHERE c.subject_person_id = $1 AND s.team_id = $2 ORDER BY s.recorded_at DESC, s.id`, personID, teamID)
+	if err != nil {
+		return nil, err
+	}
+	var out []*samordna.Consent
+	for _, id := range ids {
+		c, err := ConsentByID(tx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }

@@ -16,7 +16,7 @@ CREATE TABLE team_series (
     until_at         TIMESTAMPTZ NOT NULL,
     place            TEXT NOT NULL DEFAULT '',
     sequence         INTEGER NOT NULL DEFAULT 0,
-    created_by       TEXT NOT NULL REFERENCES employees(id),
+    created_by       TEXT REFERENCES employees(id),
     created_at       TIMESTAMPTZ NOT NULL
 );
 
