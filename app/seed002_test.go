@@ -326,3 +326,49 @@ func TestSeed002Section52ConsentFormNamesTheTeamAndTheRegimes(t *testing.T) {
 		}
 	})
 }
+
+// Issue 15 "Done when": the demo has the TSTs and the OST with a year of
+// matters; seed 002 §2.3 and §4.2: each demo matter has a target group and
+// the TSTs have sent system issues to the OST, which decided two of them
+// (one followed up) and has the third on its next meeting's agenda. The OST
+// (nils.leder) reads the TST Nord report; the CSV shows small counts as <5.
+func TestSeed002DemoHasTargetGroupsSystemIssuesAndReports(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		a, _ := seedDemo(t, db)
+		ctx := context.Background()
+		if n := countRows(t, db, `SELECT COUNT(*) FROM team_matters m WHERE NOT EXISTS
+			(SELECT 1 FROM team_matter_target_groups g WHERE g.matter_id = m.id)`); n != 0 {
+			t.Errorf("%d demo matters without a target group", n)
+		}
+		for status, want := range map[string]int{"followed_up": 1, "decided": 1, "on_agenda": 1} {
+			if n := countRows(t, db, `SELECT COUNT(*) FROM system_issues WHERE status = $1`, status); n != want {
+				t.Errorf("%d system issues %s, want %d", n, status, want)
+			}
+		}
+		var nils *samordna.Employee
+		var tst *samordna.Team
+		w := db.Read(ctx, func(tx *store.Tx) error {
+			var err error
+			if nils, _, err = store.EmployeeByUsername(tx, "nils.leder"); err != nil {
+				return err
+			}
+			teams, err := store.ListTeams(tx)
+			for _, x := range teams {
+				if x.Name == "TST Nord" {
+					tst = x
+				}
+			}
+			return err
+		})
+		if w != nil || tst == nil {
+			t.Fatalf("demo: %v", w)
+		}
+		r, err := a.TeamReportFor(ctx, &samordna.Actor{Employee: nils}, tst.ID, demoToday.Year())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Matters == 0 || len(r.ByTargetGroup) < 9 {
+			t.Errorf("the TST Nord report: %+v", r)
+		}
+	})
+}
