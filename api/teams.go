@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/samordna/samordna"
 	"github.com/samordna/samordna/app"
 	"github.com/samordna/samordna/internal/reqctx"
 	"github.com/samordna/samordna/store"
@@ -37,7 +38,195 @@ func (h *API) teamRoutes() []Route {
 				"[{\"id\", \"anonymous\", \"person\"?, \"question\", \"status\", \"advice\", \"hidden\"}]}. A named matter shows " +
 				"the person only while the consent naming them to the team is in force. For the team's members and " +
 				"the meeting's invitees; others 404."},
+		{Method: "POST", Path: "/api/v1/teams/{id}/series", Access: "authenticated", Handler: h.planSeries,
+			Request: seriesRequest{},
+			Summary: "Set up the team's meeting series from its meeting rule: {\"first_starts_at\" (RFC 3339), " +
+				"\"until\"? (RFC 3339, default a year on), \"duration_minutes\"? (default 120), \"place\"?, \"capacity\"? " +
+				"(matters per meeting, default 6)} → 201 {\"meetings\": [{\"id\", \"starts_at\"}]}; the fixed members are " +
+				"invited. 400 no_series_rule (the team meets as needed), invalid_time, invalid_duration. For the team's " +
+				"fixed members and the administrator; others 404."},
+		{Method: "POST", Path: "/api/v1/team-meetings/{id}/move", Access: "authenticated", Handler: h.moveTeamMeeting,
+			Request: moveRequest{},
+			Summary: "Move one meeting: {\"starts_at\", \"place\"?} → 200; the rest of the series stays. 409 meeting_locked. " +
+				"For the team's fixed members and the administrator; others 404."},
+		{Method: "POST", Path: "/api/v1/team-meetings/{id}/cancel", Access: "authenticated", Handler: h.cancelTeamMeeting,
+			Summary: "Cancel one meeting → 200; its matters move to the next meeting with room. 409 meeting_locked. " +
+				"For the team's fixed members and the administrator; others 404."},
+		{Method: "POST", Path: "/api/v1/team-meetings/{id}/invitees", Access: "authenticated", Handler: h.inviteToTeamMeeting,
+			Request: inviteRequest{},
+			Summary: "Invite an employee who is not a fixed member to one meeting: {\"username\", \"matter_id\"?} (for one " +
+				"matter: they read that matter only) → 204. 400 unknown_employee, unknown_matter; 409 meeting_locked. " +
+				"For the team's fixed members; others 404."},
+		{Method: "POST", Path: "/api/v1/team-meetings/{id}/minutes", Access: "authenticated", Handler: h.finaliseTeamMinutes,
+			Request: teamMinutesRequest{},
+			Summary: "Finalise the minutes (locked after): {\"present\": [usernames], \"summary\", \"matters\": " +
+				"[{\"id\", \"advice\", \"follow_up_by\"? (username, default the submitter), \"referral\"? " +
+				"(coordinating_unit, child_welfare, ppt, bup, family_counselling)}], \"dry_run\"? (check only, the review)} → " +
+				"200; each matter with advice gives who follows up a task; matters without advice move to the next meeting. " +
+				"400 invalid_referral, unknown_matter, unknown_employee, advice_required; 422 identifying_data, " +
+				"meeting_not_started; 409 meeting_locked. For the team's fixed members; others 404."},
 	}
+}
+
+type seriesRequest struct {
+	FirstStartsAt   string `json:"first_starts_at" text:"code"`
+	Until           string `json:"until" text:"code"`
+	DurationMinutes int    `json:"duration_minutes"`
+	Place           string `json:"place" text:"name"`
+	Capacity        int    `json:"capacity"`
+}
+
+// parseTime reads an RFC 3339 time; "" is the zero time.
+func parseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, samordna.Errorf(samordna.KindInvalid, "invalid_time", "times are RFC 3339, e.g. 2026-09-01T08:00:00Z")
+	}
+	return t, nil
+}
+
+func (h *API) planSeries(w http.ResponseWriter, r *http.Request) {
+	var in seriesRequest
+	if err := Decode(w, r, &in); err != nil {
+		WriteError(w, err)
+		return
+	}
+	first, err := parseTime(in.FirstStartsAt)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	until, err := parseTime(in.Until)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	res, err := h.app.PlanTeamSeries(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), app.NewTeamSeries{
+		FirstStartsAt: first, Until: until, DurationMinutes: in.DurationMinutes, Place: in.Place, Capacity: in.Capacity})
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	type meeting struct {
+		ID       string    `json:"id"`
+		StartsAt time.Time `json:"starts_at"`
+	}
+	out := struct {
+		Meetings []meeting `json:"meetings"`
+	}{Meetings: []meeting{}}
+	for _, m := range res.Meetings {
+		out.Meetings = append(out.Meetings, meeting{ID: m.ID, StartsAt: m.StartsAt})
+	}
+	WriteJSON(w, http.StatusCreated, out)
+}
+
+type moveRequest struct {
+	StartsAt string `json:"starts_at" text:"code"`
+	Place    string `json:"place" text:"name"`
+}
+
+func (h *API) moveTeamMeeting(w http.ResponseWriter, r *http.Request) {
+	var in moveRequest
+	if err := Decode(w, r, &in); err != nil {
+		WriteError(w, err)
+		return
+	}
+	at, err := parseTime(in.StartsAt)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	if err := h.app.MoveTeamMeeting(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), at, in.Place); err != nil {
+		WriteError(w, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, map[string]string{"id": r.PathValue("id"), "status": "planned"})
+}
+
+func (h *API) cancelTeamMeeting(w http.ResponseWriter, r *http.Request) {
+	if err := h.app.CancelTeamMeeting(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id")); err != nil {
+		WriteError(w, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, map[string]string{"id": r.PathValue("id"), "status": "cancelled"})
+}
+
+type inviteRequest struct {
+	Username string `json:"username" text:"id"`
+	MatterID string `json:"matter_id" text:"id"`
+}
+
+func (h *API) inviteToTeamMeeting(w http.ResponseWriter, r *http.Request) {
+	var in inviteRequest
+	if err := Decode(w, r, &in); err != nil {
+		WriteError(w, err)
+		return
+	}
+	actor := reqctx.Actor(r.Context())
+	id, err := h.app.EmployeeIDByUsername(r.Context(), actor, in.Username)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	if err := h.app.AddTeamMeetingInvitee(r.Context(), actor, r.PathValue("id"), id, in.MatterID); err != nil {
+		WriteError(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type teamMinutesMatter struct {
+	ID         string `json:"id" text:"id"`
+	Advice     string `json:"advice" text:"long"`
+	FollowUpBy string `json:"follow_up_by" text:"id"`
+	Referral   string `json:"referral" text:"code"`
+}
+
+type teamMinutesRequest struct {
+	Present []string            `json:"present" text:"id"`
+	Summary string              `json:"summary" text:"long"`
+	Matters []teamMinutesMatter `json:"matters"`
+	DryRun  bool                `json:"dry_run"`
+}
+
+func (h *API) finaliseTeamMinutes(w http.ResponseWriter, r *http.Request) {
+	var in teamMinutesRequest
+	if err := Decode(w, r, &in); err != nil {
+		WriteError(w, err)
+		return
+	}
+	actor := reqctx.Actor(r.Context())
+	m := app.TeamMinutes{Summary: in.Summary}
+	for _, u := range in.Present {
+		id, err := h.app.EmployeeIDByUsername(r.Context(), actor, u)
+		if err != nil {
+			WriteError(w, err)
+			return
+		}
+		m.Present = append(m.Present, id)
+	}
+	for _, x := range in.Matters {
+		m.Outcomes = append(m.Outcomes, app.MatterOutcome{MatterID: x.ID, Advice: x.Advice, FollowUpBy: x.FollowUpBy,
+			Referral: x.Referral})
+	}
+	var err error
+	if in.DryRun {
+		err = h.app.CheckTeamMinutes(r.Context(), actor, r.PathValue("id"), m)
+	} else {
+		err = h.app.FinaliseTeamMinutes(r.Context(), actor, r.PathValue("id"), m)
+	}
+	if err != nil {
+		writeDetailedError(w, err)
+		return
+	}
+	status := "held"
+	if in.DryRun {
+		status = "checked"
+	}
+	WriteJSON(w, http.StatusOK, map[string]string{"id": r.PathValue("id"), "status": status})
 }
 
 type teamJSON struct {

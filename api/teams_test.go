@@ -83,8 +83,29 @@ func TestTeamMattersOverHTTPSeed002(t *testing.T) {
 			map[string]any{"anonymous": true, "question": "Et spørsmål", "reason": "Eleven flytter til Nord"}); st != http.StatusCreated {
 			t.Errorf("with a reason: %d", st)
 		}
+		// The minutes wait for the meeting; a non-member cannot cancel it;
+		// a member cancels it and the matter moves to the next meeting.
+		st, b = c.call("anne.ppt", "POST", "/api/v1/team-meetings/"+m.MeetingID+"/minutes",
+			map[string]any{"matters": []map[string]string{{"id": m.ID, "advice": "Ta kontakt med helsesykepleier."}}, "dry_run": true})
+		if st != http.StatusUnprocessableEntity || !strings.Contains(string(b), "meeting_not_started") {
+			t.Errorf("minutes before the meeting: %d %s", st, b)
+		}
+		if st, _ := c.call("ola.laerer", "POST", "/api/v1/team-meetings/"+m.MeetingID+"/cancel", nil); st != http.StatusNotFound {
+			t.Errorf("ola cancelled the meeting: %d", st)
+		}
+		if st, b := c.call("anne.ppt", "POST", "/api/v1/team-meetings/"+m.MeetingID+"/cancel", nil); st != http.StatusOK {
+			t.Fatalf("anne cancels: %d %s", st, b)
+		}
+		st, b = c.call("espen.laerer", "GET", "/api/v1/team-matters/"+m.ID, nil)
+		var moved struct {
+			MeetingID string `json:"meeting_id"`
+			Status    string `json:"status"`
+		}
+		if st != http.StatusOK || json.Unmarshal(b, &moved) != nil || moved.MeetingID == m.MeetingID || moved.Status != "on_agenda" {
+			t.Errorf("after the cancellation the matter is %d %s", st, b)
+		}
 		st, b = c.call("anne.ppt", "GET", "/api/v1/teams/"+ids["TST Sør"]+"/calendar.ics", nil)
-		if st != http.StatusOK || !strings.Contains(string(b), "RRULE:FREQ=WEEKLY;INTERVAL=6") {
+		if st != http.StatusOK || !strings.Contains(string(b), "RRULE:FREQ=WEEKLY;INTERVAL=6") || !strings.Contains(string(b), "EXDATE;TZID=Europe/Oslo:") {
 			t.Errorf("calendar: %d %.200s", st, b)
 		}
 		if st, _ := c.call("espen.laerer", "GET", "/api/v1/teams/"+ids["TST Sør"]+"/calendar.ics", nil); st != http.StatusNotFound {

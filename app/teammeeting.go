@@ -576,3 +576,26 @@ func (a *App) teamFeed(tx *store.Tx, t *samordna.Team) ([]byte, error) {
 	}
 	return ical.Feed(t.Name, series, extra, a.now()), nil
 }
+
+// EmployeeIDByUsername returns the id of the employee of the actor's
+// municipality with the username, for the forms and API fields that name
+// employees by username. Who may call: any signed-in employee. Errors:
+// unknown_employee (KindInvalid).
+func (a *App) EmployeeIDByUsername(ctx context.Context, actor *samordna.Actor, username string) (string, error) {
+	if actor == nil || actor.Employee == nil {
+		return "", samordna.ErrNotFound
+	}
+	var id string
+	err := a.DB.Read(ctx, func(tx *store.Tx) error {
+		e, _, err := store.EmployeeByUsername(tx, strings.TrimSpace(username))
+		if errors.Is(err, samordna.ErrNotFound) || (err == nil && e.MunicipalityID != actor.Employee.MunicipalityID) {
+			return samordna.Errorf(samordna.KindInvalid, "unknown_employee", "no such employee")
+		}
+		if err != nil {
+			return err
+		}
+		id = e.ID
+		return nil
+	})
+	return id, err
+}
