@@ -75,14 +75,23 @@ const (
 	ServiceMentalHealth     ServiceKind = "mental_health_substance"
 	ServiceGP               ServiceKind = "gp"
 	ServiceCoordinatingUnit ServiceKind = "coordinating_unit"
-	ServiceOther            ServiceKind = "other"
+	// The kinds seed 002 §3 names besides (Hammerfest's services by sector).
+	ServiceRespite        ServiceKind = "respite"         // avlastning, barnebolig, miljøarbeidertjeneste
+	ServiceHomeCare       ServiceKind = "home_care"       // pleie og omsorg (PLO), hjemmetjeneste
+	ServicePhysioErgo     ServiceKind = "physio_ergo"     // ergo- og fysioterapi
+	ServiceImmigrant      ServiceKind = "immigrant"       // innvandrertjenesten
+	ServiceYouth          ServiceKind = "youth"           // ungdomstjenesten
+	ServiceOutreach       ServiceKind = "outreach"        // utekontakten
+	ServiceSupportContact ServiceKind = "support_contact" // støttekontakttjenesten
+	ServiceOther          ServiceKind = "other"
 )
 
 // HealthServiceKinds are the services whose employees are health
-// personnel (helsepersonelloven § 3): the health station, the GP and the
-// mental health and substance service. The duty to inform (§ 32) is
-// theirs.
-var HealthServiceKinds = []ServiceKind{ServiceHealthStation, ServiceGP, ServiceMentalHealth}
+// personnel (helsepersonelloven § 3): the health station, the GP, the
+// mental health and substance service, ergo- and physiotherapy and home
+// care (PLO). The duty to inform (§ 32) is theirs.
+var HealthServiceKinds = []ServiceKind{ServiceHealthStation, ServiceGP, ServiceMentalHealth, ServicePhysioErgo,
+	ServiceHomeCare}
 
 // Service is an organisational unit of the municipality (tjeneste, virksomhet).
 type Service struct {

@@ -63,6 +63,7 @@ func (h *API) Routes() []Route {
 	routes = append(routes, h.personRoutes()...)
 	routes = append(routes, h.leaveRoutes()...)
 	routes = append(routes, h.teamRoutes()...)
+	routes = append(routes, h.seed002Routes()...)
 	return routes
 }
 

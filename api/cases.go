@@ -230,6 +230,8 @@ type caseJSON struct {
 	Links             []linkJSON       `json:"links"`
 	Timeline          []eventJSON      `json:"timeline"`
 	AccessReason      string           `json:"access_reason"`
+	// TargetGroups: the case's target groups (seed 002 §2.3).
+	TargetGroups []caseTargetGroupJSON `json:"target_groups"`
 }
 
 // getCase answers GET /api/v1/cases/{id}.
@@ -249,7 +251,8 @@ func caseToJSON(v *app.CaseView) caseJSON {
 		ClosedAt:          optTime(c.ClosedAt),
 		RegisteredBy:      employeeRefJSON{Username: v.RegisteredBy.Username, Name: v.RegisteredBy.Name},
 		RegisteredService: v.RegisteredService, AccessReason: string(v.Reason),
-		Tasks: []taskJSON{}, Consents: []consentJSON{}, Links: []linkJSON{}, Timeline: []eventJSON{}}
+		Tasks: []taskJSON{}, Consents: []consentJSON{}, Links: []linkJSON{}, Timeline: []eventJSON{},
+		TargetGroups: targetGroupsJSON(v.TargetGroups)}
 	if c.RoutineID != "" {
 		out.Routine = &routineJSON{ID: c.RoutineID, Version: c.RoutineVersion}
 	}

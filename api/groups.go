@@ -28,7 +28,9 @@ func (h *API) groupRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/cases/{id}/responsibility-group/escalations", Access: "case:write", Handler: h.raiseToLeaders, Request: escalationRequest{},
 			Summary: "Raise a matter the group cannot handle to the leaders: {\"category\", \"matter\"}; the coordinator gets the task."},
 		{Method: "GET", Path: "/api/v1/cases/{id}/consent-form.pdf", Access: "case:manage_consent", Handler: h.consentFormPDF,
-			Summary: "The printable consent form for a responsibility group (seed 004's four statements)."},
+			Summary: "The printable consent form for a responsibility group (seed 004's four statements), with the " +
+				"confidentiality regime of each service present (seed 002 §5.2); ?team=ID names a team the case may be " +
+				"discussed in by name and adds its services. 400 unknown_team."},
 	}
 }
 
@@ -273,7 +275,7 @@ func (h *API) raiseToLeaders(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *API) consentFormPDF(w http.ResponseWriter, r *http.Request) {
-	b, err := h.app.ConsentFormPDF(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"))
+	b, err := h.app.ConsentFormPDFForTeam(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), r.URL.Query().Get("team"))
 	if err != nil {
 		WriteError(w, err)
 		return

@@ -31,12 +31,15 @@ type yearlyCountsJSON struct {
 	IndividualPlans      int `json:"individual_plans"`
 	Coordinators         int `json:"coordinators"`
 	CoordinatorEmployees int `json:"coordinator_employees"`
+	// TargetGroups: cases open in the year by target group (seed 002 §2.3);
+	// "" is the unclassified ones.
+	TargetGroups map[string]int `json:"target_groups"`
 }
 
 func countsToJSON(c *app.YearlyCounts) yearlyCountsJSON {
 	return yearlyCountsJSON{Year: c.Year, ResponsibilityGroups: c.ResponsibilityGroups, GroupsEstablished: c.GroupsEstablished,
 		GroupsClosed: c.GroupsClosed, IndividualPlans: c.IndividualPlans, Coordinators: c.Coordinators,
-		CoordinatorEmployees: c.CoordinatorEmployees}
+		CoordinatorEmployees: c.CoordinatorEmployees, TargetGroups: c.TargetGroups}
 }
 
 func (h *API) unitOverview(w http.ResponseWriter, r *http.Request) {

@@ -26,6 +26,7 @@ type CaseView struct {
 	Teams             []*samordna.Team           // the municipality's teams a consent can name; only when CanManageConsent
 	People            map[string]CaseEmployeeRef // employee id → who, for the timeline
 	Reason            access.Reason              // why the reader may see it
+	TargetGroups      []string                   // the case's target groups (seed 002 §2.3), catalog order
 	// What the reader may do here (the pages show or hide actions by it).
 	CanManageConsent, CanBlock, CanViewAccessLog, CanDecide, CanWrite bool
 	// CanClose: the reader may close the open case; CanReopen: the reader
@@ -98,6 +99,9 @@ func (a *App) caseView(tx *store.Tx, actor *samordna.Actor, g *caseGrant) (*Case
 		v.RegisteredService = svc.Name
 	}
 	if v.Coordinator, err = currentCoordinator(tx, g.Case.ID); err != nil {
+		return nil, err
+	}
+	if v.TargetGroups, err = caseTargetGroups(tx, g.Case.ID); err != nil {
 		return nil, err
 	}
 	if v.Tasks, err = caseTasks(tx, g.Case.ID); err != nil {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/samordna/samordna"
@@ -44,10 +45,21 @@ const ConsentTeamStatement = "Jeg samtykker til at saken kan drøftes med navn i
 var ConsentStatementPurposes = []samordna.ConsentPurpose{samordna.PurposeResponsibilityGroup,
 	samordna.PurposeShareWithMembers, samordna.PurposeRegisterWithUnit}
 
+// RegimeLine is one service present and the confidentiality rules its
+// employees work under (seed 002 §2.3 and §5.2: the common consent form
+// names the regimes it lifts).
+type RegimeLine struct {
+	Service string
+	Regime  samordna.Regime
+	Law     string
+}
+
 // ConsentFormView is what the consent form page shows.
 type ConsentFormView struct {
 	Case             *samordna.Case
 	SubjectName      string
+	Regimes          []RegimeLine   // the services of the group (and of Team), each once
+	Team             *samordna.Team // the team the form names for discussing the case by name; nil for none
 	Coordinator      *store.Assignment
 	Members          []*store.Member // the group's members when a group exists
 	Consents         []*samordna.Consent
@@ -90,6 +102,22 @@ func (a *App) consentFormView(tx *store.Tx, actor *samordna.Actor, g *caseGrant)
 			return nil, err
 		}
 	}
+	var serviceIDs []string
+	if v.Coordinator != nil {
+		if e, err := store.EmployeeByID(tx, v.Coordinator.EmployeeID); err == nil {
+			for _, s := range e.Services {
+				serviceIDs = append(serviceIDs, s.ID)
+			}
+		}
+	}
+	for _, m := range v.Members {
+		if m.ServiceID != "" {
+			serviceIDs = append(serviceIDs, m.ServiceID)
+		}
+	}
+	if v.Regimes, err = regimeLines(tx, serviceIDs); err != nil {
+		return nil, err
+	}
 	if v.Consents, err = caseConsents(tx, g.Case.ID, a.now()); err != nil {
 		return nil, err
 	}
@@ -102,11 +130,25 @@ func (a *App) consentFormView(tx *store.Tx, actor *samordna.Actor, g *caseGrant)
 // group. One audit row. Who may call: those who record consent
 // (access.ManageConsent). Errors: not_found.
 func (a *App) ConsentFormPDF(ctx context.Context, actor *samordna.Actor, caseID string) ([]byte, error) {
+	return a.ConsentFormPDFForTeam(ctx, actor, caseID, "")
+}
+
+// ConsentFormPDFForTeam is ConsentFormPDF naming a team (seed 002 §4.2 and
+// §5.2): the team statement is filled with the team's name and ticked, and
+// the regimes of the team's services are listed with the group's. teamID
+// "" names none. Errors: as ConsentFormPDF, and unknown_team (KindInvalid)
+// for a team not of the case's municipality.
+func (a *App) ConsentFormPDFForTeam(ctx context.Context, actor *samordna.Actor, caseID, teamID string) ([]byte, error) {
 	var out []byte
 	err := a.withCase(ctx, actor, caseID, access.ManageConsent, "print_consent_form", func(tx *store.Tx, g *caseGrant) error {
 		v, err := a.consentFormView(tx, actor, g)
 		if err != nil {
 			return err
+		}
+		if teamID != "" {
+			if err := consentFormTeam(tx, v, teamID); err != nil {
+				return err
+			}
 		}
 		if out, err = a.consentFormDocument(v); err != nil {
 			return err
@@ -146,9 +188,87 @@ func (a *App) consentFormDocument(v *ConsentFormView) ([]byte, error) {
 	for _, s := range ConsentStatements {
 		doc.Paragraph("• " + s)
 	}
-	doc.Heading("Drøfting i team (kryss av hvis det gjelder)")
-	doc.Paragraph("[  ] " + ConsentTeamStatement)
+	if len(v.Regimes) > 0 {
+		doc.Heading("Taushetsplikt i tjenestene som deltar")
+		doc.Paragraph("Tjenestene har taushetsplikt etter ulike regler (helsepersonelloven, forvaltningsloven og " +
+			"særlovene). Samtykket gjør at de kan dele de opplysningene som trengs, med hverandre (helsepersonelloven § 22, " +
+			"forvaltningsloven § 13 a og tilsvarende regler i særlovene).")
+		var rows [][]string
+		for _, r := range v.Regimes {
+			rows = append(rows, []string{r.Service, regimeNB[r.Regime], r.Law})
+		}
+		doc.Table([]string{"Tjeneste", "Taushetsplikt", "Lov"}, rows)
+	}
+	if v.Team != nil {
+		doc.Heading("Drøfting i team")
+		doc.Paragraph("[X] " + strings.Replace(ConsentTeamStatement, "______________________", "«"+v.Team.Name+"»", 1))
+	} else {
+		doc.Heading("Drøfting i team (kryss av hvis det gjelder)")
+		doc.Paragraph("[  ] " + ConsentTeamStatement)
+	}
 	doc.Paragraph("\nSted og dato: ______________________________________")
 	doc.Paragraph("\nUnderskrift: ______________________________________")
 	return doc.Bytes()
+}
+
+// regimeNB names the regimes on the printed form.
+var regimeNB = map[samordna.Regime]string{samordna.RegimeHealthPersonnel: "Helsepersonelloven",
+	samordna.RegimeAdministration: "Forvaltningsloven", samordna.RegimeServiceLaw: "Særlov"}
+
+// regimeLines lists each service once, in the order given, with its
+// regime.
+func regimeLines(tx *store.Tx, serviceIDs []string) ([]RegimeLine, error) {
+	var out []RegimeLine
+	seen := map[string]bool{}
+	for _, id := range serviceIDs {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		s, err := store.ServiceByID(tx, id)
+		if err != nil {
+			return nil, err
+		}
+		info := s.Kind.Info()
+		out = append(out, RegimeLine{Service: s.Name, Regime: info.Regime, Law: info.Law})
+	}
+	return out, nil
+}
+
+// consentFormTeam names the team on the form and adds its members'
+// services to the regimes.
+func consentFormTeam(tx *store.Tx, v *ConsentFormView, teamID string) error {
+	t, err := store.TeamByID(tx, teamID)
+	if errors.Is(err, samordna.ErrNotFound) || err == nil && t.MunicipalityID != v.Case.MunicipalityID {
+		return samordna.Errorf(samordna.KindInvalid, "unknown_team", "no such team in the municipality")
+	}
+	if err != nil {
+		return err
+	}
+	v.Team = t
+	var ids []string
+	have := map[string]bool{}
+	for _, r := range v.Regimes {
+		have[r.Service] = true
+	}
+	for _, m := range t.MemberIDs {
+		e, err := store.EmployeeByID(tx, m)
+		if err != nil {
+			return err
+		}
+		for _, s := range e.Services {
+			ids = append(ids, s.ID)
+		}
+	}
+	more, err := regimeLines(tx, ids)
+	if err != nil {
+		return err
+	}
+	for _, r := range more {
+		if !have[r.Service] {
+			v.Regimes = append(v.Regimes, r)
+			have[r.Service] = true
+		}
+	}
+	return nil
 }

@@ -102,6 +102,9 @@ func (a *App) SeedDemo(ctx context.Context, password string) (*DemoInfo, error) 
 		if err := a.seedDemoTeams(s); err != nil {
 			return err
 		}
+		if err := a.seedDemoSeed002(s); err != nil { // demo_seed002.go
+			return err
+		}
 		info.Users = s.users
 		return nil
 	})

@@ -307,6 +307,19 @@ var importServiceKinds = map[string]samordna.ServiceKind{
 	"fastlege": samordna.ServiceGP, "koordinerende_enhet": samordna.ServiceCoordinatingUnit,
 	"koordinerande_eining": samordna.ServiceCoordinatingUnit, "annet": samordna.ServiceOther,
 	"anna": samordna.ServiceOther,
+	// The kinds seed 002 §3 adds (Hammerfest).
+	"avlastning": samordna.ServiceRespite, "barnebolig": samordna.ServiceRespite,
+	"pleie_og_omsorg": samordna.ServiceHomeCare, "plo": samordna.ServiceHomeCare,
+	"hjemmetjeneste": samordna.ServiceHomeCare, "heimeteneste": samordna.ServiceHomeCare,
+	"hjemmetjenesten": samordna.ServiceHomeCare, "heimetenesta": samordna.ServiceHomeCare,
+	"ergo/fysioterapi": samordna.ServicePhysioErgo, "ergo_og_fysioterapi": samordna.ServicePhysioErgo,
+	"fysioterapi": samordna.ServicePhysioErgo, "ergoterapi": samordna.ServicePhysioErgo,
+	"innvandrertjeneste": samordna.ServiceImmigrant, "innvandrertjenesten": samordna.ServiceImmigrant,
+	"innvandrartenesta": samordna.ServiceImmigrant, "ungdomstjeneste": samordna.ServiceYouth,
+	"ungdomstjenesten": samordna.ServiceYouth, "ungdomstenesta": samordna.ServiceYouth,
+	"utekontakt": samordna.ServiceOutreach, "utekontakten": samordna.ServiceOutreach,
+	"støttekontakt": samordna.ServiceSupportContact, "støttekontakttjeneste": samordna.ServiceSupportContact,
+	"støttekontaktteneste": samordna.ServiceSupportContact,
 }
 
 // importRoles maps the words of the column "roller" to roles.

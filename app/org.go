@@ -18,12 +18,15 @@ import (
 // demo seeder (actors without an employee). Anyone else is refused as if the
 // object did not exist: samordna.ErrNotFound, with a denied audit row.
 
-// serviceKinds lists every service kind the root package defines.
-var serviceKinds = []samordna.ServiceKind{
-	samordna.ServiceKindergarten, samordna.ServiceSchool, samordna.ServiceHealthStation, samordna.ServicePPT,
-	samordna.ServiceChildWelfare, samordna.ServiceNAV, samordna.ServiceMentalHealth, samordna.ServiceGP,
-	samordna.ServiceCoordinatingUnit, samordna.ServiceOther,
-}
+// serviceKinds lists every service kind the root package defines
+// (samordna.ServiceKinds, with sector and confidentiality regime).
+var serviceKinds = func() []samordna.ServiceKind {
+	var out []samordna.ServiceKind
+	for _, k := range samordna.ServiceKinds {
+		out = append(out, k.Kind)
+	}
+	return out
+}()
 
 // teamKinds lists every team kind the root package defines.
 var teamKinds = []samordna.TeamKind{samordna.TeamInterdisciplinary, samordna.TeamOverarching, samordna.TeamResourceGroup,

@@ -29,6 +29,9 @@ type YearlyCounts struct {
 	// distinct employees who served as coordinators.
 	Coordinators         int
 	CoordinatorEmployees int
+	// Cases open at some time in the year by target group (seed 002 §2.3):
+	// code → cases; "" counts the unclassified ones.
+	TargetGroups map[string]int
 }
 
 // Overview is the coordinating unit's overview.
@@ -113,6 +116,9 @@ func yearlyCounts(tx *store.Tx, municipalityID string, year int) (*YearlyCounts,
 		return nil, err
 	}
 	if c.Coordinators, c.CoordinatorEmployees, err = store.CoordinatorsInYear(tx, municipalityID, from, to); err != nil {
+		return nil, err
+	}
+	if c.TargetGroups, err = store.CasesByTargetGroup(tx, municipalityID, from, to); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -68,7 +69,8 @@ func TestYearlyCountsMatchHandCount(t *testing.T) {
 		} {
 			got, err := w.app.YearlyCountsFor(ctx, w.as("kari"), c.Year)
 			w.must(err)
-			if *got != c {
+			got.TargetGroups = nil // counted in TestSeed002Section23CaseTargetGroupsAreSetAndCounted
+			if !reflect.DeepEqual(*got, c) {
 				t.Errorf("%d: got %+v, want %+v", c.Year, *got, c)
 			}
 		}
@@ -156,7 +158,8 @@ func TestYearlyCountsOnlyOwnMunicipality(t *testing.T) {
 		} {
 			got, err := w.app.YearlyCountsFor(ctx, c.who, 2026)
 			w.must(err)
-			if *got != c.want {
+			got.TargetGroups = nil
+			if !reflect.DeepEqual(*got, c.want) {
 				t.Errorf("%s: got %+v, want %+v", c.who.Employee.Username, *got, c.want)
 			}
 		}

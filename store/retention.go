@@ -173,6 +173,9 @@ var purgeStatements = []string{
 	`UPDATE step_records SET content = '' WHERE case_id = $1`,
 	`UPDATE acute_contacts SET note = '' WHERE case_id = $1`,
 	`UPDATE team_matters SET question = '', reason = '', advice = '' WHERE case_id = $1`,
+	// The target groups (seed 002 §2.3) say what the person struggles with.
+	`DELETE FROM case_target_groups WHERE case_id = $1`,
+	`DELETE FROM team_matter_target_groups WHERE matter_id IN (SELECT id FROM team_matters WHERE case_id = $1)`,
 }
 
 // PurgeCaseContent deletes the case's content: free texts, the names of

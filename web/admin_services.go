@@ -8,17 +8,34 @@ import (
 	"github.com/samordna/samordna/internal/reqctx"
 )
 
-// serviceKindCodes are the kinds of service in the order the form offers
-// them.
-var serviceKindCodes = []string{string(samordna.ServiceSchool), string(samordna.ServiceKindergarten),
-	string(samordna.ServiceHealthStation), string(samordna.ServiceChildWelfare), string(samordna.ServicePPT),
-	string(samordna.ServiceNAV), string(samordna.ServiceMentalHealth), string(samordna.ServiceGP),
-	string(samordna.ServiceCoordinatingUnit), string(samordna.ServiceOther)}
+// optionGroup is a labelled group of a select's options (<optgroup>).
+type optionGroup struct {
+	Label   string
+	Options []option
+}
+
+// serviceKindGroups offers the kinds of service grouped by sector (seed
+// 002 §3), each kind labelled with its confidentiality regime.
+func (s *Server) serviceKindGroups(lang string, chosen samordna.ServiceKind) []optionGroup {
+	var out []optionGroup
+	for _, sec := range samordna.Sectors {
+		g := optionGroup{Label: s.catalog.T(lang, "org.sector."+string(sec), nil)}
+		for _, k := range samordna.ServiceKinds {
+			if k.Sector == sec {
+				g.Options = append(g.Options, option{Value: string(k.Kind), Selected: k.Kind == chosen,
+					Label: s.catalog.T(lang, "org.kind."+string(k.Kind), nil) + " (" +
+						s.catalog.T(lang, "org.regime."+string(k.Regime), nil) + ")"})
+			}
+		}
+		out = append(out, g)
+	}
+	return out
+}
 
 // serviceRow is a service in the list, everything by name.
 type serviceRow struct {
-	ID, Name, Kind, District string
-	Leaders                  []string
+	ID, Name, Kind, Sector, District string
+	Leaders                          []string
 }
 
 func (s *Server) adminServices(w http.ResponseWriter, r *http.Request) {
@@ -31,6 +48,7 @@ func (s *Server) adminServices(w http.ResponseWriter, r *http.Request) {
 	var rows []serviceRow
 	for _, x := range n.org.Services {
 		rows = append(rows, serviceRow{ID: x.ID, Name: x.Name, Kind: s.catalog.T(p.Lang, "org.kind."+string(x.Kind), nil),
+			Sector:   s.catalog.T(p.Lang, "org.sector."+string(x.Kind.Info().Sector), nil),
 			District: n.districts[x.DistrictID], Leaders: nameList(n.employees, x.LeaderIDs)})
 	}
 	sortRows(rows, func(x serviceRow) string { return x.Name })
@@ -43,7 +61,7 @@ func (s *Server) adminServices(w http.ResponseWriter, r *http.Request) {
 type serviceFormData struct {
 	ID        string // "" for a new service
 	Name      string
-	Kinds     []option
+	Kinds     []optionGroup
 	Districts []option
 	Leaders   []option
 }
@@ -58,7 +76,7 @@ func (s *Server) renderServiceForm(w http.ResponseWriter, r *http.Request, p *Pa
 		p.Title = "org.service_edit"
 	}
 	p.Data = serviceFormData{ID: id, Name: in.Name,
-		Kinds:     s.codeOptions(p.Lang, "org.kind.", serviceKindCodes, string(in.Kind)),
+		Kinds:     s.serviceKindGroups(p.Lang, in.Kind),
 		Districts: options(n.districts, []string{in.DistrictID}),
 		Leaders:   options(n.employees, in.LeaderIDs)}
 	s.render(w, r, status, "admin_service_form", p)

@@ -179,6 +179,7 @@ type casePageData struct {
 	OpenTasks      []hubTask
 	ActiveConsents int
 	Next           string
+	TargetGroups   targetGroupChoices // seed 002 §2.3 (seed002.go)
 }
 
 type caseLinkRow struct{ ID, Kind string }
@@ -214,6 +215,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, p *Page, tmp
 		return
 	}
 	d := s.casePageData(r, v)
+	d.TargetGroups = targetGroupChoicesFor(p.Lang, v.TargetGroups)
 	if in != nil {
 		in(d)
 	}

@@ -349,7 +349,7 @@ func (s *Server) consentFormPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) consentFormPDF(w http.ResponseWriter, r *http.Request) {
-	b, err := s.app.ConsentFormPDF(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"))
+	b, err := s.app.ConsentFormPDFForTeam(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), r.URL.Query().Get("team"))
 	if err != nil {
 		s.coordFail(w, r, err, nil)
 		return

@@ -28,6 +28,7 @@ func (s *Server) hubRoutes() []Route {
 		{Method: "GET", Path: "/cases/{id}/consents", Access: "case:manage_consent", Handler: s.caseFormPage("case_consents")},
 		{Method: "GET", Path: "/cases/{id}/blocks", Access: "case:block", Handler: s.caseFormPage("case_blocks")},
 		{Method: "GET", Path: "/cases/{id}/links", Access: "case:write", Handler: s.caseFormPage("case_links")},
+		{Method: "GET", Path: "/cases/{id}/target-groups", Access: "case:write", Handler: s.caseFormPage("case_target_groups")},
 		{Method: "GET", Path: "/consents/{id}/withdraw", Access: "consent:manage_consent", Handler: s.withdrawReviewPage},
 		{Method: "POST", Path: "/cases/{id}/child-welfare-reports/review", Access: "case:write", Handler: s.reviewReport},
 	}
@@ -41,7 +42,7 @@ func caseFormAllowed(v *app.CaseView, tmpl string) bool {
 		return v.CanManageConsent
 	case "case_blocks":
 		return v.CanBlock
-	case "case_links":
+	case "case_links", "case_target_groups":
 		return v.CanWrite
 	}
 	return true
