@@ -161,19 +161,19 @@ func (in meetingInput) withRows() meetingInput {
 
 // groupData is the responsibility group page.
 type groupData struct {
-	V               *app.GroupView
-	Members         []memberRow
-	Meetings        []meetingRow
-	Reviews         []reviewRow
-	Escalations     []escalationRow
-	NotForGroup     []string
-	Categories      []string
-	Relations       []string
-	EmployeeRows    []int
-	PersonRows      []int
+	V            *app.GroupView
+	Members      []memberRow
+	Meetings     []meetingRow
+	Reviews      []reviewRow
+	Escalations  []escalationRow
+	NotForGroup  []string
+	Categories   []string
+	Relations    []string
+	EmployeeRows []int
+	PersonRows   []int
 	// Refill holds what was typed in the member rows of a refused form,
 	// by field id ("username-2", "relation-1"), so no row is lost.
-	Refill map[string]string
+	Refill          map[string]string
 	NextChair       string
 	NextTaker       string
 	Meeting         meetingInput
