@@ -33,7 +33,7 @@ func TestConcernFormShowsAllErrorsAtOnce(t *testing.T) {
 		if r.status != http.StatusBadRequest {
 			t.Fatalf("empty form: %d", r.status)
 		}
-		summary := regexp.MustCompile(`(?s)<div class="ds-error-summary error-summary" id="error-summary" tabindex="-1" autofocus[^>]*>.*?</div>`).FindString(r.body)
+		summary := regexp.MustCompile(`(?s)<div class="ds-error-summary error-summary" id="error-summary" role="region" tabindex="-1" autofocus[^>]*>.*?</div>`).FindString(r.body)
 		if summary == "" {
 			t.Fatalf("no error summary that takes focus:\n%s", r.body)
 		}
