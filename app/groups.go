@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -118,6 +120,18 @@ func (a *App) SetUpGroup(ctx context.Context, actor *samordna.Actor, caseID stri
 	return v, err
 }
 
+// MemberError says which of the members given to SetUpGroup or
+// AddGroupMembers an error is about (Index counts from 0 in the list the
+// caller gave), so a form can name the wrong row and keep the others.
+// errors.As finds the *samordna.Error inside.
+type MemberError struct {
+	Index int
+	Err   error
+}
+
+func (e *MemberError) Error() string { return fmt.Sprintf("member %d: %v", e.Index+1, e.Err) }
+func (e *MemberError) Unwrap() error { return e.Err }
+
 // validateMembers checks the form of the member list.
 func validateMembers(members []NewGroupMember) error {
 	if len(members) == 0 {
@@ -135,11 +149,11 @@ func validateMembers(members []NewGroupMember) error {
 			i+1, strings.Join(memberRelations, ", "))
 		switch {
 		case len(m.Role) > 100:
-			return bad
+			return &MemberError{Index: i, Err: bad}
 		case m.Username != "" && (m.Name != "" || m.Relation != ""):
-			return bad
+			return &MemberError{Index: i, Err: bad}
 		case m.Username == "" && (m.Name == "" || len(m.Name) > 200 || !validRelation(m.Relation)):
-			return bad
+			return &MemberError{Index: i, Err: bad}
 		}
 	}
 	return nil
@@ -185,6 +199,10 @@ func (a *App) createGroup(tx *store.Tx, actor *samordna.Actor, g *caseGrant, mem
 	}
 	all := append([]NewGroupMember{{Username: k.Username, Role: "koordinator"}}, members...)
 	if err := a.addMembers(tx, g.Case, grp, nil, all); err != nil {
+		var me *MemberError
+		if errors.As(err, &me) {
+			me.Index-- // the coordinator came first
+		}
 		return nil, err
 	}
 	if err := a.caseEvent(tx, actor, g.Case.ID, "responsibility_group_established", "responsibility_group", grp.ID); err != nil {
@@ -204,13 +222,16 @@ func (a *App) addMembers(tx *store.Tx, c *samordna.Case, grp *store.Group, curre
 	for _, m := range current {
 		seen[memberKey(m.EmployeeID, m.Name, m.Relation)] = true
 	}
-	for _, in := range members {
+	for i, in := range members {
 		m := &store.Member{ID: samordna.NewID(), GroupID: grp.ID, Name: in.Name, Relation: in.Relation, Role: in.Role,
 			AddedAt: a.now()}
 		if in.Username != "" {
 			e, err := eligibleEmployee(tx, c.MunicipalityID, in.Username, "unknown_employee")
 			if err != nil {
-				return err
+				if samordna.ErrorKind(err) == samordna.KindInternal {
+					return err
+				}
+				return &MemberError{Index: i, Err: err}
 			}
 			m.EmployeeID, m.Name, m.Relation = e.ID, e.Name, "employee"
 			if len(e.Services) > 0 {

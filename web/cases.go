@@ -44,6 +44,17 @@ func displayTime(t time.Time) string {
 	return t.In(pathway.Oslo()).Format("02.01.2006 15:04")
 }
 
+// displayDate writes a calendar date kept as YYYY-MM-DD (a birth date, a due
+// date) the way the pages write dates: dd.mm.åååå. Anything else is shown
+// as it is.
+func displayDate(iso string) string {
+	d, err := time.Parse("2006-01-02", iso)
+	if err != nil {
+		return iso
+	}
+	return d.Format("02.01.2006")
+}
+
 // spineDay formats the last day an exclusive end instant covers.
 func spineDay(end *time.Time) string {
 	if end == nil {
@@ -80,7 +91,7 @@ func (s *Server) spineCaseRows(r *http.Request, list *app.CaseList) []spineCaseR
 			Origin: s.spineLabel(r, "case.origin.", string(c.Origin)), Situation: s.spineLabel(r, "case.situation.", c.Situation),
 			Title: c.Title, Updated: displayTime(c.UpdatedAt), Anonymous: c.Anonymous}
 		if it.Subject != nil {
-			row.Name, row.BirthDate = it.Subject.Name, it.Subject.BirthDate
+			row.Name, row.BirthDate = it.Subject.Name, displayDate(it.Subject.BirthDate)
 		}
 		rows = append(rows, row)
 	}
@@ -158,6 +169,7 @@ type casePageData struct {
 	RegisteredService string
 	Reason            string
 	Coordinator       string
+	RoutineName       string // the name of the case's routine, in the routine's own words
 	Consents          []caseConsentRow
 	Blocks            []caseBlockRow
 	Events            []caseEventRow
@@ -231,11 +243,17 @@ func (s *Server) casePageData(r *http.Request, v *app.CaseView) *casePageData {
 		Registered: v.RegisteredBy.Name, RegisteredService: v.RegisteredService,
 		Reason: s.spineLabel(r, "case.reason.", string(v.Reason)), Consent: caseConsentInput{Purposes: map[string]bool{}}}
 	if v.Subject != nil {
-		d.Heading, d.FNR, d.BirthDate = v.Subject.Name, v.Subject.IDNumber, v.Subject.BirthDate
+		d.Heading, d.FNR, d.BirthDate = v.Subject.Name, v.Subject.IDNumber, displayDate(v.Subject.BirthDate)
 	}
 	if k := v.Coordinator; k != nil {
 		d.Coordinator = k.Name + " (" + s.spineLabel(r, "case.coordinator_kind.", k.Kind) + ", " +
 			s.spineLabel(r, "case.coordinator_status.", k.Status) + ")"
+	}
+	if c.RoutineID != "" {
+		d.RoutineName = c.RoutineID
+		if rt, ok := s.app.Routines().Get(c.RoutineID, c.RoutineVersion); ok {
+			d.RoutineName = rt.Name
+		}
 	}
 	for _, p := range samordna.ConsentPurposes {
 		d.Purposes = append(d.Purposes, string(p))

@@ -46,18 +46,12 @@ type problemView struct {
 	Checked   bool
 }
 
+// concernFormData is the concern form; its errors are in Page.Form.
 type concernFormData struct {
 	In         concernInput
-	Error      string // message id of the error, shown in the form's own summary
 	Situations []situationView
 	Problems   []problemView
 	Routines   []routineOption
-	// ErrorField names the field an error is about, to link the summary to it.
-	ErrorField string
-	// IdentifyingAt describes where identifying data was found ("" for none).
-	IdentifyingAt string
-	// FieldError is the message shown next to ErrorField ("" for none).
-	FieldError string
 	// OpenCases are the open cases about the named person the employee may
 	// already read, offered instead of a second case (hub.go).
 	OpenCases []openCaseRow
@@ -78,7 +72,6 @@ func (s *Server) concernForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderConcernForm(w http.ResponseWriter, r *http.Request, p *Page, status int, d *concernFormData) {
 	p.Title = "routine.concern.title"
-	d.Error, p.Error = p.Error, "" // the form's summary links the error to its field
 	for _, sit := range pathway.Situations() {
 		d.Situations = append(d.Situations, situationView{ID: string(sit), Label: s.routineLabel(p.Lang, "situation", string(sit)),
 			Wording: s.catalog.T(p.Lang, "routine.situation_hint."+string(sit), nil)})
@@ -122,9 +115,16 @@ func (s *Server) concernSubmit(w http.ResponseWriter, r *http.Request) {
 		// The refused text is shown again without what made it unstorable,
 		// with the message next to its field.
 		p := s.page(r, "routine.title")
-		p.Error = "error.text." + samordna.ErrorCode(err)
-		s.renderConcernForm(w, r, p, http.StatusBadRequest, &concernFormData{In: in, ErrorField: textErr.Field,
-			FieldError: s.textErrorMessage(p.Lang, err)})
+		p.Form.Add(textErr.Field, s.textErrorMessage(p.Lang, err))
+		s.renderConcernForm(w, r, p, http.StatusBadRequest, &concernFormData{In: in})
+		return
+	}
+	// Everything that can be checked without the database is checked at
+	// once, so the user sees every mistake in one go.
+	if fe := s.concernFormErrors(s.lang(r), in); len(fe) > 0 {
+		p := s.page(r, "routine.title")
+		p.Form = fe
+		s.renderConcernForm(w, r, p, http.StatusBadRequest, &concernFormData{In: in})
 		return
 	}
 	nc := app.NewConcern{Situation: pathway.Situation(in.Situation), Anonymous: in.Anonymous == "yes",
@@ -148,17 +148,53 @@ func (s *Server) concernSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.routineFail(w, r, err, func(p *Page, status int) {
-			d := &concernFormData{In: in, ErrorField: concernErrorField(err)}
+			msg := s.catalog.T(p.Lang, p.Error, nil)
 			var idErr *app.IdentifyingDataError
 			if errors.As(err, &idErr) {
-				d.IdentifyingAt = s.catalog.T(p.Lang, "routine.concern.identifying_at",
+				msg += " " + s.catalog.T(p.Lang, "routine.concern.identifying_at",
 					map[string]any{"Start": idErr.Start + 1, "End": idErr.End})
 			}
-			s.renderConcernForm(w, r, p, status, d)
+			p.Error = ""
+			p.Form.Add(concernErrorField(err), msg)
+			s.renderConcernForm(w, r, p, status, &concernFormData{In: in})
 		})
 		return
 	}
 	routineRedirect(w, r, casePathRoutine(c.Case.ID), "registered", "")
+}
+
+// concernFormErrors checks the concern form the way the application will,
+// as far as that needs no database, and returns every problem found, in
+// the order of the form's fields.
+func (s *Server) concernFormErrors(lang string, in concernInput) FormErrors {
+	var fe FormErrors
+	add := func(code string) {
+		err := samordna.Errorf(samordna.KindInvalid, code, "")
+		fe.Add(concernErrorField(err), s.catalog.T(lang, s.routineErr(lang, err), nil))
+	}
+	if !pathway.Situation(in.Situation).Valid() {
+		add("invalid_situation")
+	}
+	anonymous := in.Anonymous == "yes"
+	named := strings.TrimSpace(in.FNR+in.Name+in.DueDate+in.MotherFNR+in.MotherName) != ""
+	switch {
+	case anonymous && named:
+		add("subject_not_allowed")
+	case !anonymous && !named:
+		add("subject_required")
+	case !anonymous && in.FNR != "" && in.DueDate != "":
+		add("id_number_or_due_date")
+	case !anonymous && in.DueDate == "" && strings.TrimSpace(in.FNR) == "":
+		add("subject_required")
+	case !anonymous && in.DueDate == "" && !samordna.ValidIDNumber(strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(in.FNR)), s.app.AllowSynthetic):
+		add("invalid_id_number")
+	case !anonymous && in.DueDate != "" && strings.TrimSpace(in.MotherFNR) == "":
+		add("mother_required")
+	}
+	if strings.TrimSpace(in.Description) == "" {
+		add("description_required")
+	}
+	return fe
 }
 
 // concernErrorField names the form field an error is about.

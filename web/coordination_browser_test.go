@@ -168,6 +168,25 @@ func TestBrowserCoordination(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// One wrong username: the form keeps every row and names the wrong one
+	// (issue 13, point 8), in the error summary, which has the focus.
+	browsertest.Open(t, coord, groupURL)
+	browsertest.Do(t, coord, "fill in members, the second username wrong",
+		chromedp.SendKeys(chromedp.ID("username-1"), "anne.ppt"),
+		chromedp.SendKeys(chromedp.ID("role-1"), "PP-rådgiver"),
+		chromedp.SendKeys(chromedp.ID("username-2"), "ingen.slik"),
+		chromedp.SendKeys(chromedp.ID("name-1"), "Åse Ødegård"))
+	if status := submit(t, coord, "create with a wrong username", `form[action$="/group"] button[type="submit"]`); status != 422 {
+		t.Errorf("group with a wrong username: status %d, want 422", status)
+	}
+	browsertest.RequireText(t, coord, "Rad 2: Finner ingen ansatt med det brukernavnet.")
+	kept := browsertest.Eval[[]string](t, coord, `["username-1","role-1","username-2","name-1"].map(id => document.getElementById(id).value)
+		.concat([document.getElementById("username-2").getAttribute("aria-invalid") || "", document.activeElement.id,
+		document.querySelector("#error-summary a").getAttribute("href")])`)
+	if strings.Join(kept, "|") != "anne.ppt|PP-rådgiver|ingen.slik|Åse Ødegård|true|error-summary|#username-2" {
+		t.Errorf("after a wrong username the form shows %q", kept)
+	}
+	browsertest.CheckAxe(t, coord, "group form with a wrong row")
 	browsertest.Open(t, coord, groupURL)
 	browsertest.Do(t, coord, "fill in members",
 		chromedp.SendKeys(chromedp.ID("username-1"), "anne.ppt"),

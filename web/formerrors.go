@@ -1,5 +1,7 @@
 package web
 
+import "strings"
+
 // FieldError is one error in a submitted form: the id of the field it is
 // about (the summary links to it, and the message sits under it with the id
 // "<field>-error") and the message, already translated.
@@ -42,3 +44,15 @@ func (p *Page) FieldError(field string) FieldError {
 // Invalid reports whether the named field has an error, for its
 // aria-invalid and aria-describedby attributes.
 func (p *Page) Invalid(field string) bool { return p.Form.For(field) != "" }
+
+// Date writes a calendar date kept as YYYY-MM-DD the way every page writes
+// dates, dd.mm.åååå: {{$.Date .BirthDate}}. A value of several lines (a
+// plan's evaluation dates) has each line that is a date rewritten; any
+// other text is shown as it is.
+func (p *Page) Date(value string) string {
+	lines := strings.Split(value, "\n")
+	for i, l := range lines {
+		lines[i] = displayDate(l)
+	}
+	return strings.Join(lines, "\n")
+}

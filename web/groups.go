@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -159,16 +161,19 @@ func (in meetingInput) withRows() meetingInput {
 
 // groupData is the responsibility group page.
 type groupData struct {
-	V               *app.GroupView
-	Members         []memberRow
-	Meetings        []meetingRow
-	Reviews         []reviewRow
-	Escalations     []escalationRow
-	NotForGroup     []string
-	Categories      []string
-	Relations       []string
-	EmployeeRows    []int
-	PersonRows      []int
+	V            *app.GroupView
+	Members      []memberRow
+	Meetings     []meetingRow
+	Reviews      []reviewRow
+	Escalations  []escalationRow
+	NotForGroup  []string
+	Categories   []string
+	Relations    []string
+	EmployeeRows []int
+	PersonRows   []int
+	// Refill holds what was typed in the member rows of a refused form,
+	// by field id ("username-2", "relation-1"), so no row is lost.
+	Refill          map[string]string
 	NextChair       string
 	NextTaker       string
 	Meeting         meetingInput
@@ -269,6 +274,13 @@ func (s *Server) groupData(r *http.Request, v *app.GroupView) *groupData {
 
 // membersFromForm reads the member rows of a group form.
 func membersFromForm(f map[string][]string) []app.NewGroupMember {
+	members, _ := memberRowsFromForm(f)
+	return members
+}
+
+// memberRowsFromForm reads the member rows of a group form and, for each
+// member, the id of its row's first field ("username-2", "name-1").
+func memberRowsFromForm(f map[string][]string) ([]app.NewGroupMember, []string) {
 	get := func(k string, i int) string {
 		if vs := f[k]; i < len(vs) {
 			return strings.TrimSpace(vs[i])
@@ -276,17 +288,42 @@ func membersFromForm(f map[string][]string) []app.NewGroupMember {
 		return ""
 	}
 	var out []app.NewGroupMember
+	var fields []string
 	for i := range f["username"] {
 		if u := get("username", i); u != "" {
 			out = append(out, app.NewGroupMember{Username: u, Role: get("role", i)})
+			fields = append(fields, fmt.Sprintf("username-%d", i+1))
 		}
 	}
 	for i := range f["name"] {
 		if n := get("name", i); n != "" {
 			out = append(out, app.NewGroupMember{Name: n, Relation: get("relation", i)})
+			fields = append(fields, fmt.Sprintf("name-%d", i+1))
 		}
 	}
-	return out
+	return out, fields
+}
+
+// refillMembers fills the member rows again after a refused form and,
+// when the error is about one member, puts its message on that row (and
+// in the page's error summary) instead of at the top alone.
+func (s *Server) refillMembers(p *Page, f map[string][]string, fields []string, err error) func(*groupData) {
+	var me *app.MemberError
+	if errors.As(err, &me) && me.Index >= 0 && me.Index < len(fields) {
+		field := fields[me.Index]
+		n := strings.TrimPrefix(strings.TrimPrefix(field, "username-"), "name-")
+		p.Form.Add(field, s.catalog.T(p.Lang, "coord.member_row_error", map[string]any{"N": n,
+			"Message": s.catalog.T(p.Lang, p.Error, nil)}))
+		p.Error = ""
+	}
+	return func(d *groupData) {
+		d.Refill = map[string]string{}
+		for _, k := range []string{"username", "role", "name", "relation"} {
+			for i, v := range f[k] {
+				d.Refill[fmt.Sprintf("%s-%d", k, i+1)] = v
+			}
+		}
+	}
 }
 
 func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) {
@@ -294,10 +331,13 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, err)
 		return
 	}
+	members, fields := memberRowsFromForm(r.PostForm)
 	v, err := s.app.SetUpGroup(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"),
-		app.GroupSetup{Members: membersFromForm(r.PostForm), ChosenWith: r.PostForm.Get("members_chosen_with")})
+		app.GroupSetup{Members: members, ChosenWith: r.PostForm.Get("members_chosen_with")})
 	if err != nil {
-		s.coordFail(w, r, err, func(p *Page, status int) { s.renderGroup(w, r, p, status, nil) })
+		s.coordFail(w, r, err, func(p *Page, status int) {
+			s.renderGroup(w, r, p, status, s.refillMembers(p, r.PostForm, fields, err))
+		})
 		return
 	}
 	done := "group_created"
@@ -312,9 +352,12 @@ func (s *Server) addGroupMembers(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, err)
 		return
 	}
-	v, err := s.app.AddGroupMembers(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), membersFromForm(r.PostForm))
+	members, fields := memberRowsFromForm(r.PostForm)
+	v, err := s.app.AddGroupMembers(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), members)
 	if err != nil {
-		s.coordFail(w, r, err, func(p *Page, status int) { s.renderGroup(w, r, p, status, nil) })
+		s.coordFail(w, r, err, func(p *Page, status int) {
+			s.renderGroup(w, r, p, status, s.refillMembers(p, r.PostForm, fields, err))
+		})
 		return
 	}
 	done := "members_added"

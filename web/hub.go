@@ -91,15 +91,6 @@ func ageYears(birthDate string, now time.Time) int {
 	return age
 }
 
-// displayDate shows a YYYY-MM-DD date as dd.mm.åååå ("" stays "").
-func displayDate(date string) string {
-	d, err := time.Parse(time.DateOnly, date)
-	if err != nil {
-		return date
-	}
-	return d.Format("02.01.2006")
-}
-
 // hubTask is an open task of the case, for the summary and the next step.
 type hubTask struct {
 	Title, Due string
