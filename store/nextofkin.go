@@ -145,10 +145,10 @@ func ChildNextOfKinByID(tx *Tx, id string) (*ChildNextOfKin, error) {
 }
 
 // ChildrenOfCase returns the children recorded on a case, oldest record
-// first.
+// first (by name when recorded at once).
 func ChildrenOfCase(tx *Tx, caseID string) ([]*ChildNextOfKin, error) {
 	rows, err := tx.Query(`SELECT `+childColumns+` FROM next_of_kin_children c WHERE c.case_id = $1
-		ORDER BY c.recorded_at, c.id`, caseID)
+		ORDER BY c.recorded_at, c.name, c.id`, caseID)
 	if err != nil {
 		return nil, wrap(err, "children of case")
 	}
