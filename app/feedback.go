@@ -333,10 +333,10 @@ type FeedbackFigures struct {
 const MinGroup = 5
 
 // FeedbackYear returns the anonymous feedback figures of a year (Oslo
-// time). Who may call: service leaders and the administrator; anyone else
-// gets samordna.ErrNotFound. One audit row.
+// time). Who may call: service leaders; anyone else gets
+// samordna.ErrNotFound. One audit row.
 func (a *App) FeedbackYear(ctx context.Context, actor *samordna.Actor, year int) (*FeedbackSummary, error) {
-	if !isLeaderOrAdmin(actor) {
+	if !isServiceLeader(actor) {
 		return nil, a.refuse(ctx, actor, "feedback_summary", "read")
 	}
 	out := &FeedbackSummary{Year: year}
@@ -383,9 +383,11 @@ func figures(id, name string, st store.FeedbackStats) FeedbackFigures {
 	return f
 }
 
-// isLeaderOrAdmin reports whether the actor leads a service or
-// administers the municipality.
-func isLeaderOrAdmin(actor *samordna.Actor) bool {
+// isServiceLeader reports whether the actor leads a service (role
+// service_leader). The administrator, who sees no case content, does not
+// count, even holding the role as well (as the access matrix reads
+// "role:service_leader").
+func isServiceLeader(actor *samordna.Actor) bool {
 	return actor != nil && actor.Employee != nil &&
-		(actor.Employee.HasRole(samordna.RoleServiceLeader) || actor.Employee.HasRole(samordna.RoleAdmin))
+		actor.Employee.HasRole(samordna.RoleServiceLeader) && !actor.Employee.HasRole(samordna.RoleAdmin)
 }

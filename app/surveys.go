@@ -12,8 +12,8 @@ import (
 // This file is user surveys (brukerundersøkelser). Seed 001, service
 // level: "Gjennomføre brukerundersøkelser", "Brukermedvirkning som fast
 // praksis" and "Sikre at brukermedvirkning inngår systematisk i
-// tjenesteutvikling og tilbakemelding på tiltak". The municipality (the
-// administrator or a service leader) writes statements answered on a 1-5
+// tjenesteutvikling og tilbakemelding på tiltak". The municipality (its
+// service leaders) writes statements answered on a 1-5
 // scale, makes single-use answer links (for a service, so results can be
 // shown per service) and hands them out; whoever has a link answers once,
 // without signing in. No identity is kept: a response knows its survey and
@@ -34,12 +34,11 @@ type NewSurvey struct {
 	Questions []string // statements, answered 1 (strongly disagree) to 5 (strongly agree)
 }
 
-// CreateSurvey writes a survey. Who may call: the administrator and
-// service leaders; anyone else gets samordna.ErrNotFound. Errors:
+// CreateSurvey writes a survey. Who may call: service leaders; anyone else gets samordna.ErrNotFound. Errors:
 // title_required, title_too_long, questions_required, too_many_questions,
 // question_too_long (400). One audit row.
 func (a *App) CreateSurvey(ctx context.Context, actor *samordna.Actor, in NewSurvey) (*store.Survey, error) {
-	if !isLeaderOrAdmin(actor) {
+	if !isServiceLeader(actor) {
 		return nil, a.refuse(ctx, actor, "survey", "create")
 	}
 	s := &store.Survey{Status: store.SurveyOpen, CreatedBy: actor.Employee.ID, CreatedAt: a.now()}
@@ -82,10 +81,10 @@ func (a *App) CreateSurvey(ctx context.Context, actor *samordna.Actor, in NewSur
 }
 
 // Surveys lists the municipality's surveys, newest first. Who may call:
-// the administrator and service leaders; anyone else gets
+// service leaders; anyone else gets
 // samordna.ErrNotFound.
 func (a *App) Surveys(ctx context.Context, actor *samordna.Actor) ([]*store.Survey, error) {
-	if !isLeaderOrAdmin(actor) {
+	if !isServiceLeader(actor) {
 		return nil, a.refuse(ctx, actor, "survey", "list")
 	}
 	var out []*store.Survey
@@ -111,12 +110,11 @@ func ownSurvey(tx *store.Tx, actor *samordna.Actor, id string) (*store.Survey, e
 
 // CreateSurveyLinks makes n single-use answer links for the group
 // serviceID ("" for none) and returns their tokens: they are shown once
-// and only their hashes are kept. Who may call: the administrator and
-// service leaders; anyone else gets samordna.ErrNotFound. Errors:
+// and only their hashes are kept. Who may call: service leaders; anyone else gets samordna.ErrNotFound. Errors:
 // invalid_count (400), survey_closed (409), unknown_service (400). One
 // audit row.
 func (a *App) CreateSurveyLinks(ctx context.Context, actor *samordna.Actor, surveyID, serviceID string, n int) ([]string, error) {
-	if !isLeaderOrAdmin(actor) {
+	if !isServiceLeader(actor) {
 		return nil, a.refuse(ctx, actor, "survey", "create_links")
 	}
 	if n < 1 || n > maxSurveyLinks {
@@ -237,11 +235,10 @@ type QuestionResult struct {
 
 // SurveyResults returns the survey with its results: the whole survey,
 // then each service. A group with fewer than five responses shows no
-// figures, only that it is under five. Who may call: the administrator
-// and service leaders; anyone else gets samordna.ErrNotFound. One audit
-// row.
+// figures, only that it is under five. Who may call: service leaders;
+// anyone else gets samordna.ErrNotFound. One audit row.
 func (a *App) SurveyResults(ctx context.Context, actor *samordna.Actor, surveyID string) (*store.Survey, []SurveyResult, error) {
-	if !isLeaderOrAdmin(actor) {
+	if !isServiceLeader(actor) {
 		return nil, nil, a.refuse(ctx, actor, "survey", "results")
 	}
 	var s *store.Survey
@@ -285,10 +282,10 @@ func surveyResult(s *store.Survey, g *store.SurveyGroup) SurveyResult {
 }
 
 // CloseSurvey closes a survey: unused links stop working. Who may call:
-// the administrator and service leaders; anyone else gets
+// service leaders; anyone else gets
 // samordna.ErrNotFound. One audit row.
 func (a *App) CloseSurvey(ctx context.Context, actor *samordna.Actor, surveyID string) error {
-	if !isLeaderOrAdmin(actor) {
+	if !isServiceLeader(actor) {
 		return a.refuse(ctx, actor, "survey", "close")
 	}
 	return a.DB.Write(ctx, func(tx *store.Tx) error {

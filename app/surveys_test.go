@@ -78,7 +78,7 @@ func TestSeed001UserSurveyOneAnswerPerLinkAndNoResultUnderFive(t *testing.T) {
 			t.Errorf("an employee reads the results: %v", err)
 		}
 		w.must(w.app.CloseSurvey(ctx, w.as("tor"), s.ID))
-		more, err := w.app.CreateSurveyLinks(ctx, w.as("admin"), s.ID, "", 1)
+		more, err := w.app.CreateSurveyLinks(ctx, w.as("berit"), s.ID, "", 1)
 		if samordna.ErrorCode(err) != "survey_closed" || more != nil {
 			t.Errorf("links for a closed survey: %v", err)
 		}
