@@ -299,3 +299,24 @@ func (a *App) CloseSurvey(ctx context.Context, actor *samordna.Actor, surveyID s
 		return a.audit(tx, actor, samordna.AuditEvent{ObjectType: "survey", ObjectID: s.ID, Action: "close"})
 	})
 }
+
+// ListServicesForForms returns the services of the actor's municipality,
+// by name, for the forms that choose one (a survey link's group). Who may
+// call: any signed-in employee (the organisation is not personal data).
+func (a *App) ListServicesForForms(ctx context.Context, actor *samordna.Actor) ([]*samordna.Service, error) {
+	var out []*samordna.Service
+	err := a.DB.Read(ctx, func(tx *store.Tx) error {
+		mid, err := a.municipalityID(tx, actor)
+		if err != nil {
+			return err
+		}
+		all, err := store.ListServices(tx)
+		for _, s := range all {
+			if s.MunicipalityID == mid {
+				out = append(out, s)
+			}
+		}
+		return err
+	})
+	return out, err
+}

@@ -100,6 +100,7 @@ func (s *Server) Routes() []Route {
 	routes = append(routes, s.adminRoutes()...)
 	routes = append(routes, s.importRoutes()...)
 	routes = append(routes, s.leaveRoutes()...)
+	routes = append(routes, s.solaRoutes()...)
 	return routes
 }
 
