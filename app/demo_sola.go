@@ -31,7 +31,7 @@ type demoSolaCase struct {
 
 type demoSolaChild struct {
 	name, born, situation, information, followUp, outcome, reason string
-	ownCase                                                        bool
+	ownCase                                                       bool
 }
 
 var demoSolaCases = []demoSolaCase{
