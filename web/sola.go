@@ -223,14 +223,14 @@ func (s *Server) renderFeedback(w http.ResponseWriter, r *http.Request, p *Page,
 	for _, pt := range v.Points {
 		date := norwegianDate(pt.Session.Date)
 		d.Rows = append(d.Rows, feedbackRow{Date: date, By: pt.Session.RecorderName,
-			Respondent: p.T("sola.fit.respondent." + pt.Session.Respondent),
+			Respondent: s.catalog.T(p.Lang, "sola.fit.respondent."+pt.Session.Respondent, nil),
 			Outcome:    oneDecimal(pt.HasOutcome, pt.Outcome), Session: oneDecimal(pt.HasSession, pt.SessionRating)})
 		outcome = append(outcome, chartPoint{Label: date, Value: pt.Outcome, Has: pt.HasOutcome})
 		session = append(session, chartPoint{Label: date, Value: pt.SessionRating, Has: pt.HasSession})
 	}
 	if len(v.Points) > 0 {
-		d.Chart = newChart([]chartSeries{{Name: p.T("sola.fit.outcome"), Points: outcome, Class: "series-a"},
-			{Name: p.T("sola.fit.session"), Points: session, Class: "series-b"}})
+		d.Chart = newChart([]chartSeries{{Name: s.catalog.T(p.Lang, "sola.fit.outcome", nil), Points: outcome, Class: "series-a"},
+			{Name: s.catalog.T(p.Lang, "sola.fit.session", nil), Points: session, Class: "series-b"}})
 	}
 	p.Data = d
 	s.render(w, r, status, "sola_feedback", p)
@@ -427,7 +427,7 @@ func (s *Server) renderSurvey(w http.ResponseWriter, r *http.Request, p *Page, s
 	for _, g := range groups {
 		row := surveyGroupRow{Name: g.ServiceName, Hidden: g.Hidden, Responses: g.Responses}
 		if row.Name == "" {
-			row.Name = p.T("sola.survey.all")
+			row.Name = s.catalog.T(p.Lang, "sola.survey.all", nil)
 		}
 		for _, q := range g.Questions {
 			row.Questions = append(row.Questions, surveyQuestionRow{Text: q.Text, Answered: q.Answered, Values: q.Values,
