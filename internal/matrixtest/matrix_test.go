@@ -364,7 +364,7 @@ func TestAccessMatrix(t *testing.T) {
 		}
 		var routes []route
 		for _, r := range allRoutes(s) {
-			if r.parse() == nil && (strings.Contains(r.path, "next-of-kin") || strings.Contains(r.path, "feedback") || strings.Contains(r.path, "survey") || strings.Contains(r.path, "methods") || strings.Contains(r.path, "barneansvarlig")) {
+			if r.parse() == nil { // TestRoutesDeclareAccess reports the others
 				routes = append(routes, r)
 			}
 		}
