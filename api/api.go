@@ -64,6 +64,7 @@ func (h *API) Routes() []Route {
 	routes = append(routes, h.leaveRoutes()...)
 	routes = append(routes, h.teamRoutes()...)
 	routes = append(routes, h.seed002Routes()...)
+	routes = append(routes, h.solaRoutes()...)
 	return routes
 }
 

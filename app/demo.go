@@ -105,6 +105,9 @@ func (a *App) SeedDemo(ctx context.Context, password string) (*DemoInfo, error) 
 		if err := a.seedDemoSeed002(s); err != nil { // demo_seed002.go
 			return err
 		}
+		if err := a.seedDemoSola(s); err != nil {
+			return err
+		}
 		info.Users = s.users
 		return nil
 	})

@@ -217,6 +217,8 @@ var mailText = map[string]string{
 	NoticeCaseReopened:         "en sak er gjenåpnet",
 	NoticeMeetingCancelled:     "et møte er avlyst",
 	NoticeEmergencyReview:      "AKUTT: en nødtilgang venter på din gjennomgang",
+	NoticeNextOfKinQuestion:    "du har en ny oppgave",
+	NoticeFeedbackFlag:         "en tilbakemelding trenger oppmerksomhet",
 }
 
 // mailPhrase is the phrase of a kind ("du har et nytt varsel" for a kind

@@ -176,6 +176,8 @@ var purgeStatements = []string{
 	// The target groups (seed 002 §2.3) say what the person struggles with.
 	`DELETE FROM case_target_groups WHERE case_id = $1`,
 	`DELETE FROM team_matter_target_groups WHERE matter_id IN (SELECT id FROM team_matters WHERE case_id = $1)`,
+	`UPDATE next_of_kin_children SET name = '', birth_date = '', situation = '', information = '', follow_up = '',
+		no_case_reason = '' WHERE case_id = $1`,
 }
 
 // PurgeCaseContent deletes the case's content: free texts, the names of
@@ -205,6 +207,7 @@ func PurgeCandidates(tx *Tx, caseID string) ([]string, error) {
 		UNION SELECT given_by_person_id FROM consents WHERE case_id = $1 AND given_by_person_id IS NOT NULL
 		UNION SELECT close_requested_by_person FROM plans WHERE case_id = $1 AND close_requested_by_person IS NOT NULL
 		UNION SELECT r.related_id FROM person_relations r JOIN cases c ON c.subject_person_id = r.person_id WHERE c.id = $1
+		UNION SELECT person_id FROM next_of_kin_children WHERE case_id = $1 AND person_id IS NOT NULL
 		UNION SELECT r.person_id FROM person_relations r JOIN cases c ON c.subject_person_id = r.related_id WHERE c.id = $1`,
 		caseID)
 	if err != nil {
