@@ -209,6 +209,7 @@ var mailText = map[string]string{
 	NoticeCaseReopened:         "en sak er gjenåpnet",
 	NoticeMeetingCancelled:     "et møte er avlyst",
 	NoticeEmergencyReview:      "AKUTT: en nødtilgang venter på din gjennomgang",
+	NoticeActivityDue:          "en aktivitet i årshjulet nærmer seg",
 }
 
 // mailPhrase is the phrase of a kind ("du har et nytt varsel" for a kind
@@ -226,6 +227,8 @@ func mailLink(it *store.MailItem) string {
 	switch {
 	case it.Topic == NoticeEmergencyReview:
 		return "/emergency-access/reviews"
+	case it.Topic == NoticeActivityDue:
+		return "/annual-cycle/tasks"
 	case it.ReportID != "":
 		return "/reports/" + it.ReportID
 	case it.TaskID != "":

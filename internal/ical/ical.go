@@ -76,6 +76,9 @@ type Event struct {
 	Organizer   Person
 	Attendees   []Attendee
 	Cancelled   bool
+	// RRule repeats the event (RFC 5545 RRULE value, e.g.
+	// "FREQ=YEARLY;BYMONTH=3;BYDAY=2TU"); Start is the first occurrence.
+	RRule string
 }
 
 // Invite returns the event as an iCalendar request (METHOD:REQUEST), or a
@@ -121,6 +124,44 @@ func Invite(ev Event, now time.Time) []byte {
 			":"+a.address())
 	}
 	lines = append(lines, "END:VEVENT", "END:VCALENDAR")
+	var b bytes.Buffer
+	for _, l := range lines {
+		b.WriteString(Fold(l))
+	}
+	return b.Bytes()
+}
+
+// Feed returns a calendar of events to subscribe to (METHOD:PUBLISH, no
+// attendees), named name, stamped at now: each event in Oslo time with its
+// RRULE when it repeats.
+func Feed(name string, evs []Event, now time.Time) []byte {
+	oslo, err := time.LoadLocation(TZID)
+	if err != nil {
+		oslo = time.FixedZone("CET", 3600) // never: the Go time zone database is embedded in the binary
+	}
+	lines := []string{"BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Samordna//Samordna//NB", "CALSCALE:GREGORIAN",
+		"METHOD:PUBLISH", "X-WR-CALNAME:" + Text(name), "X-WR-TIMEZONE:" + TZID}
+	lines = append(lines, vtimezone...)
+	for _, ev := range evs {
+		lines = append(lines, "BEGIN:VEVENT",
+			"UID:"+Text(ev.UID),
+			fmt.Sprintf("SEQUENCE:%d", ev.Sequence),
+			"DTSTAMP:"+now.UTC().Format("20060102T150405Z"),
+			"DTSTART;TZID="+TZID+":"+ev.Start.In(oslo).Format("20060102T150405"),
+			"DTEND;TZID="+TZID+":"+ev.End.In(oslo).Format("20060102T150405"),
+			"SUMMARY:"+Text(ev.Summary))
+		if ev.RRule != "" {
+			lines = append(lines, "RRULE:"+ev.RRule)
+		}
+		if ev.Description != "" {
+			lines = append(lines, "DESCRIPTION:"+Text(ev.Description))
+		}
+		if ev.Location != "" {
+			lines = append(lines, "LOCATION:"+Text(ev.Location))
+		}
+		lines = append(lines, "STATUS:CONFIRMED", "TRANSP:OPAQUE", "END:VEVENT")
+	}
+	lines = append(lines, "END:VCALENDAR")
 	var b bytes.Buffer
 	for _, l := range lines {
 		b.WriteString(Fold(l))
