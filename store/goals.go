@@ -184,7 +184,7 @@ type FirstStep struct {
 // [from, to) in the municipality (by a member of serviceID when it is not
 // empty), the first task its routine started.
 func FirstStepsOfConcerns(tx *Tx, municipalityID, serviceID string, from, to time.Time) ([]FirstStep, error) {
-	rows, err := tx.Query(`SELECT c.id, COALESCE(t.overdue_after, t.due_at), t.completed_at, t.status
+	rows, err := tx.Query(`SELECT c.id, t.overdue_after, t.due_at, t.completed_at, t.status
 		FROM cases c JOIN tasks t ON t.id = (SELECT t2.id FROM tasks t2 WHERE t2.case_id = c.id AND t2.kind = 'step'
 			ORDER BY t2.started_at, t2.created_at, t2.id LIMIT 1)
 		WHERE c.municipality_id = $1 AND c.origin IN ('concern', 'inquiry') AND c.created_at >= $2 AND c.created_at < $3
@@ -196,13 +196,16 @@ func FirstStepsOfConcerns(tx *Tx, municipalityID, serviceID string, from, to tim
 	var out []FirstStep
 	for rows.Next() {
 		var f FirstStep
-		var deadline, completed sql.NullTime
+		var overdue, due, completed sql.NullTime
 		var status string
-		if err := rows.Scan(&f.CaseID, &deadline, &completed, &status); err != nil {
+		if err := rows.Scan(&f.CaseID, &overdue, &due, &completed, &status); err != nil {
 			return nil, wrap(err, "first steps")
 		}
-		if deadline.Valid {
-			f.Deadline = &deadline.Time
+		switch {
+		case overdue.Valid:
+			f.Deadline = &overdue.Time
+		case due.Valid:
+			f.Deadline = &due.Time
 		}
 		if completed.Valid {
 			f.CompletedAt = &completed.Time
