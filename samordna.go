@@ -75,6 +75,7 @@ const (
 	ServiceMentalHealth     ServiceKind = "mental_health_substance"
 	ServiceGP               ServiceKind = "gp"
 	ServiceCoordinatingUnit ServiceKind = "coordinating_unit"
+	ServiceHomeCare         ServiceKind = "home_care" // hjemmetjenesten (home nursing and practical help)
 	ServiceOther            ServiceKind = "other"
 )
 

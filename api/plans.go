@@ -95,6 +95,7 @@ type measureJSON struct {
 	EvaluationDate     string `json:"evaluation_date"`
 	MeetingID          string `json:"meeting_id"`
 	TaskID             string `json:"task_id"`
+	Method             string `json:"method,omitempty"` // id of the adopted method the measure uses
 }
 
 type referenceJSON struct {
@@ -139,7 +140,7 @@ func (out *planJSON) contentFrom(c store.PlanContent, views []app.MeasureView) {
 	for _, m := range c.Measures { // the author's order
 		mj := measureJSON{ID: m.ID, Text: m.Text, GoalID: m.GoalID, ResponsibleService: m.ResponsibleService,
 			Due: m.Due, Status: m.Status, Evaluation: m.Evaluation, EvaluationDate: m.EvaluationDate,
-			MeetingID: m.MeetingID, TaskID: m.TaskID}
+			MeetingID: m.MeetingID, TaskID: m.TaskID, Method: m.MethodID}
 		for _, mv := range views {
 			if mv.ID == m.ID {
 				mj.Status, mj.Overdue = mv.Status, mv.Overdue
@@ -220,6 +221,7 @@ type measureRequest struct {
 	Evaluation         string          `json:"evaluation" text:"short"`
 	EvaluationDate     string          `json:"evaluation_date" text:"code"`
 	MeetingID          string          `json:"meeting_id" text:"id"`
+	Method             string          `json:"method" text:"id"`
 	ResponsibleName    json.RawMessage `json:"responsible_name"`
 	Overdue            json.RawMessage `json:"overdue"`
 	TaskID             json.RawMessage `json:"task_id"`
@@ -234,7 +236,7 @@ func (in planRequest) input() app.PlanInput {
 	for _, m := range in.Measures {
 		out.Measures = append(out.Measures, app.MeasureInput{ID: m.ID, Text: m.Text, Responsible: m.Responsible,
 			ResponsibleService: m.ResponsibleService, Due: m.Due, GoalID: m.GoalID, GoalIndex: m.GoalIndex,
-			Status: m.Status, Evaluation: m.Evaluation, EvaluationDate: m.EvaluationDate, MeetingID: m.MeetingID})
+			Status: m.Status, Evaluation: m.Evaluation, EvaluationDate: m.EvaluationDate, MeetingID: m.MeetingID, Method: m.Method})
 	}
 	for _, r := range in.References {
 		out.References = append(out.References, store.PlanReference(r))

@@ -301,7 +301,9 @@ var importServiceKinds = map[string]samordna.ServiceKind{
 	"psykisk_helse_og_rus": samordna.ServiceMentalHealth, "rus_og_psykisk_helse": samordna.ServiceMentalHealth,
 	"fastlege": samordna.ServiceGP, "koordinerende_enhet": samordna.ServiceCoordinatingUnit,
 	"koordinerande_eining": samordna.ServiceCoordinatingUnit, "annet": samordna.ServiceOther,
-	"anna": samordna.ServiceOther,
+	"anna": samordna.ServiceOther, "hjemmetjeneste": samordna.ServiceHomeCare,
+	"hjemmetjenesten": samordna.ServiceHomeCare, "heimeteneste": samordna.ServiceHomeCare,
+	"heimetenesta": samordna.ServiceHomeCare,
 }
 
 // importRoles maps the words of the column "roller" to roles.

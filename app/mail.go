@@ -210,6 +210,8 @@ var mailText = map[string]string{
 	NoticeMeetingCancelled:     "et møte er avlyst",
 	NoticeEmergencyReview:      "AKUTT: en nødtilgang venter på din gjennomgang",
 	NoticeActivityDue:          "en aktivitet i årshjulet nærmer seg",
+	NoticeNextOfKinQuestion:    "du har en ny oppgave",
+	NoticeFeedbackFlag:         "en tilbakemelding trenger oppmerksomhet",
 }
 
 // mailPhrase is the phrase of a kind ("du har et nytt varsel" for a kind

@@ -20,6 +20,8 @@ const (
 	NoticeAcuteReportArrived   = "acute_report_arrived"  // an acute report arrived
 	NoticeReportAcknowledged   = "report_acknowledged"   // the receiving service acknowledged the sender's report
 	NoticeReportUnacknowledged = "report_unacknowledged" // an acute report was not acknowledged in time
+	NoticeNextOfKinQuestion    = "next_of_kin_question"  // ask whether the person has children under 18 (hlspl § 10a)
+	NoticeFeedbackFlag         = "feedback_flag"         // FIT: no progress after several sessions, or a weak alliance
 )
 
 // notify writes a notification (and its outbox row) for each employee,

@@ -22,7 +22,7 @@ import (
 var serviceKinds = []samordna.ServiceKind{
 	samordna.ServiceKindergarten, samordna.ServiceSchool, samordna.ServiceHealthStation, samordna.ServicePPT,
 	samordna.ServiceChildWelfare, samordna.ServiceNAV, samordna.ServiceMentalHealth, samordna.ServiceGP,
-	samordna.ServiceCoordinatingUnit, samordna.ServiceOther,
+	samordna.ServiceCoordinatingUnit, samordna.ServiceHomeCare, samordna.ServiceOther,
 }
 
 // teamKinds lists every team kind the root package defines.

@@ -81,6 +81,7 @@ type MeasureInput struct {
 	Evaluation         string
 	EvaluationDate     string // YYYY-MM-DD
 	MeetingID          string // the meeting it was agreed in
+	Method             string // id of an adopted method (seed 001: recognised measures); "" for none
 }
 
 // Limits on a plan's size, so one request cannot grow without bound.
@@ -300,7 +301,7 @@ func measureRows(p *store.Plan, content store.PlanContent) []store.PlanMeasureRo
 	rows := make([]store.PlanMeasureRow, 0, len(content.Measures))
 	for _, m := range content.Measures {
 		rows = append(rows, store.PlanMeasureRow{PlanID: p.ID, MeasureID: m.ID, CaseID: p.CaseID,
-			ResponsibleID: m.ResponsibleID, Due: m.Due, Status: m.Status, TaskID: m.TaskID})
+			ResponsibleID: m.ResponsibleID, Due: m.Due, Status: m.Status, TaskID: m.TaskID, MethodID: m.MethodID})
 	}
 	return rows
 }
@@ -694,6 +695,9 @@ func (a *App) buildMeasure(tx *store.Tx, g *caseGrant, p *store.Plan, prev *stor
 		return m, err
 	}
 	if m.EvaluationDate, err = cleanDate(mi.EvaluationDate, "evaluation_date"); err != nil {
+		return m, err
+	}
+	if m.MethodID, err = a.measureMethod(tx, g, prev, mi.Method); err != nil {
 		return m, err
 	}
 	if m.EvaluationDate == "" && p.Kind == PlanRelayLog {
@@ -1198,4 +1202,23 @@ func orDash(s string) string {
 		return "–"
 	}
 	return s
+}
+
+// measureMethod checks the method a measure names: an adopted method of
+// the case's municipality, not retired (a measure that already named a
+// retired method may keep it). Error: unknown_method (400).
+func (a *App) measureMethod(tx *store.Tx, g *caseGrant, prev *store.PlanMeasure, id string) (string, error) {
+	id = strings.TrimSpace(id)
+	if id == "" {
+		return "", nil
+	}
+	m, err := store.MethodByID(tx, id)
+	if errors.Is(err, samordna.ErrNotFound) || (err == nil && (m.MunicipalityID != g.Case.MunicipalityID ||
+		(m.RetiredAt != nil && (prev == nil || prev.MethodID != id)))) {
+		return "", samordna.Errorf(samordna.KindInvalid, "unknown_method", "method is one of the municipality's adopted methods")
+	}
+	if err != nil {
+		return "", err
+	}
+	return id, nil
 }

@@ -39,6 +39,8 @@ type SweepResult struct {
 	Reports    int // unacknowledged acute reports escalated
 	Purged     int // closed cases past retention whose content was deleted (retention.go)
 	Activities int // occurrences of the yearly cycle made tasks (annualcycle.go)
+	// NextOfKinTasks counts the tasks started to ask about children.
+	NextOfKinTasks int
 }
 
 // SweepOverdue escalates what is overdue at now. Who may call: the server's
@@ -94,9 +96,16 @@ func (a *App) SweepOverdue(ctx context.Context, now time.Time) (SweepResult, err
 	if err != nil {
 		return res, err
 	}
+	// Seed 001, hlspl § 10a: an adult service's case without an answer
+	// about children becomes a task.
+	n, err := a.AskAboutChildren(ctx, now)
+	res.NextOfKinTasks = n
+	if err != nil {
+		return res, err
+	}
 	// Retention: closed cases past the municipality's period lose their
 	// content (nothing, while no period is set).
-	n, err := a.PurgeExpiredCases(ctx, now)
+	n, err = a.PurgeExpiredCases(ctx, now)
 	res.Purged = n
 	return res, err
 }

@@ -424,6 +424,10 @@ func (a *App) completeTask(ctx context.Context, actor *samordna.Actor, taskID, o
 		if t.Status != store.TaskOpen {
 			return samordna.Errorf(samordna.KindConflict, "task_closed", "the task is already %s", t.Status)
 		}
+		if t.Kind == store.TaskKindChildren {
+			return samordna.Errorf(samordna.KindRule, "answer_required",
+				"answer whether the person has children under 18 on the case; the task closes by itself")
+		}
 		if c.Anonymous {
 			if err := checkAnonymousText("outcome", outcome); err != nil {
 				return err

@@ -71,6 +71,9 @@ type PlanMeasure struct {
 	EvaluationDate     string `json:"evaluation_date"`
 	MeetingID          string `json:"meeting_id"`
 	TaskID             string `json:"task_id"`
+	// MethodID names the adopted method (store.Method) the measure uses;
+	// "" for none.
+	MethodID string `json:"method_id,omitempty"`
 }
 
 // PlanReference points to another plan, e.g. a school's education plan.
@@ -278,6 +281,7 @@ type PlanMeasureRow struct {
 	Due           string // YYYY-MM-DD
 	Status        string
 	TaskID        string
+	MethodID      string // the adopted method the measure names; "" for none
 }
 
 // SetPlanMeasures replaces the plan's measure rows with rows (the measures
@@ -288,8 +292,8 @@ func SetPlanMeasures(tx *Tx, planID string, rows []PlanMeasureRow) error {
 	}
 	for _, m := range rows {
 		_, err := tx.Exec(`INSERT INTO plan_measures (plan_id, measure_id, case_id, responsible_id, due_date,
-			status, task_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`, planID, m.MeasureID, m.CaseID,
-			nullable(m.ResponsibleID), m.Due, m.Status, nullable(m.TaskID))
+			status, task_id, method_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, planID, m.MeasureID, m.CaseID,
+			nullable(m.ResponsibleID), m.Due, m.Status, nullable(m.TaskID), nullable(m.MethodID))
 		if err != nil {
 			return wrap(err, "plan measures")
 		}

@@ -172,6 +172,8 @@ var purgeStatements = []string{
 	`UPDATE case_closings SET note = '' WHERE case_id = $1`,
 	`UPDATE step_records SET content = '' WHERE case_id = $1`,
 	`UPDATE acute_contacts SET note = '' WHERE case_id = $1`,
+	`UPDATE next_of_kin_children SET name = '', birth_date = '', situation = '', information = '', follow_up = '',
+		no_case_reason = '' WHERE case_id = $1`,
 }
 
 // PurgeCaseContent deletes the case's content: free texts, the names of
@@ -201,6 +203,7 @@ func PurgeCandidates(tx *Tx, caseID string) ([]string, error) {
 		UNION SELECT given_by_person_id FROM consents WHERE case_id = $1 AND given_by_person_id IS NOT NULL
 		UNION SELECT close_requested_by_person FROM plans WHERE case_id = $1 AND close_requested_by_person IS NOT NULL
 		UNION SELECT r.related_id FROM person_relations r JOIN cases c ON c.subject_person_id = r.person_id WHERE c.id = $1
+		UNION SELECT person_id FROM next_of_kin_children WHERE case_id = $1 AND person_id IS NOT NULL
 		UNION SELECT r.person_id FROM person_relations r JOIN cases c ON c.subject_person_id = r.related_id WHERE c.id = $1`,
 		caseID)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 var serviceKindCodes = []string{string(samordna.ServiceSchool), string(samordna.ServiceKindergarten),
 	string(samordna.ServiceHealthStation), string(samordna.ServiceChildWelfare), string(samordna.ServicePPT),
 	string(samordna.ServiceNAV), string(samordna.ServiceMentalHealth), string(samordna.ServiceGP),
-	string(samordna.ServiceCoordinatingUnit), string(samordna.ServiceOther)}
+	string(samordna.ServiceCoordinatingUnit), string(samordna.ServiceHomeCare), string(samordna.ServiceOther)}
 
 // serviceRow is a service in the list, everything by name.
 type serviceRow struct {
