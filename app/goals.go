@@ -52,6 +52,8 @@ var Indicators = []Indicator{
 	{Key: "concerns_first_step_on_time", Computed: true, Unit: UnitPercent, HigherIsBetter: true, People: true},
 	{Key: "days_concern_to_coordinator", Computed: true, Unit: UnitDays, People: true},
 	{Key: "plans_with_overdue_measures", Computed: true, Unit: UnitCount, People: true},
+	{Key: "children_next_of_kin_identified", Computed: true, Unit: UnitCount, HigherIsBetter: true, People: true},
+	{Key: "families_giving_feedback", Computed: true, Unit: UnitCount, HigherIsBetter: true, People: true},
 	{Key: "entered_count", Unit: UnitCount, HigherIsBetter: true},
 	{Key: "entered_percent", Unit: UnitPercent, HigherIsBetter: true},
 }
@@ -282,6 +284,18 @@ func computeIndicator(tx *store.Tx, g *store.Goal, in Indicator, year, q int, no
 			res.Value = &value // none is a result, not an unknown
 			return res, nil
 		}
+	case "children_next_of_kin_identified":
+		n, err := store.CountChildrenIdentified(tx, g.MunicipalityID, g.ServiceID, from, to)
+		if err != nil {
+			return res, err
+		}
+		value, people = float64(n), n
+	case "families_giving_feedback":
+		st, err := store.FeedbackCounts(tx, g.MunicipalityID, g.ServiceID, from, to)
+		if err != nil {
+			return res, err
+		}
+		value, people = float64(st.Cases), st.Cases
 	}
 	switch {
 	case people == 0:
