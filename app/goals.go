@@ -524,3 +524,41 @@ func (a *App) EnterGoalResult(ctx context.Context, actor *samordna.Actor, id str
 		return store.SetGoalResult(tx, id, year, quarter, value, actor.Employee.ID, a.now())
 	})
 }
+
+// LeadershipChoices are the employees and services a leader may name as a
+// goal's or an activity's owner and a goal's service.
+type LeadershipChoices struct {
+	Employees []*samordna.Employee // active employees of the municipality, by name
+	Services  []*samordna.Service
+}
+
+// LeadershipFormChoices returns the choices for the goal and activity
+// forms. Who may call: a service leader; anyone else gets
+// samordna.ErrNotFound. Names of colleagues only; not audited.
+func (a *App) LeadershipFormChoices(ctx context.Context, actor *samordna.Actor) (*LeadershipChoices, error) {
+	if actor == nil || !isLeader(actor.Employee) {
+		return nil, samordna.ErrNotFound
+	}
+	mid := actor.Employee.MunicipalityID
+	c := &LeadershipChoices{}
+	err := a.DB.Read(ctx, func(tx *store.Tx) error {
+		emps, err := store.ListEmployees(tx)
+		if err != nil {
+			return err
+		}
+		for _, e := range emps {
+			if e.MunicipalityID == mid && !e.Disabled && !e.HasRole(samordna.RoleAdmin) {
+				c.Employees = append(c.Employees, e)
+			}
+		}
+		sort.SliceStable(c.Employees, func(i, j int) bool { return c.Employees[i].Name < c.Employees[j].Name })
+		svcs, err := store.ListServices(tx)
+		for _, s := range svcs {
+			if s.MunicipalityID == mid {
+				c.Services = append(c.Services, s)
+			}
+		}
+		return err
+	})
+	return c, err
+}

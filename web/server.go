@@ -100,6 +100,8 @@ func (s *Server) Routes() []Route {
 	routes = append(routes, s.adminRoutes()...)
 	routes = append(routes, s.importRoutes()...)
 	routes = append(routes, s.leaveRoutes()...)
+	routes = append(routes, s.goalRoutes()...)
+	routes = append(routes, s.annualCycleRoutes()...)
 	return routes
 }
 
