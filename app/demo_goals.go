@@ -18,8 +18,8 @@ import (
 // entered indicator, the figure at the end of each quarter.
 type demoGoal struct {
 	level, dimension, text, ownerKind, owner, indicator, indicatorText string
-	target                                                              float64
-	quarters                                                            [4]float64
+	target                                                             float64
+	quarters                                                           [4]float64
 }
 
 // demoGoals is seed 001's table, row by row, as goals.
