@@ -280,17 +280,19 @@ func (s *Server) goalReportPDF(w http.ResponseWriter, r *http.Request) {
 			doc.Paragraph(t("goals.none_at_level", nil))
 			continue
 		}
-		var rows [][]string
 		for _, row := range sec.Rows {
-			var trend []string
+			doc.Paragraph(row.G.Goal.Text)
+			doc.Fields(pdf.Field{Label: t("goals.col.dimension", nil), Value: row.Dimension},
+				pdf.Field{Label: t("goals.col.owner", nil), Value: row.Owner},
+				pdf.Field{Label: t("goals.col.indicator", nil), Value: row.Indicator},
+				pdf.Field{Label: t("goals.col.target", nil), Value: row.TargetText},
+				pdf.Field{Label: t("goals.col.result", nil), Value: row.ResultText + " – " + t(row.Status, nil)})
+			var trend [][]string
 			for _, b := range row.Bars {
-				trend = append(trend, b.Quarter+": "+b.ValueText)
+				trend = append(trend, []string{b.Quarter, b.ValueText})
 			}
-			rows = append(rows, []string{row.G.Goal.Text + " (" + row.Dimension + ")", row.Owner, row.Indicator,
-				row.TargetText, row.ResultText + " – " + t(row.Status, nil), strings.Join(trend, "\n")})
+			doc.Table([]string{t("goals.col.period", nil), t("goals.col.result", nil)}, trend)
 		}
-		doc.Table([]string{t("goals.col.goal", nil), t("goals.col.owner", nil), t("goals.col.indicator", nil),
-			t("goals.col.target", nil), t("goals.col.result", nil), t("goals.col.trend", nil)}, rows)
 	}
 	doc.Note(t("goals.under_five_note", nil))
 	b, err := doc.Bytes()
