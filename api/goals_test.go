@@ -25,10 +25,10 @@ func TestGoalsAndAnnualCycleAPI(t *testing.T) {
 			Year  int `json:"year"`
 			Items []struct {
 				ID, Level, Dimension, Text, Owner, Indicator, Source, Unit string
-				Target                                                   *float64
-				Result                                                   *float64
-				Suppressed                                               bool
-				Trend                                                    []struct {
+				Target                                                     *float64
+				Result                                                     *float64
+				Suppressed                                                 bool
+				Trend                                                      []struct {
 					Quarter int
 					Result  *float64
 				}
