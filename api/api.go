@@ -66,6 +66,7 @@ func (h *API) Routes() []Route {
 	routes = append(routes, h.personRoutes()...)
 	routes = append(routes, h.leaveRoutes()...)
 	routes = append(routes, h.goalRoutes()...)
+	routes = append(routes, h.solaRoutes()...)
 	return routes
 }
 

@@ -99,6 +99,9 @@ func (a *App) SeedDemo(ctx context.Context, password string) (*DemoInfo, error) 
 		if err := a.seedDemoPlans(s); err != nil {
 			return err
 		}
+		if err := a.seedDemoSola(s); err != nil {
+			return err
+		}
 		if err := a.seedDemoGoals(s); err != nil {
 			return err
 		}

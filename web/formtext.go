@@ -34,7 +34,9 @@ var formFieldKinds = map[string]samordna.TextKind{
 	"time": samordna.TextCode, "start_date": samordna.TextCode, "start_time": samordna.TextCode,
 	"next_date": samordna.TextCode, "next_time": samordna.TextCode, "duration": samordna.TextCode,
 	"year": samordna.TextCode, "version": samordna.TextCode, "lang": samordna.TextCode, "action": samordna.TextCode,
-	"category": samordna.TextCode,
+	"category": samordna.TextCode, "child_fnr": samordna.TextCode, "birth_date": samordna.TextCode,
+	"answer": samordna.TextCode, "basis": samordna.TextCode, "respondent": samordna.TextCode, "count": samordna.TextCode,
+	"service": samordna.TextID, "informed_by": samordna.TextID,
 	// names, relations, places, titles
 	"name": samordna.TextName, "mother_name": samordna.TextName, "given_by": samordna.TextName,
 	"given_by_relation": samordna.TextName, "relation": samordna.TextName, "role": samordna.TextName,

@@ -102,6 +102,7 @@ func (s *Server) Routes() []Route {
 	routes = append(routes, s.leaveRoutes()...)
 	routes = append(routes, s.goalRoutes()...)
 	routes = append(routes, s.annualCycleRoutes()...)
+	routes = append(routes, s.solaRoutes()...)
 	return routes
 }
 

@@ -365,6 +365,9 @@ func (w *world) makeObjects(tx *store.Tx, fx *fixture) error {
 	if err := w.makePersonObject(tx, fx); err != nil { // persons_kinds_test.go
 		return err
 	}
+	if err := w.makeSolaObject(tx, fx); err != nil { // sola_kinds_test.go
+		return err
+	}
 	return w.makePlanObject(tx, fx) // plans_kinds_test.go
 }
 

@@ -11,7 +11,7 @@ CREATE TABLE methods (
     name            TEXT NOT NULL,
     description     TEXT NOT NULL DEFAULT '',
     source          TEXT NOT NULL DEFAULT '',
-    adopted_by      TEXT NOT NULL REFERENCES employees(id),
+    adopted_by      TEXT NOT NULL DEFAULT '',
     adopted_at      TIMESTAMP NOT NULL,
     retired_at      TIMESTAMP
 );
