@@ -40,7 +40,10 @@ type Route struct {
 	// fields and their limits from it, and the input tests send every one
 	// of its text fields bad values.
 	Request any
-	Handler http.HandlerFunc
+	// FeedSecret lets a calendar app call the route with a personal feed
+	// secret in ?feed= instead of a bearer token (the yearly cycle only).
+	FeedSecret bool
+	Handler    http.HandlerFunc
 }
 
 // API serves /api/v1.
@@ -64,6 +67,7 @@ func (h *API) Routes() []Route {
 	routes = append(routes, h.leaveRoutes()...)
 	routes = append(routes, h.teamRoutes()...)
 	routes = append(routes, h.seed002Routes()...)
+	routes = append(routes, h.goalRoutes()...)
 	routes = append(routes, h.solaRoutes()...)
 	return routes
 }
@@ -73,7 +77,10 @@ func (h *API) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, r := range h.Routes() {
 		handler := r.Handler
-		if !r.Public {
+		switch {
+		case r.FeedSecret:
+			handler = h.authenticateFeed(handler)
+		case !r.Public:
 			handler = h.authenticate(handler)
 		}
 		mux.Handle(r.Method+" "+r.Path, handler)
@@ -139,6 +146,26 @@ func (h *API) authenticate(next http.HandlerFunc) http.HandlerFunc {
 		emp, err := h.app.TokenEmployee(r.Context(), strings.TrimSpace(token))
 		if err != nil {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="samordna", error="invalid_token"`)
+			WriteError(w, err)
+			return
+		}
+		reqctx.From(r.Context()).Employee = emp
+		next(w, r)
+	}
+}
+
+// authenticateFeed accepts a personal calendar feed secret in ?feed= when
+// the request has no Authorization header, and a bearer token otherwise.
+func (h *API) authenticateFeed(next http.HandlerFunc) http.HandlerFunc {
+	withToken := h.authenticate(next)
+	return func(w http.ResponseWriter, r *http.Request) {
+		secret := feedSecret(r)
+		if r.Header.Get("Authorization") != "" || secret == "" {
+			withToken(w, r)
+			return
+		}
+		emp, err := h.app.CalendarFeedEmployee(r.Context(), secret)
+		if err != nil {
 			WriteError(w, err)
 			return
 		}

@@ -108,6 +108,9 @@ func (a *App) SeedDemo(ctx context.Context, password string) (*DemoInfo, error) 
 		if err := a.seedDemoSola(s); err != nil {
 			return err
 		}
+		if err := a.seedDemoGoals(s); err != nil {
+			return err
+		}
 		info.Users = s.users
 		return nil
 	})

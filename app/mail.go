@@ -217,6 +217,7 @@ var mailText = map[string]string{
 	NoticeCaseReopened:         "en sak er gjenåpnet",
 	NoticeMeetingCancelled:     "et møte er avlyst",
 	NoticeEmergencyReview:      "AKUTT: en nødtilgang venter på din gjennomgang",
+	NoticeActivityDue:          "en aktivitet i årshjulet nærmer seg",
 	NoticeNextOfKinQuestion:    "du har en ny oppgave",
 	NoticeFeedbackFlag:         "en tilbakemelding trenger oppmerksomhet",
 }
@@ -236,6 +237,8 @@ func mailLink(it *store.MailItem) string {
 	switch {
 	case it.Topic == NoticeEmergencyReview:
 		return "/emergency-access/reviews"
+	case it.Topic == NoticeActivityDue:
+		return "/annual-cycle/tasks"
 	case it.ReportID != "":
 		return "/reports/" + it.ReportID
 	case it.TaskID != "":

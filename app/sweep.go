@@ -38,6 +38,7 @@ type SweepResult struct {
 	Deviations int // deviations recorded (and revision tasks started)
 	Reports    int // unacknowledged acute reports escalated
 	Purged     int // closed cases past retention whose content was deleted (retention.go)
+	Activities int // occurrences of the yearly cycle made tasks (annualcycle.go)
 	// NextOfKinTasks counts the tasks started to ask about children.
 	NextOfKinTasks int
 }
@@ -87,6 +88,12 @@ func (a *App) SweepOverdue(ctx context.Context, now time.Time) (SweepResult, err
 	// Seed 003 row 7: a responsibility group without an action plan gets
 	// one due within a month of its start.
 	if _, err := a.RemindActionPlans(ctx); err != nil {
+		return res, err
+	}
+	// The yearly cycle: occurrences coming up become their owners' tasks.
+	made, err := a.SweepAnnualCycle(ctx, now)
+	res.Activities = made
+	if err != nil {
 		return res, err
 	}
 	// Seed 001, hlspl § 10a: an adult service's case without an answer
@@ -248,7 +255,7 @@ func (a *App) StartSweeper(ctx context.Context, every time.Duration) (stop func(
 				a.Log.Error("deadline sweep failed", "err", err)
 			case res != SweepResult{}:
 				a.Log.Info("deadline sweep", "tasks", res.Tasks, "deviations", res.Deviations, "reports", res.Reports,
-					"purged", res.Purged)
+					"purged", res.Purged, "activities", res.Activities)
 			}
 			select {
 			case <-ctx.Done():

@@ -3,7 +3,6 @@ package app_test
 import (
 	"context"
 	"errors"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -397,26 +396,6 @@ func TestTeamSeriesFeedSeed002(t *testing.T) {
 		}
 		runICSCheckers(t, ics)
 	})
-}
-
-// runICSCheckers runs ical.js and python icalendar on the feed when the
-// test script installed them (ICS_CHECK_JS, ICS_CHECK_PY).
-func runICSCheckers(t *testing.T, ics []byte) {
-	t.Helper()
-	for _, env := range []string{"ICS_CHECK_JS", "ICS_CHECK_PY"} {
-		cmd := os.Getenv(env)
-		if cmd == "" {
-			continue
-		}
-		f := filepath.Join(t.TempDir(), "feed.ics")
-		if err := os.WriteFile(f, ics, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		fields := strings.Fields(cmd)
-		if out, err := exec.Command(fields[0], append(fields[1:], f)...).CombinedOutput(); err != nil {
-			t.Errorf("%s rejects the feed: %v\n%s", env, err, out)
-		}
-	}
 }
 
 // Seed 003 (Ulstein) row 2: "Gjev råd til meldaren. Melde sak til

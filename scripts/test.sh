@@ -91,6 +91,19 @@ if [ ! -f "$vnu" ]; then
 fi
 export SAMORDNA_VNU="$vnu"
 
+# --- iCalendar checkers: Mozilla's ical.js and Debian's python3-icalendar ----
+icaljs="$root/.cache/npm/node_modules/ical.js"
+if [ ! -d "$icaljs" ]; then
+  say "installing ical.js from npm"
+  npm install --silent --no-fund --no-audit --prefix "$root/.cache/npm" ical.js@2.2.1 >/dev/null
+fi
+if ! /usr/bin/python3 -c 'import icalendar' 2>/dev/null; then
+  say "installing Debian's python3-icalendar"
+  apt_install python3-icalendar
+fi
+export NODE_PATH="$root/.cache/npm/node_modules"
+export ICS_CHECK_JS="node $root/scripts/ics-check.cjs" ICS_CHECK_PY="/usr/bin/python3 $root/scripts/ics-check.py"
+
 # --- Tests ------------------------------------------------------------------
 say "go test (SQLite, PostgreSQL, browser)"
 mkdir -p "$root/.cache"

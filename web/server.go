@@ -103,6 +103,8 @@ func (s *Server) Routes() []Route {
 	routes = append(routes, s.leaveRoutes()...)
 	routes = append(routes, s.teamRoutes()...)
 	routes = append(routes, s.seed002Routes()...)
+	routes = append(routes, s.goalRoutes()...)
+	routes = append(routes, s.annualCycleRoutes()...)
 	routes = append(routes, s.solaRoutes()...)
 	return routes
 }

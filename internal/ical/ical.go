@@ -76,6 +76,9 @@ type Event struct {
 	Organizer   Person
 	Attendees   []Attendee
 	Cancelled   bool
+	// RRule repeats the event (RFC 5545 RRULE value, e.g.
+	// "FREQ=YEARLY;BYMONTH=3;BYDAY=2TU"); Start is the first occurrence.
+	RRule string
 }
 
 // Invite returns the event as an iCalendar request (METHOD:REQUEST), or a

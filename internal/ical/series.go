@@ -25,8 +25,8 @@ type Occurrence struct {
 }
 
 // Feed returns a published calendar (METHOD:PUBLISH) holding the series
-// (when s.RRule is set) and the extra one-off events, stamped at now, in
-// Europe/Oslo local time.
+// (when s.RRule is set) and the other events (each repeating by its own
+// RRule when it has one), stamped at now, in Europe/Oslo local time.
 func Feed(name string, s *Series, extra []Event, now time.Time) []byte {
 	oslo := osloLocation()
 	lines := []string{"BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Samordna//Samordna//NB", "CALSCALE:GREGORIAN",
@@ -98,6 +98,9 @@ func eventLines(ev Event, stamp string, oslo *time.Location) []string {
 			role = "OPT-PARTICIPANT"
 		}
 		l = append(l, "ATTENDEE;CN="+Param(a.Name)+";ROLE="+role+";PARTSTAT=NEEDS-ACTION:"+a.address())
+	}
+	if ev.RRule != "" {
+		l = append(l, "RRULE:"+ev.RRule)
 	}
 	return append(l, "END:VEVENT")
 }
