@@ -94,7 +94,7 @@ func TestBrowserConcernRoutineAndMyTasks(t *testing.T) {
 	if status := routineSubmit(t, ctx, `form[action="/concerns"]`); status != http.StatusUnprocessableEntity {
 		t.Errorf("anonymous concern with a number: status %d, want 422", status)
 	}
-	browsertest.RequireText(t, ctx, "Det er et problem", "ikke inneholde fødselsnummer", "(tegn 9–19)")
+	browsertest.RequireText(t, ctx, "Du må rette dette", "ikke inneholde fødselsnummer", "(tegn 9–19)")
 	if href := browsertest.Eval[string](t, ctx, `document.querySelector('.error-summary a').getAttribute('href')`); href != "#description" {
 		t.Errorf("the error summary links to %q, want #description", href)
 	}
