@@ -86,12 +86,23 @@ func (a *App) RegisterConcern(ctx context.Context, actor *samordna.Actor, in New
 	return a.registerConcern(ctx, actor, in, time.Time{})
 }
 
+// MayRegisterConcern is nil when the actor may register a concern (an
+// employee who is not the administrator); otherwise it audits the refusal
+// and answers not found. The form calls it first, so that someone who may not
+// register learns nothing from the form's own checks.
+func (a *App) MayRegisterConcern(ctx context.Context, actor *samordna.Actor) error {
+	if actor == nil || actor.Employee == nil || !actor.Employee.HasRole(samordna.RoleEmployee) ||
+		actor.Employee.HasRole(samordna.RoleAdmin) {
+		return a.refuse(ctx, actor, "concern", "create")
+	}
+	return nil
+}
+
 // registerConcern is RegisterConcern; a non-zero at backdates the concern
 // (the demo uses it).
 func (a *App) registerConcern(ctx context.Context, actor *samordna.Actor, in NewConcern, at time.Time) (*Concern, error) {
-	if actor == nil || actor.Employee == nil || !actor.Employee.HasRole(samordna.RoleEmployee) ||
-		actor.Employee.HasRole(samordna.RoleAdmin) {
-		return nil, a.refuse(ctx, actor, "concern", "create")
+	if err := a.MayRegisterConcern(ctx, actor); err != nil {
+		return nil, err
 	}
 	if err := validateConcern(&in); err != nil {
 		if samordna.ErrorCode(err) == "identifying_data" {

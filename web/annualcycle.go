@@ -139,6 +139,10 @@ func atoi(v string) int {
 
 // activityCreate adds an activity from the form.
 func (s *Server) activityCreate(w http.ResponseWriter, r *http.Request) {
+	if err := coordParseForm(w, r); err != nil {
+		s.formError(w, r, err)
+		return
+	}
 	in := app.ActivityInput{Level: r.PostFormValue("level"), Kind: r.PostFormValue("kind"), Title: r.PostFormValue("title"),
 		Owner: r.PostFormValue("owner"), IntervalMonths: atoi(r.PostFormValue("interval")),
 		StartYear: s.app.Clock.Now().In(pathway.Oslo()).Year(), StartMonth: atoi(r.PostFormValue("start_month")),

@@ -119,6 +119,12 @@ func (s *Server) concernSubmit(w http.ResponseWriter, r *http.Request) {
 		s.renderConcernForm(w, r, p, http.StatusBadRequest, &concernFormData{In: in})
 		return
 	}
+	// Someone who may not register a concern learns nothing from the
+	// form's own checks (the refusal is audited).
+	if err := s.app.MayRegisterConcern(r.Context(), reqctx.Actor(r.Context())); err != nil {
+		s.spineAppError(w, r, err)
+		return
+	}
 	// Everything that can be checked without the database is checked at
 	// once, so the user sees every mistake in one go.
 	if fe := s.concernFormErrors(s.lang(r), in); len(fe) > 0 {

@@ -65,6 +65,7 @@ var readsNoText = map[string]bool{
 	"POST /meetings/{id}/invitation": true, "POST /meetings/{id}/cancel": true,
 	"POST /reports/{id}/receive": true, "POST /notifications/{id}/read": true,
 	"POST /cases/{id}/consent-forms": true, "POST /cases/{id}/group/members/{member}/remove": true,
+	"POST /annual-cycle/feed": true, "POST /annual-cycle/tasks/{id}/done": true,
 }
 
 // Every page form refuses a text no field may hold (here a NUL, in any

@@ -401,6 +401,10 @@ func (s *Server) goalUpdate(w http.ResponseWriter, r *http.Request) {
 // goalSave creates or changes a goal and goes back to the report, or
 // shows the form again with the error.
 func (s *Server) goalSave(w http.ResponseWriter, r *http.Request, id string) {
+	if err := coordParseForm(w, r); err != nil {
+		s.formError(w, r, err)
+		return
+	}
 	in, targetText, err := s.goalInput(r)
 	if err == nil {
 		_, err = s.app.SaveGoal(r.Context(), reqctx.Actor(r.Context()), id, in)
@@ -433,6 +437,10 @@ func (s *Server) goalMessage(lang string, err error) string {
 
 // goalResult records an entered result for a quarter.
 func (s *Server) goalResult(w http.ResponseWriter, r *http.Request) {
+	if err := coordParseForm(w, r); err != nil {
+		s.formError(w, r, err)
+		return
+	}
 	year := s.goalYear(r)
 	quarter, _ := strconv.Atoi(r.PostFormValue("quarter"))
 	value, ok := parseNumber(r.PostFormValue("value"))

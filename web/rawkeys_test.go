@@ -231,6 +231,7 @@ func TestEveryPageSpeaksTheUsersLanguage(t *testing.T) {
 		"GET /login/oidc":          "redirects to the identity provider",
 		"GET /login/oidc/callback": "the identity provider's answer",
 		"GET /plans/print.js":      "a script, not a page",
+		"GET /survey/{secret}":     "a family opens it from the link they were given (sola_browser_test.go)",
 		// Reached only after a step the demo has not taken; their pages are
 		// tested where that step is (caseclose_test.go, cases_test.go,
 		// persons_test.go).

@@ -103,16 +103,18 @@ func (s *Server) nextOfKinPage(w http.ResponseWriter, r *http.Request) {
 	if done := r.URL.Query().Get("done"); done == "saved" {
 		p.Flash = "sola.saved"
 	}
-	s.renderNextOfKin(w, r, p, http.StatusOK, app.NewChildNextOfKin{})
+	s.renderNextOfKin(w, r, p, http.StatusOK, r.PathValue("id"), app.NewChildNextOfKin{})
 }
 
-func (s *Server) renderNextOfKin(w http.ResponseWriter, r *http.Request, p *Page, status int, add app.NewChildNextOfKin) {
-	v, err := s.app.NextOfKin(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"))
+// renderNextOfKin shows the next-of-kin page of caseID; the app checks that
+// the actor may read it, so a case id from a form is safe here.
+func (s *Server) renderNextOfKin(w http.ResponseWriter, r *http.Request, p *Page, status int, caseID string, add app.NewChildNextOfKin) {
+	v, err := s.app.NextOfKin(r.Context(), reqctx.Actor(r.Context()), caseID)
 	if err != nil {
 		s.spineAppError(w, r, err)
 		return
 	}
-	d := &nextOfKinData{CaseID: r.PathValue("id"), V: v, Add: add}
+	d := &nextOfKinData{CaseID: caseID, V: v, Add: add}
 	if v.Answer != nil {
 		d.Answered = v.Answer.AnsweredAt.In(pathway.Oslo()).Format("02.01.2006")
 	}
@@ -131,7 +133,9 @@ func (s *Server) nextOfKinAnswer(w http.ResponseWriter, r *http.Request) {
 	}
 	err := s.app.AnswerNextOfKin(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), r.PostForm.Get("answer"))
 	if err != nil {
-		s.solaFail(w, r, err, func(p *Page) { s.renderNextOfKin(w, r, p, samordna.HTTPStatus(err), app.NewChildNextOfKin{}) })
+		s.solaFail(w, r, err, func(p *Page) {
+			s.renderNextOfKin(w, r, p, samordna.HTTPStatus(err), r.PathValue("id"), app.NewChildNextOfKin{})
+		})
 		return
 	}
 	seeOther(w, r, casePath(r.PathValue("id"), "/next-of-kin"), "saved", "")
@@ -151,7 +155,7 @@ func (s *Server) nextOfKinAddChild(w http.ResponseWriter, r *http.Request) {
 		_, err = s.app.AddChildNextOfKin(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), in)
 	}
 	if err != nil {
-		s.solaFail(w, r, err, func(p *Page) { s.renderNextOfKin(w, r, p, samordna.HTTPStatus(err), shown) })
+		s.solaFail(w, r, err, func(p *Page) { s.renderNextOfKin(w, r, p, samordna.HTTPStatus(err), r.PathValue("id"), shown) })
 		return
 	}
 	seeOther(w, r, casePath(r.PathValue("id"), "/next-of-kin"), "saved", "children")
@@ -168,13 +172,11 @@ func (s *Server) nextOfKinUpdateChild(w http.ResponseWriter, r *http.Request) {
 		NoCaseReason: f.Get("reason")}
 	c, err := s.app.UpdateChildNextOfKin(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), in)
 	if err != nil {
-		if samordna.ErrorKind(err) == samordna.KindNotFound {
-			s.spineAppError(w, r, err)
-			return
-		}
-		p := s.page(r, "sola.error_title")
-		p.Error = s.solaError(p.Lang, err)
-		s.render(w, r, samordna.HTTPStatus(err), "error", p)
+		// The form names the case of the page it was on, so that a mistake
+		// is shown on that page again.
+		s.solaFail(w, r, err, func(p *Page) {
+			s.renderNextOfKin(w, r, p, samordna.HTTPStatus(err), f.Get("case"), app.NewChildNextOfKin{})
+		})
 		return
 	}
 	seeOther(w, r, casePath(c.CaseID, "/next-of-kin"), "saved", "child-"+c.ID)

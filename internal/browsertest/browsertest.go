@@ -371,7 +371,17 @@ func RequireNoHorizontalScroll(t testing.TB, ctx context.Context, label string) 
 	type widths struct{ Scroll, Client int }
 	w := Eval[widths](t, ctx, `({Scroll: document.documentElement.scrollWidth, Client: document.documentElement.clientWidth})`)
 	if w.Scroll > w.Client {
-		t.Errorf("%s: the page is %d px wide in a %d px viewport: it scrolls sideways", label, w.Scroll, w.Client)
+		wide := Eval[[]string](t, ctx, `(() => {
+			const cw = document.documentElement.clientWidth, out = [];
+			for (const el of document.body.querySelectorAll("*")) {
+				const r = el.getBoundingClientRect();
+				if (r.right <= cw + 0.5 || [...el.children].some(c => c.getBoundingClientRect().right > cw + 0.5)) continue;
+				out.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\s+/).join(".") : "") + " (" + Math.round(r.right) + " px)");
+				if (out.length === 5) break;
+			}
+			return out;
+		})()`)
+		t.Errorf("%s: the page is %d px wide in a %d px viewport: it scrolls sideways; too wide: %v", label, w.Scroll, w.Client, wide)
 	}
 }
 

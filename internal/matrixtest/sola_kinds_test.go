@@ -31,7 +31,7 @@ func init() {
 	for k, v := range map[string]map[string]string{
 		"POST /cases/{id}/next-of-kin":          {"answer": "children"},
 		"POST /cases/{id}/next-of-kin/children": {"name": "Emil Testesen", "birth_date": "2018-05-04"},
-		"POST /next-of-kin-children/{id}":       {"outcome": "no_case", "no_case_reason": "Far følger opp"},
+		"POST /next-of-kin-children/{id}":       {"outcome": "no_case", "reason": "Far følger opp"},
 		"POST /cases/{id}/feedback":             {"date": "2026-03-01"},
 	} {
 		pageForms[k] = v
