@@ -92,7 +92,11 @@ type Facts struct {
 	GroupMember      bool // the employee is a current member of the case's open responsibility group
 	ShareConsent     bool // an active, unexpired consent covers share_with_members
 	ReportRecipient  bool // the employee's service has received a report for the case
-	TeamMember       bool // the case was submitted to a team the employee is a member of
+	// TeamMember: the case was submitted to a team the employee is a
+	// member of (an open consultation with the team, the old path). Like
+	// TeamAgenda it lets the employee read the case, never change it:
+	// "teams advise; they do not take over cases" (seed 002 §4).
+	TeamMember bool
 	// TeamAgenda: a named matter about the case is on the agenda of an
 	// unfinalised, not cancelled meeting of a team the employee is a
 	// member of (or invited to, for that meeting or matter), and the
@@ -157,9 +161,11 @@ func Can(s Subject, a Action, f Facts) bool {
 	if a == Read {
 		return ReadReason(s, f) != ""
 	}
-	// Reading a matter on a team's agenda gives no other right: every
-	// other action needs a reason of its own.
-	f.TeamAgenda = false
+	// Reading a matter on a team's agenda, or a case a consultation
+	// brought to the team, gives no other right: teams advise, they do
+	// not take over cases (seed 002 §4). Every other action needs a
+	// reason of its own.
+	f.TeamAgenda, f.TeamMember = false, false
 	switch a {
 	case Write:
 		return ReadReason(s, f) != ""

@@ -225,3 +225,55 @@ func TestConsultationWithCoordinatingUnitOrSpecialistDepartment(t *testing.T) {
 		}
 	})
 }
+
+// Seed 002 §4 "teams advise; they do not take over cases": an open
+// consultation with the resource group (the old consultation path) lets
+// its members read the case, but none of them may change it — a write is
+// refused as if the case did not exist (404), with a denied audit row.
+func TestSeed002ConsultedTeamMemberReadsButCannotChangeTheCase(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db, at(2026, 3, 2, 10, 0))
+		ctx := context.Background()
+		c := w.concern("ola", named(pathway.SituationUnclearConcern, "ulstein-rus-sped-smabarn"))
+		if _, err := w.app.RecordConsent(ctx, w.as("ola"), c.Case.ID, app.NewConsent{GivenBy: "Kari Foreldre",
+			GivenByRelation: "guardian", Purposes: []samordna.ConsentPurpose{samordna.PurposeShareWithTeam},
+			TeamID: w.teams["rg"].ID}); err != nil {
+			t.Fatal(err)
+		}
+		in := app.NewConsultation{With: app.ConsultResourceGroup, Mode: app.ConsultOpen, Adviser: "ingrid",
+			Summary: "Drøftet bekymring for rus hos foreldre.", Advice: "Snakk med foreldrene."}
+		if _, _, err := w.app.RecordConsultation(ctx, w.as("ola"), c.Case.ID, in); err != nil {
+			t.Fatal(err)
+		}
+		denied := func() int {
+			var n int
+			if err := db.Read(ctx, func(tx *store.Tx) error {
+				return tx.QueryRow(`SELECT COUNT(*) FROM audit_events WHERE (case_id = $1 OR object_id = $1) AND outcome = 'denied'`,
+					c.Case.ID).Scan(&n)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		for _, u := range []string{"ingrid", "per", "siv"} {
+			if _, err := w.app.GetCase(ctx, w.as(u), c.Case.ID); err != nil {
+				t.Errorf("%s (resource group) cannot read the consulted case: %v", u, err)
+			}
+			before := denied()
+			_, err := w.app.RecordAcuteContact(ctx, w.as(u), c.Case.ID, app.NewAcuteContact{Contacted: "police"})
+			wantErrCode(t, err, "not_found")
+			_, err = w.app.RecordConsent(ctx, w.as(u), c.Case.ID, app.NewConsent{GivenBy: "Kari Foreldre",
+				GivenByRelation: "guardian", Purposes: []samordna.ConsentPurpose{samordna.PurposeShareWithMembers}})
+			wantErrCode(t, err, "not_found")
+			_, _, err = w.app.RecordConsultation(ctx, w.as(u), c.Case.ID, in)
+			wantErrCode(t, err, "not_found")
+			if after := denied(); after < before+3 {
+				t.Errorf("%s: %d denied audit rows for three refused changes", u, after-before)
+			}
+		}
+		// The discoverer still changes the case.
+		if _, err := w.app.RecordAcuteContact(ctx, w.as("ola"), c.Case.ID, app.NewAcuteContact{Contacted: "police"}); err != nil {
+			t.Errorf("the discoverer cannot change the case: %v", err)
+		}
+	})
+}
