@@ -19,7 +19,7 @@ func (h *API) teamRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/teams", Access: "authenticated", Handler: h.listTeams,
 			Summary: "The municipality's teams: {\"items\": [{\"id\", \"name\", \"kind\": tst|ost|resource_group|other, " +
 				"\"district\", \"meeting_rule\", \"next_meeting\" (RFC 3339 or null), \"own_district\"}]}."},
-		{Method: "POST", Path: "/api/v1/teams/{id}/matters", Access: "authenticated", Handler: h.submitMatter,
+		{Method: "POST", Path: "/api/v1/teams/{id}/matters", Access: "team:submit", Handler: h.submitMatter,
 			Request: matterRequest{},
 			Summary: "Bring a matter to a team: {\"anonymous\", \"question\", \"subject\"?: {\"fnr\", \"name\"}, \"consent_id\"?, " +
 				"\"reason\"?} → 201 {\"id\", \"meeting_id\", \"status\": on_agenda|waiting, \"meeting_starts_at\"}. " +
@@ -27,37 +27,38 @@ func (h *API) teamRoutes() []Route {
 				"D-nummer in an anonymous matter), consent_required (named without a consent in force covering " +
 				"share_with_team for this team), named_case_not_allowed (a named matter to the OST), subject_not_allowed; " +
 				"400 question_required, subject_required, invalid_id_number. The administrator: 404."},
-		{Method: "GET", Path: "/api/v1/team-matters/{id}", Access: "authenticated", Handler: h.getMatter,
+		{Method: "GET", Path: "/api/v1/team-matters/{id}", Access: "team_matter:submitter", Handler: h.getMatter,
 			Summary: "A matter the caller brought: {\"id\", \"team\", \"status\": waiting|on_agenda|discussed, \"meeting_id\", " +
 				"\"meeting_starts_at\", \"advice\", \"referral\", \"follow_up_by\", \"task_id\"}. Anyone else: 404."},
-		{Method: "GET", Path: "/api/v1/teams/{id}/calendar.ics", Access: "authenticated", Handler: h.teamCalendar,
+		{Method: "GET", Path: "/api/v1/teams/{id}/calendar.ics", Access: "team:arrange", Handler: h.teamCalendar,
 			Summary: "The team's meetings as iCalendar (text/calendar): the series with its RRULE in Europe/Oslo, " +
 				"cancelled meetings as EXDATE, moved ones with RECURRENCE-ID. For the team's members and the administrator; others 404."},
-		{Method: "GET", Path: "/api/v1/team-meetings/{id}", Access: "authenticated", Handler: h.getTeamMeeting,
+		{Method: "GET", Path: "/api/v1/team-meetings/{id}", Access: "team_meeting:read", Handler: h.getTeamMeeting,
 			Summary: "A team meeting's agenda: {\"id\", \"team\", \"starts_at\", \"status\", \"finalised\", \"matters\": " +
 				"[{\"id\", \"anonymous\", \"person\"?, \"question\", \"status\", \"advice\", \"hidden\"}]}. A named matter shows " +
 				"the person only while the consent naming them to the team is in force. For the team's members and " +
 				"the meeting's invitees; others 404."},
-		{Method: "POST", Path: "/api/v1/teams/{id}/series", Access: "authenticated", Handler: h.planSeries,
+		{Method: "POST", Path: "/api/v1/teams/{id}/series", Access: "team:arrange", Handler: h.planSeries,
 			Request: seriesRequest{},
 			Summary: "Set up the team's meeting series from its meeting rule: {\"first_starts_at\" (RFC 3339), " +
 				"\"until\"? (RFC 3339, default a year on), \"duration_minutes\"? (default 120), \"place\"?, \"capacity\"? " +
 				"(matters per meeting, default 6)} → 201 {\"meetings\": [{\"id\", \"starts_at\"}]}; the fixed members are " +
 				"invited. 400 no_series_rule (the team meets as needed), invalid_time, invalid_duration. For the team's " +
 				"fixed members and the administrator; others 404."},
-		{Method: "POST", Path: "/api/v1/team-meetings/{id}/move", Access: "authenticated", Handler: h.moveTeamMeeting,
+		{Method: "POST", Path: "/api/v1/team-meetings/{id}/move", Access: "team_meeting:arrange", Handler: h.moveTeamMeeting,
 			Request: moveRequest{},
-			Summary: "Move one meeting: {\"starts_at\", \"place\"?} → 200; the rest of the series stays. 409 meeting_locked. " +
+			Summary: "Move one meeting: {\"starts_at\", \"place\"?, \"reason\"? (no fødselsnummer; everyone taking part is told)} → 200; " +
+				"the rest of the series stays. 422 identifying_data; 409 meeting_locked. " +
 				"For the team's fixed members and the administrator; others 404."},
-		{Method: "POST", Path: "/api/v1/team-meetings/{id}/cancel", Access: "authenticated", Handler: h.cancelTeamMeeting,
+		{Method: "POST", Path: "/api/v1/team-meetings/{id}/cancel", Access: "team_meeting:arrange", Handler: h.cancelTeamMeeting,
 			Summary: "Cancel one meeting → 200; its matters move to the next meeting with room. 409 meeting_locked. " +
 				"For the team's fixed members and the administrator; others 404."},
-		{Method: "POST", Path: "/api/v1/team-meetings/{id}/invitees", Access: "authenticated", Handler: h.inviteToTeamMeeting,
+		{Method: "POST", Path: "/api/v1/team-meetings/{id}/invitees", Access: "team_meeting:write", Handler: h.inviteToTeamMeeting,
 			Request: inviteRequest{},
 			Summary: "Invite an employee who is not a fixed member to one meeting: {\"username\", \"matter_id\"?} (for one " +
 				"matter: they read that matter only) → 204. 400 unknown_employee, unknown_matter; 409 meeting_locked. " +
 				"For the team's fixed members; others 404."},
-		{Method: "POST", Path: "/api/v1/team-meetings/{id}/minutes", Access: "authenticated", Handler: h.finaliseTeamMinutes,
+		{Method: "POST", Path: "/api/v1/team-meetings/{id}/minutes", Access: "team_meeting:write", Handler: h.finaliseTeamMinutes,
 			Request: teamMinutesRequest{},
 			Summary: "Finalise the minutes (locked after): {\"present\": [usernames], \"summary\", \"matters\": " +
 				"[{\"id\", \"advice\", \"follow_up_by\"? (username, default the submitter), \"referral\"? " +
@@ -126,6 +127,7 @@ func (h *API) planSeries(w http.ResponseWriter, r *http.Request) {
 type moveRequest struct {
 	StartsAt string `json:"starts_at" text:"code"`
 	Place    string `json:"place" text:"name"`
+	Reason   string `json:"reason" text:"short"`
 }
 
 func (h *API) moveTeamMeeting(w http.ResponseWriter, r *http.Request) {
@@ -139,7 +141,7 @@ func (h *API) moveTeamMeeting(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, err)
 		return
 	}
-	if err := h.app.MoveTeamMeeting(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), at, in.Place); err != nil {
+	if err := h.app.MoveTeamMeeting(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), at, in.Place, in.Reason); err != nil {
 		WriteError(w, err)
 		return
 	}
@@ -147,7 +149,7 @@ func (h *API) moveTeamMeeting(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *API) cancelTeamMeeting(w http.ResponseWriter, r *http.Request) {
-	if err := h.app.CancelTeamMeeting(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id")); err != nil {
+	if err := h.app.CancelTeamMeeting(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), ""); err != nil {
 		WriteError(w, err)
 		return
 	}

@@ -88,6 +88,10 @@ func relationTo(e *samordna.Employee, t *samordna.Team) teamRelation {
 //   - TeamSendIssue: a member or the leader of the team, which is not the
 //     OST (the OST receives system issues; it does not send them to itself);
 //   - TeamReadIssues: a member or the leader of the team;
+//   - TeamArrange (teams.go): the team's fixed members and the
+//     administrator arrange its meetings;
+//   - TeamSubmit (teammatters.go): any employee but the administrator
+//     brings a matter;
 //   - TeamReadReport: the team's leader, the members of the municipality's
 //     OST (seed 002 §4.1: "kontinuerlig kontroll"), the municipality's
 //     service leaders and the administrator (counts only; never the
@@ -107,6 +111,10 @@ func (a *App) MayTeam(tx *store.Tx, e *samordna.Employee, teamID, action string)
 	}
 	rel := relationTo(e, t)
 	switch action {
+	case TeamArrange:
+		return mayArrange(&samordna.Actor{Employee: e}, t), nil
+	case TeamSubmit:
+		return !e.HasRole(samordna.RoleAdmin), nil
 	case TeamSendIssue:
 		return (rel.member || rel.leader) && t.Kind != samordna.TeamOverarching, nil
 	case TeamReadIssues:

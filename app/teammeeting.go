@@ -32,6 +32,13 @@ type TeamMeetingView struct {
 	// MayWrite: the reader is a fixed member and may write the minutes
 	// and arrange the meeting.
 	MayWrite bool
+	// Chair is the name of who chairs the meeting: the one the team's
+	// leader chose for it, else the leader ("" when the team has none).
+	Chair string
+	// MayChair: the reader is the team's leader and chooses the chair
+	// among Members (the fixed members, by name).
+	MayChair bool
+	Members  []*samordna.Employee
 }
 
 // TeamMeetingAgenda returns the meeting with its agenda. A named matter
@@ -131,6 +138,9 @@ func (a *App) teamMeetingView(tx *store.Tx, actor *samordna.Actor, t *samordna.T
 	if v.Participants, err = store.TeamMeetingParticipants(tx, m.ID); err != nil {
 		return nil, nil, err
 	}
+	if err := chairOf(tx, actor, v); err != nil {
+		return nil, nil, err
+	}
 	inv, err := invitee(tx, actor, m.ID)
 	if err != nil {
 		return nil, nil, err
@@ -169,6 +179,41 @@ func (a *App) teamMeetingView(tx *store.Tx, actor *samordna.Actor, t *samordna.T
 		v.Matters = append(v.Matters, mv)
 	}
 	return v, events, nil
+}
+
+// chairOf fills the view's chair and, for the team's leader, the members
+// to choose among.
+func chairOf(tx *store.Tx, actor *samordna.Actor, v *TeamMeetingView) error {
+	id := v.Meeting.ChairID
+	if id == "" {
+		id = v.Team.LeaderID
+	}
+	if id != "" {
+		e, err := store.EmployeeByID(tx, id)
+		if err != nil && !errors.Is(err, samordna.ErrNotFound) {
+			return err
+		}
+		if e != nil {
+			v.Chair = e.Name
+		}
+	}
+	v.MayChair, _ = chairAllowed(actor)(v.Team, v.Meeting, tx)
+	if !v.MayChair {
+		return nil
+	}
+	for _, mid := range v.Team.MemberIDs {
+		e, err := store.EmployeeByID(tx, mid)
+		if errors.Is(err, samordna.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		v.Members = append(v.Members, e)
+	}
+	c := collate.New(language.Norwegian)
+	slices.SortStableFunc(v.Members, func(x, y *samordna.Employee) int { return c.CompareString(x.Name, y.Name) })
+	return nil
 }
 
 // AddTeamMeetingInvitee invites an employee who is not a fixed member to

@@ -441,10 +441,13 @@ var errMeetingLocked = samordna.Errorf(samordna.KindConflict, "meeting_locked",
 
 // MoveTeamMeeting moves one meeting (of the series or not) to another
 // start and place, keeping its length and agenda; the rest of the series
-// is untouched (the feed shows it with its RECURRENCE-ID). One audit row.
-// Who may call: as PlanTeamSeries. Errors: invalid_time (KindInvalid),
-// meeting_locked (KindConflict).
-func (a *App) MoveTeamMeeting(ctx context.Context, actor *samordna.Actor, meetingID string, startsAt time.Time, place string) error {
+// is untouched (the feed shows it with its RECURRENCE-ID). The reason is
+// kept on the meeting and everyone taking part (fixed members and
+// invitees) is told. One audit row.
+// Who may call: as PlanTeamSeries. Errors: invalid_time, text_too_long
+// (KindInvalid), identifying_data (a fødselsnummer in the reason,
+// KindRule), meeting_locked (KindConflict).
+func (a *App) MoveTeamMeeting(ctx context.Context, actor *samordna.Actor, meetingID string, startsAt time.Time, place, reason string) error {
 	return a.withTeamMeeting(ctx, actor, meetingID, "move", arrangeAllowed(actor),
 		func(tx *store.Tx, t *samordna.Team, m *store.TeamMeeting) error {
 			if m.Status != store.TeamMeetingPlanned || m.Finalised() {
@@ -456,11 +459,16 @@ func (a *App) MoveTeamMeeting(ctx context.Context, actor *samordna.Actor, meetin
 			if place = strings.TrimSpace(place); utf8.RuneCountInString(place) > 200 {
 				return samordna.Errorf(samordna.KindInvalid, "text_too_long", "the place is at most 200 characters")
 			}
+			reason, err := checkChangeReason(reason)
+			if err != nil {
+				return err
+			}
 			length := m.EndsAt.Sub(m.StartsAt)
 			m.StartsAt, m.EndsAt = startsAt.UTC(), startsAt.UTC().Add(length)
 			if place != "" {
 				m.Place = place
 			}
+			m.ChangeReason = reason
 			m.Sequence++
 			if err := store.UpdateTeamMeeting(tx, m); err != nil {
 				return err
@@ -468,7 +476,7 @@ func (a *App) MoveTeamMeeting(ctx context.Context, actor *samordna.Actor, meetin
 			if err := store.BumpTeamSeries(tx, t.ID); err != nil {
 				return err
 			}
-			if err := a.notifyTeam(tx, t, "team_meeting_moved", createdBy(actor)); err != nil {
+			if err := a.notifyMeeting(tx, m, "team_meeting_moved", createdBy(actor)); err != nil {
 				return err
 			}
 			return a.audit(tx, actor, samordna.AuditEvent{ObjectType: "team_meeting", ObjectID: m.ID, Action: "move"})
@@ -477,15 +485,21 @@ func (a *App) MoveTeamMeeting(ctx context.Context, actor *samordna.Actor, meetin
 
 // CancelTeamMeeting cancels one meeting; its matters move to the next
 // meeting with room (or wait for one). The feed drops the occurrence
-// (EXDATE). One audit row. Who may call: as PlanTeamSeries. Errors:
-// meeting_locked (KindConflict).
-func (a *App) CancelTeamMeeting(ctx context.Context, actor *samordna.Actor, meetingID string) error {
+// (EXDATE). The reason is kept on the meeting and everyone taking part
+// (fixed members and invitees) is told. One audit row. Who may call: as
+// PlanTeamSeries. Errors: text_too_long (KindInvalid), identifying_data
+// (KindRule), meeting_locked (KindConflict).
+func (a *App) CancelTeamMeeting(ctx context.Context, actor *samordna.Actor, meetingID, reason string) error {
 	return a.withTeamMeeting(ctx, actor, meetingID, "cancel", arrangeAllowed(actor),
 		func(tx *store.Tx, t *samordna.Team, m *store.TeamMeeting) error {
 			if m.Status != store.TeamMeetingPlanned || m.Finalised() {
 				return errMeetingLocked
 			}
-			m.Status = store.TeamMeetingCancelled
+			reason, err := checkChangeReason(reason)
+			if err != nil {
+				return err
+			}
+			m.Status, m.ChangeReason = store.TeamMeetingCancelled, reason
 			m.Sequence++
 			if err := store.UpdateTeamMeeting(tx, m); err != nil {
 				return err
@@ -496,7 +510,7 @@ func (a *App) CancelTeamMeeting(ctx context.Context, actor *samordna.Actor, meet
 			if err := a.moveMattersOn(tx, m); err != nil {
 				return err
 			}
-			if err := a.notifyTeam(tx, t, "team_meeting_cancelled", createdBy(actor)); err != nil {
+			if err := a.notifyMeeting(tx, m, "team_meeting_cancelled", createdBy(actor)); err != nil {
 				return err
 			}
 			return a.audit(tx, actor, samordna.AuditEvent{ObjectType: "team_meeting", ObjectID: m.ID, Action: "cancel"})

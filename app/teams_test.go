@@ -308,7 +308,7 @@ func TestTeamMinutesAdviceReachesSubmitterSeed002(t *testing.T) {
 			t.Fatal(err)
 		}
 		wantTeamCode(t, w.app.FinaliseTeamMinutes(ctx, anne, x.MeetingID, minutes), "meeting_locked")
-		wantTeamCode(t, w.app.CancelTeamMeeting(ctx, anne, x.MeetingID), "meeting_locked")
+		wantTeamCode(t, w.app.CancelTeamMeeting(ctx, anne, x.MeetingID, ""), "meeting_locked")
 		got, err := w.app.TeamMatter(ctx, espen, x.ID)
 		if err != nil || got.Matter.Status != store.MatterDiscussed || got.Matter.Advice == "" || got.Matter.Referral != "ppt" {
 			t.Fatalf("the submitter sees %v %+v", err, got)
@@ -367,13 +367,13 @@ func TestTeamSeriesFeedSeed002(t *testing.T) {
 				t.Errorf("meeting at %v is not the first Tuesday 10:00", l)
 			}
 		}
-		if err := w.app.MoveTeamMeeting(ctx, gro, planned[1].ID, planned[1].StartsAt.Add(24*time.Hour), ""); err != nil {
+		if err := w.app.MoveTeamMeeting(ctx, gro, planned[1].ID, planned[1].StartsAt.Add(24*time.Hour), "", ""); err != nil {
 			t.Fatal(err)
 		}
-		if err := w.app.CancelTeamMeeting(ctx, gro, planned[2].ID); err != nil {
+		if err := w.app.CancelTeamMeeting(ctx, gro, planned[2].ID, ""); err != nil {
 			t.Fatal(err)
 		}
-		if err := w.app.MoveTeamMeeting(ctx, w.as("ola.laerer"), planned[3].ID, planned[3].StartsAt, ""); !errors.Is(err, samordna.ErrNotFound) {
+		if err := w.app.MoveTeamMeeting(ctx, w.as("ola.laerer"), planned[3].ID, planned[3].StartsAt, "", ""); !errors.Is(err, samordna.ErrNotFound) {
 			t.Errorf("a non-member moved a meeting: %v", err)
 		}
 		ics, err := w.app.TeamFeed(ctx, gro, ost)

@@ -94,6 +94,11 @@ type TeamMeeting struct {
 	FinalisedBy string
 	Sequence    int
 	CreatedAt   time.Time
+	// ChangeReason is why the meeting was last moved or cancelled ("" when
+	// it never was); ChairID the employee who chairs this meeting ("" when
+	// the team's leader does).
+	ChangeReason string
+	ChairID      string
 }
 
 // Finalised reports whether the minutes are locked.
@@ -120,10 +125,12 @@ func CreateTeamMeeting(tx *Tx, m *TeamMeeting) error {
 	return wrap(err, "create team meeting")
 }
 
-// UpdateTeamMeeting stores a meeting's time, place, status and sequence.
+// UpdateTeamMeeting stores a meeting's time, place, status, sequence,
+// reason for the change and chair.
 func UpdateTeamMeeting(tx *Tx, m *TeamMeeting) error {
 	return execOne(tx, "update team meeting", `UPDATE team_meetings SET starts_at = $1, ends_at = $2, place = $3,
-		status = $4, sequence = $5 WHERE id = $6`, m.StartsAt.UTC(), m.EndsAt.UTC(), m.Place, m.Status, m.Sequence, m.ID)
+		status = $4, sequence = $5, change_reason = $6, chair_id = $7 WHERE id = $8`, m.StartsAt.UTC(), m.EndsAt.UTC(),
+		m.Place, m.Status, m.Sequence, m.ChangeReason, nullString(m.ChairID), m.ID)
 }
 
 // FinaliseTeamMeeting locks the meeting's minutes: it is held, with the
@@ -136,14 +143,14 @@ func FinaliseTeamMeeting(tx *Tx, id, minutes, by string, at time.Time) error {
 }
 
 const teamMeetingColumns = `id, team_id, series_start, starts_at, ends_at, place, status, capacity, minutes,
-	finalised_at, COALESCE(finalised_by, ''), sequence, created_at`
+	finalised_at, COALESCE(finalised_by, ''), sequence, created_at, change_reason, COALESCE(chair_id, '')`
 
 // scanTeamMeeting reads the columns of teamMeetingColumns.
 func scanTeamMeeting(row interface{ Scan(...any) error }) (*TeamMeeting, error) {
 	var m TeamMeeting
 	var series, fin nullTime
 	if err := row.Scan(&m.ID, &m.TeamID, &series, &m.StartsAt, &m.EndsAt, &m.Place, &m.Status, &m.Capacity,
-		&m.Minutes, &fin, &m.FinalisedBy, &m.Sequence, &m.CreatedAt); err != nil {
+		&m.Minutes, &fin, &m.FinalisedBy, &m.Sequence, &m.CreatedAt, &m.ChangeReason, &m.ChairID); err != nil {
 		return nil, err
 	}
 	m.SeriesStart, m.FinalisedAt = series.ptr(), fin.ptr()
@@ -294,6 +301,9 @@ type TeamMatter struct {
 	Referral       string // "", coordinating_unit, child_welfare, ppt, bup, family_counselling
 	DiscussedAt    *time.Time
 	AdviceTaskID   string
+	// ForParents: the parents brought the matter; the employee submitted it
+	// on their behalf, with their consent (seed 002 §4.2).
+	ForParents bool
 }
 
 // CreateTeamMatter inserts a matter; an empty x.ID is filled with a new id.
@@ -302,11 +312,11 @@ func CreateTeamMatter(tx *Tx, x *TeamMatter) error {
 		x.ID = samordna.NewID()
 	}
 	_, err := tx.Exec(`INSERT INTO team_matters (id, municipality_id, team_id, meeting_id, anonymous, question,
-		person_id, case_id, consent_id, service_id, reason, status, submitted_by, submitted_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		person_id, case_id, consent_id, service_id, reason, status, submitted_by, submitted_at, for_parents)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		x.ID, x.MunicipalityID, x.TeamID, nullString(x.MeetingID), x.Anonymous, x.Question, nullString(x.PersonID),
 		nullString(x.CaseID), nullString(x.ConsentID), nullString(x.ServiceID), x.Reason, x.Status, x.SubmittedBy,
-		x.SubmittedAt)
+		x.SubmittedAt, x.ForParents)
 	return wrap(err, "create team matter")
 }
 
@@ -327,7 +337,7 @@ func SetTeamMatterOutcome(tx *Tx, x *TeamMatter) error {
 const teamMatterColumns = `x.id, x.municipality_id, x.team_id, COALESCE(x.meeting_id, ''), x.anonymous, x.question,
 	COALESCE(x.person_id, ''), COALESCE(x.case_id, ''), COALESCE(x.consent_id, ''), COALESCE(x.service_id, ''),
 	x.reason, x.status, x.submitted_by, x.submitted_at, x.advice, COALESCE(x.follow_up_by, ''), x.referral,
-	x.discussed_at, COALESCE(x.advice_task_id, '')`
+	x.discussed_at, COALESCE(x.advice_task_id, ''), x.for_parents`
 
 // scanTeamMatter reads the columns of teamMatterColumns.
 func scanTeamMatter(row interface{ Scan(...any) error }) (*TeamMatter, error) {
@@ -335,7 +345,7 @@ func scanTeamMatter(row interface{ Scan(...any) error }) (*TeamMatter, error) {
 	var discussed nullTime
 	if err := row.Scan(&x.ID, &x.MunicipalityID, &x.TeamID, &x.MeetingID, &x.Anonymous, &x.Question, &x.PersonID,
 		&x.CaseID, &x.ConsentID, &x.ServiceID, &x.Reason, &x.Status, &x.SubmittedBy, &x.SubmittedAt, &x.Advice,
-		&x.FollowUpBy, &x.Referral, &discussed, &x.AdviceTaskID); err != nil {
+		&x.FollowUpBy, &x.Referral, &discussed, &x.AdviceTaskID, &x.ForParents); err != nil {
 		return nil, err
 	}
 	x.DiscussedAt = discussed.ptr()

@@ -102,6 +102,7 @@ func (s *Server) Routes() []Route {
 	routes = append(routes, s.importRoutes()...)
 	routes = append(routes, s.leaveRoutes()...)
 	routes = append(routes, s.teamRoutes()...)
+	routes = append(routes, s.teamArrangeRoutes()...)
 	routes = append(routes, s.seed002Routes()...)
 	routes = append(routes, s.goalRoutes()...)
 	routes = append(routes, s.annualCycleRoutes()...)

@@ -23,13 +23,13 @@ import (
 func (s *Server) teamRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/teams", Access: "authenticated", Handler: s.teamsPage},
-		{Method: "GET", Path: "/teams/{id}/matters/new", Access: "authenticated", Handler: s.matterForm},
-		{Method: "POST", Path: "/teams/{id}/matters", Access: "authenticated", Handler: s.matterSubmit},
-		{Method: "GET", Path: "/teams/{id}", Access: "authenticated", Handler: s.teamPage},
-		{Method: "GET", Path: "/teams/{id}/calendar.ics", Access: "authenticated", Handler: s.teamCalendar},
-		{Method: "GET", Path: "/team-meetings/{id}", Access: "authenticated", Handler: s.teamMeetingPage},
-		{Method: "POST", Path: "/team-meetings/{id}/review", Access: "authenticated", Handler: s.teamMeetingReview},
-		{Method: "POST", Path: "/team-meetings/{id}/finalise", Access: "authenticated", Handler: s.teamMeetingFinalise},
+		{Method: "GET", Path: "/teams/{id}/matters/new", Access: "team:submit", Handler: s.matterForm},
+		{Method: "POST", Path: "/teams/{id}/matters", Access: "team:submit", Handler: s.matterSubmit},
+		{Method: "GET", Path: "/teams/{id}", Access: "team:arrange", Handler: s.teamPage},
+		{Method: "GET", Path: "/teams/{id}/calendar.ics", Access: "team:arrange", Handler: s.teamCalendar},
+		{Method: "GET", Path: "/team-meetings/{id}", Access: "team_meeting:read", Handler: s.teamMeetingPage},
+		{Method: "POST", Path: "/team-meetings/{id}/review", Access: "team_meeting:write", Handler: s.teamMeetingReview},
+		{Method: "POST", Path: "/team-meetings/{id}/finalise", Access: "team_meeting:write", Handler: s.teamMeetingFinalise},
 	}
 }
 
@@ -184,8 +184,9 @@ func (s *Server) teamErrorMessage(lang string, err error) string {
 
 // teamMeetingRow is a meeting in the team's list.
 type teamMeetingRow struct {
-	ID, When, Place, Status string
-	Matters                 int
+	ID, When, Place, Status, Reason string
+	Matters                         int
+	Planned                         bool // may still be moved or cancelled
 }
 
 type teamPageData struct {
@@ -201,13 +202,17 @@ func (s *Server) teamPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "team.page_title")
+	if r.URL.Query().Get("planned") != "" {
+		p.Flash = "team.planned"
+	}
 	d := &teamPageData{TeamPageView: v}
 	if v.Team.MeetingRule != "" {
 		d.Rule = s.catalog.T(p.Lang, "org.rule."+v.Team.MeetingRule, nil)
 	}
 	for _, m := range v.Meetings {
 		d.Meetings = append(d.Meetings, teamMeetingRow{ID: m.ID, When: osloDateTime(m.StartsAt), Place: m.Place,
-			Status: s.catalog.T(p.Lang, "team.meeting_status."+m.Status, nil), Matters: v.Counts[m.ID]})
+			Status: s.catalog.T(p.Lang, "team.meeting_status."+m.Status, nil), Matters: v.Counts[m.ID],
+			Reason: m.ChangeReason, Planned: m.Status == "planned" && !m.Finalised()})
 	}
 	p.Data = d
 	s.render(w, r, http.StatusOK, "team_page", p)
@@ -240,7 +245,9 @@ type attendee struct {
 
 type teamMeetingData struct {
 	ID, Team, TeamID, When, Place, Status, Summary string
-	Finalised, MayWrite, Review                    bool
+	Chair, ChairID, Reason                         string
+	Members                                        []option // for the leader's choice of chair
+	Finalised, MayWrite, Review, MayChair, Planned bool
 	Items                                          []agendaItem
 	Attendees                                      []attendee
 	Referrals                                      []option
@@ -262,7 +269,15 @@ func (s *Server) renderTeamMeeting(w http.ResponseWriter, r *http.Request, p *Pa
 	m := v.Meeting
 	d := &teamMeetingData{ID: m.ID, Team: v.Team.Name, TeamID: v.Team.ID, When: osloDateTime(m.StartsAt), Place: m.Place,
 		Status: s.catalog.T(p.Lang, "team.meeting_status."+m.Status, nil), Summary: m.Minutes, Finalised: m.Finalised(),
-		MayWrite: v.MayWrite && !m.Finalised() && m.Status != "cancelled", Review: review}
+		MayWrite: v.MayWrite && !m.Finalised() && m.Status != "cancelled", Review: review,
+		Chair: v.Chair, ChairID: m.ChairID, Reason: m.ChangeReason, Planned: m.Status == "planned" && !m.Finalised(),
+		MayChair: v.MayChair && !review}
+	if r.URL.Query().Get("chair") != "" {
+		p.Flash = "team.chair_set"
+	}
+	for _, e := range v.Members {
+		d.Members = append(d.Members, option{Value: e.ID, Label: e.Name})
+	}
 	outcomes := map[string]app.MatterOutcome{}
 	present := map[string]bool{}
 	if in != nil {

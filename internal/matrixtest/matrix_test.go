@@ -558,7 +558,7 @@ func (w *world) request(r route, fx *fixture) (*http.Request, error) {
 		return nil, bad
 	}
 	fill := strings.NewReplacer("{caseId}", fx.caseID, "{otherCase}", fx.otherCaseID, "{formId}", fx.formID,
-		"{username}", postTarget).Replace
+		"{username}", postTarget, "{postTargetID}", w.emp[postTarget].ID).Replace
 	var body io.Reader
 	ctype := ""
 	key := r.method + " " + r.path

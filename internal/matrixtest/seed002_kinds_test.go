@@ -1,6 +1,8 @@
 package matrixtest_test
 
 import (
+	"time"
+
 	"github.com/samordna/samordna"
 	"github.com/samordna/samordna/store"
 )
@@ -37,6 +39,50 @@ func init() {
 		expect: func(tx *store.Tx, fx *fixture, actor *samordna.Employee, action string) (bool, error) {
 			return matrixApp.MayClassifyMatter(tx, actor, fx.objects["matter"])
 		},
+	}
+	// Teams that meet (app/teams.go, app/teammeeting.go,
+	// app/teamarrange.go): the fixture's team ("team"), a planned meeting
+	// of it a week on ("team_meeting") — the actor a fixed member
+	// (member_consent), the leader (coordinator) or an invitee for the
+	// whole meeting (application) — and the matter ("team_matter").
+	objectKinds["team"] = objectKind{
+		make: func(fx *fixture) (string, error) { return fx.objects["team"], nil },
+		expect: func(tx *store.Tx, fx *fixture, actor *samordna.Employee, action string) (bool, error) {
+			return matrixApp.MayTeam(tx, actor, fx.objects["team"], action)
+		},
+	}
+	objectKinds["team_meeting"] = objectKind{
+		make: func(fx *fixture) (string, error) { return fx.objects["team_meeting"], nil },
+		expect: func(tx *store.Tx, fx *fixture, actor *samordna.Employee, action string) (bool, error) {
+			return matrixApp.MayTeamMeeting(tx, actor, fx.objects["team_meeting"], action)
+		},
+	}
+	objectKinds["team_matter"] = objectKind{
+		make: func(fx *fixture) (string, error) { return fx.objects["matter"], nil },
+		expect: func(tx *store.Tx, fx *fixture, actor *samordna.Employee, action string) (bool, error) {
+			return matrixApp.MayTeamMatter(tx, actor, fx.objects["matter"], action)
+		},
+	}
+	for k, v := range map[string]string{
+		"POST /api/v1/teams/{id}/matters":          `{"anonymous": true, "question": "Hvordan følge opp fraværet?"}`,
+		"POST /api/v1/teams/{id}/series":           `{"first_starts_at": "2026-03-10T08:00:00Z", "place": "Rådhuset"}`,
+		"POST /api/v1/team-meetings/{id}/move":     `{"starts_at": "2026-03-10T12:00:00Z", "reason": "Kollisjon med kurs"}`,
+		"POST /api/v1/team-meetings/{id}/invitees": `{"username": "{username}"}`,
+		"POST /api/v1/team-meetings/{id}/minutes":  `{"summary": "Ingen saker.", "dry_run": true}`,
+	} {
+		apiBodies[k] = v
+	}
+	for k, v := range map[string]map[string]string{
+		"POST /teams/{id}/matters":          {"anonymous": "yes", "question": "Hvordan følge opp fraværet?"},
+		"POST /teams/{id}/series":           {"date": "2026-03-10", "time": "09:00", "duration": "120", "place": "Rådhuset"},
+		"POST /team-meetings/{id}/move":     {"date": "2026-03-10", "time": "13:00", "reason": "Kollisjon med kurs"},
+		"POST /team-meetings/{id}/cancel":   {"reason": "Sykdom i teamet"},
+		"POST /team-meetings/{id}/invite":   {"employee": "{postTargetID}"},
+		"POST /team-meetings/{id}/chair":    {"chair": ""},
+		"POST /team-meetings/{id}/review":   {"summary": "Ingen saker."},
+		"POST /team-meetings/{id}/finalise": {"summary": "Ingen saker."},
+	} {
+		pageForms[k] = v
 	}
 	for k, v := range map[string]string{
 		"PUT /api/v1/cases/{id}/target-groups":        `{"codes": ["child_learning"]}`,
@@ -100,5 +146,30 @@ func (w *world) makeSeed002Objects(tx *store.Tx, fx *fixture) error {
 		return err
 	}
 	fx.objects["matter"] = m.ID
+	return w.makeTeamMeeting(tx, fx, t)
+}
+
+// makeTeamMeeting plans the fixture team's meeting a week on, with the
+// fixed members taking part and, in the state application, the actor
+// invited to the whole meeting.
+func (w *world) makeTeamMeeting(tx *store.Tx, fx *fixture, t *samordna.Team) error {
+	start := fixedNow.AddDate(0, 0, 7)
+	mt := &store.TeamMeeting{TeamID: t.ID, StartsAt: start, EndsAt: start.Add(2 * time.Hour), Place: "Rådhuset",
+		CreatedAt: fixedNow}
+	if err := store.CreateTeamMeeting(tx, mt); err != nil {
+		return err
+	}
+	for _, id := range t.MemberIDs {
+		if err := store.AddTeamMeetingParticipant(tx, &store.TeamMeetingParticipant{MeetingID: mt.ID, EmployeeID: id}); err != nil {
+			return err
+		}
+	}
+	if fx.state == "application" {
+		if err := store.AddTeamMeetingParticipant(tx, &store.TeamMeetingParticipant{MeetingID: mt.ID,
+			EmployeeID: fx.actor.ID, AdHoc: true}); err != nil {
+			return err
+		}
+	}
+	fx.objects["team_meeting"] = mt.ID
 	return nil
 }
