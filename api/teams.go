@@ -22,7 +22,8 @@ func (h *API) teamRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/teams/{id}/matters", Access: "team:submit", Handler: h.submitMatter,
 			Request: matterRequest{},
 			Summary: "Bring a matter to a team: {\"anonymous\", \"question\", \"subject\"?: {\"fnr\", \"name\"}, \"consent_id\"?, " +
-				"\"reason\"?} → 201 {\"id\", \"meeting_id\", \"status\": on_agenda|waiting, \"meeting_starts_at\"}. " +
+				"\"reason\"?, \"for_parents\"? (submitted on behalf of the parents, with their consent)} → 201 {\"id\", " +
+				"\"meeting_id\", \"status\": on_agenda|waiting, \"meeting_starts_at\", \"for_parents\"}. " +
 				"422 wrong_district (another district's team without a reason), identifying_data (a fødselsnummer or " +
 				"D-nummer in an anonymous matter), consent_required (named without a consent in force covering " +
 				"share_with_team for this team), named_case_not_allowed (a named matter to the OST), subject_not_allowed; " +
@@ -266,6 +267,8 @@ type matterRequest struct {
 	Subject   *matterSubjectRequest `json:"subject"`
 	ConsentID string                `json:"consent_id" text:"id"`
 	Reason    string                `json:"reason" text:"short"`
+	// ForParents: submitted on behalf of the parents, with their consent.
+	ForParents bool `json:"for_parents"`
 }
 
 type matterJSON struct {
@@ -280,12 +283,14 @@ type matterJSON struct {
 	Referral        string     `json:"referral"`
 	FollowUpBy      string     `json:"follow_up_by"`
 	TaskID          string     `json:"task_id"`
+	ForParents      bool       `json:"for_parents"`
 }
 
 // matterToJSON is the submitter's view of a matter.
 func matterToJSON(x *store.TeamMatter, team string, m *store.TeamMeeting, followUp string) matterJSON {
 	out := matterJSON{ID: x.ID, Team: team, TeamID: x.TeamID, Anonymous: x.Anonymous, Status: x.Status,
-		MeetingID: x.MeetingID, Advice: x.Advice, Referral: x.Referral, FollowUpBy: followUp, TaskID: x.AdviceTaskID}
+		MeetingID: x.MeetingID, Advice: x.Advice, Referral: x.Referral, FollowUpBy: followUp, TaskID: x.AdviceTaskID,
+		ForParents: x.ForParents}
 	if m != nil {
 		s := m.StartsAt
 		out.MeetingStartsAt = &s
@@ -299,7 +304,8 @@ func (h *API) submitMatter(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, err)
 		return
 	}
-	nm := app.NewTeamMatter{Anonymous: in.Anonymous, Question: in.Question, ConsentID: in.ConsentID, Reason: in.Reason}
+	nm := app.NewTeamMatter{Anonymous: in.Anonymous, Question: in.Question, ConsentID: in.ConsentID, Reason: in.Reason,
+		ForParents: in.ForParents}
 	if in.Subject != nil {
 		nm.Subject = &app.ConcernSubject{IDNumber: in.Subject.FNR, Name: in.Subject.Name}
 	}

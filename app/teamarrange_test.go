@@ -191,3 +191,50 @@ func (w *teamWorld) meeting(id string) *store.TeamMeeting {
 	}
 	return m
 }
+
+// Seed 002 §4.2 ("Foresatte og andre kan også melde inn saker"): the
+// parents bring a matter through an employee, who submits it on their
+// behalf with their consent; the matter records it, the submitter sees
+// it, and the team report counts it (a count under five shown as such).
+func TestSeed002Section42ParentsBringAMatterThroughAnEmployee(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newTeamWorld(t, db)
+		ctx := context.Background()
+		espen := w.as("espen.laerer")
+		sor := w.team("TST Sør")
+		before, err := w.app.TeamReportFor(ctx, w.as("nils.leder"), sor, demoToday.Year())
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := w.app.SubmitTeamMatter(ctx, espen, sor, app.NewTeamMatter{Anonymous: true, ForParents: true,
+			Question: "Foreldrene ønsker råd om hvordan skole og hjem kan samarbeide om leksene."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := w.app.TeamMatter(ctx, espen, x.ID)
+		if err != nil || !v.Matter.ForParents {
+			t.Fatalf("the matter does not say it came from the parents: %v %+v", err, v)
+		}
+		if _, err := w.app.SubmitTeamMatter(ctx, espen, sor, app.NewTeamMatter{Anonymous: true,
+			Question: "Skolen ønsker råd om fravær."}); err != nil {
+			t.Fatal(err)
+		}
+		after, err := w.app.TeamReportFor(ctx, w.as("nils.leder"), sor, demoToday.Year())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.ForParents.N != before.ForParents.N+1 || after.Matters != before.Matters+2 {
+			t.Errorf("report: for parents %d → %d, matters %d → %d", before.ForParents.N, after.ForParents.N,
+				before.Matters, after.Matters)
+		}
+		found := false
+		for _, row := range app.TeamReportCSV(after) {
+			if row[1] == "Meldt på vegne av foreldrene" {
+				found = row[2] == after.ForParents.String()
+			}
+		}
+		if !found {
+			t.Error("the CSV lacks the count of matters brought for the parents")
+		}
+	})
+}

@@ -26,6 +26,11 @@ type NewTeamMatter struct {
 	Subject   *ConcernSubject // named: whom it is about (fødselsnummer and name)
 	ConsentID string          // named: the consent naming the person to the team (default: the one in force)
 	Reason    string          // why another district's team
+	// ForParents: the parents (foresatte) asked for the matter to be
+	// brought, and the employee submits it on their behalf with their
+	// consent (seed 002 §4.2: "foresatte og andre kan melde inn saker");
+	// recorded on the matter and counted in the team report.
+	ForParents bool
 }
 
 // SubmitTeamMatter brings a matter to a team. It goes on the agenda of the
@@ -84,7 +89,7 @@ func (a *App) submitTeamMatter(tx *store.Tx, actor *samordna.Actor, t *samordna.
 	}
 	x := &store.TeamMatter{MunicipalityID: t.MunicipalityID, TeamID: t.ID, Anonymous: in.Anonymous, Question: in.Question,
 		Reason: in.Reason, Status: store.MatterWaiting, SubmittedBy: actor.Employee.ID, SubmittedAt: a.now(),
-		ServiceID: submittingService(actor, t)}
+		ServiceID: submittingService(actor, t), ForParents: in.ForParents}
 	if in.Anonymous {
 		if err := a.anonymousMatter(tx, actor, t, x, raw); err != nil {
 			return nil, err

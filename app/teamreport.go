@@ -60,6 +60,8 @@ type TeamReport struct {
 	Matters   int
 	Anonymous Count
 	Named     Count
+	// ForParents: brought on behalf of the parents (seed 002 §4.2).
+	ForParents Count
 	// By target group (every group of the catalog that occurs, the nine
 	// OST/TST groups always) and unclassified; a matter in two groups counts
 	// in both.
@@ -113,7 +115,7 @@ func teamReport(tx *store.Tx, t *samordna.Team, year int) (*TeamReport, error) {
 		return nil, err
 	}
 	r := &TeamReport{Team: t, Year: year}
-	var anon, named, discussed, advice, unclassified int
+	var anon, named, discussed, advice, unclassified, parents int
 	groups, districts, referrals := map[string]int{}, map[string]int{}, map[string]int{}
 	var days []int
 	for _, m := range all {
@@ -125,6 +127,9 @@ func teamReport(tx *store.Tx, t *samordna.Team, year int) (*TeamReport, error) {
 			anon++
 		} else {
 			named++
+		}
+		if m.ForParents {
+			parents++
 		}
 		codes, err := store.TeamMatterTargetGroups(tx, m.ID)
 		if err != nil {
@@ -150,8 +155,8 @@ func teamReport(tx *store.Tx, t *samordna.Team, year int) (*TeamReport, error) {
 			advice++
 		}
 	}
-	r.Anonymous, r.Named, r.Discussed, r.WithAdvice, r.Unclassified =
-		count(anon), count(named), count(discussed), count(advice), count(unclassified)
+	r.Anonymous, r.Named, r.Discussed, r.WithAdvice, r.Unclassified, r.ForParents =
+		count(anon), count(named), count(discussed), count(advice), count(unclassified), count(parents)
 	for _, g := range samordna.TargetGroups {
 		if g.Team || groups[g.Code] > 0 {
 			r.ByTargetGroup = append(r.ByTargetGroup, ReportLine{Code: g.Code, Label: g.NB, Count: count(groups[g.Code])})
@@ -219,6 +224,7 @@ func TeamReportCSV(r *TeamReport) [][]string {
 	rows := [][]string{{"del", "kategori", "antall"},
 		{"saker", "Saker meldt inn " + strconv.Itoa(r.Year), strconv.Itoa(r.Matters)},
 		{"saker", "Anonyme", r.Anonymous.String()}, {"saker", "Med navn (samtykke)", r.Named.String()},
+		{"saker", "Meldt på vegne av foreldrene", r.ForParents.String()},
 		{"saker", "Drøftet", r.Discussed.String()}, {"saker", "Med råd", r.WithAdvice.String()}}
 	for _, l := range r.ByTargetGroup {
 		rows = append(rows, []string{"brukergruppe", l.Label, l.Count.String()})

@@ -348,6 +348,7 @@ func (s *Server) teamReportPage(w http.ResponseWriter, r *http.Request) {
 	c := func(c app.Count) string { return s.countLabel(p.Lang, c) }
 	d.Totals = []reportLine{{s.catalog.T(p.Lang, "teamreport.anonymous", nil), c(rep.Anonymous)},
 		{s.catalog.T(p.Lang, "teamreport.named", nil), c(rep.Named)},
+		{s.catalog.T(p.Lang, "team.report_for_parents", nil), c(rep.ForParents)},
 		{s.catalog.T(p.Lang, "teamreport.discussed", nil), c(rep.Discussed)},
 		{s.catalog.T(p.Lang, "teamreport.with_advice", nil), c(rep.WithAdvice)}}
 	groups := reportSection{ID: "groups", Title: s.catalog.T(p.Lang, "teamreport.by_group", nil)}

@@ -114,7 +114,7 @@ func (s *Server) matterRow(lang string, v *app.MatterView) matterRowView {
 // matterFormData is the form bringing a matter to a team.
 type matterFormData struct {
 	TeamID, TeamName, Anonymous, Question, FNR, Name, Reason string
-	Own                                                      bool
+	Own, ForParents                                          bool
 	Error                                                    string
 }
 
@@ -152,8 +152,8 @@ func (s *Server) matterSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	d := &matterFormData{Anonymous: f.Get("anonymous"), Question: f.Get("question"), FNR: f.Get("fnr"),
-		Name: f.Get("name"), Reason: f.Get("reason")}
-	in := app.NewTeamMatter{Anonymous: d.Anonymous != "no", Question: d.Question, Reason: d.Reason}
+		Name: f.Get("name"), Reason: f.Get("reason"), ForParents: f.Get("for_parents") == "yes"}
+	in := app.NewTeamMatter{Anonymous: d.Anonymous != "no", Question: d.Question, Reason: d.Reason, ForParents: d.ForParents}
 	if !in.Anonymous {
 		in.Subject = &app.ConcernSubject{IDNumber: d.FNR, Name: d.Name}
 	} else if strings.TrimSpace(d.FNR) != "" || strings.TrimSpace(d.Name) != "" {
