@@ -812,3 +812,50 @@ func minutesDocument(v *MeetingView, now time.Time) ([]byte, error) {
 	doc.Paragraph(strings.Join(in.Recipients, ", "))
 	return doc.Bytes()
 }
+
+// MinutesReview is what finalising the minutes will do, shown before the
+// coordinator confirms it (issue 13, point 4): who reads them in Samordna,
+// who must be sent them, how many measures become tasks and when the next
+// meeting is planned.
+type MinutesReview struct {
+	InSamordna  []string  // names of the members and the coordinating unit, who read them here
+	SendBy      []string  // the other recipients, whom the coordinator sends them to
+	NewMeasures int       // measures that become tasks (or go into the plan)
+	NextMeeting time.Time // zero when none is set
+}
+
+// ReviewFinalise returns what finalising the view's minutes (as saved)
+// will do, or the error finalising would give now: minutes_finalised
+// (409), meeting_not_held (422), or minutes_incomplete (a
+// *MinutesIncomplete). It changes nothing; the view was read with its
+// audit row.
+func (a *App) ReviewFinalise(v *MeetingView) (*MinutesReview, error) {
+	m := v.Meeting
+	if v.MinutesFinal {
+		return nil, store.ErrMinutesFinalised
+	}
+	if m.Status != store.MeetingPlanned || a.now().Before(m.StartsAt) {
+		return nil, samordna.Errorf(samordna.KindRule, "meeting_not_held", "minutes are finalised after the meeting has begun")
+	}
+	if missing := v.Missing(); len(missing) > 0 || v.Minutes == nil {
+		return nil, incomplete(missing)
+	}
+	in := v.Minutes
+	out := &MinutesReview{NewMeasures: len(in.NewMeasures)}
+	ids, others := recipientIDs(in.Recipients, v.Attendees)
+	reached := map[string]bool{}
+	for _, id := range ids {
+		reached[id] = true
+	}
+	for _, x := range v.Attendees {
+		if reached[x.EmployeeID] {
+			out.InSamordna = append(out.InSamordna, x.Name)
+			delete(reached, x.EmployeeID)
+		}
+	}
+	out.SendBy = others
+	if in.NextMeeting != nil {
+		out.NextMeeting, _ = time.Parse(time.RFC3339, in.NextMeeting.StartsAt)
+	}
+	return out, nil
+}
