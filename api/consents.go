@@ -10,6 +10,7 @@ import (
 	"github.com/samordna/samordna"
 	"github.com/samordna/samordna/app"
 	"github.com/samordna/samordna/internal/reqctx"
+	"github.com/samordna/samordna/pathway"
 )
 
 func (h *API) consentRoutes() []Route {
@@ -213,7 +214,7 @@ func (h *API) downloadForm(w http.ResponseWriter, r *http.Request) {
 func WriteForm(w http.ResponseWriter, f *app.ConsentFormData) {
 	ext := map[string]string{app.FormPDF: "pdf", app.FormPNG: "png", app.FormJPEG: "jpg"}[f.ContentType]
 	w.Header().Set("Content-Type", f.ContentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="samtykke-`+f.ID+`.`+ext+`"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="samtykkeskjema-`+f.UploadedAt.In(pathway.Oslo()).Format("02.01.2006")+`.`+ext+`"`)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(f.Data)

@@ -152,13 +152,13 @@ func (h *API) receiveReport(w http.ResponseWriter, r *http.Request) {
 
 // reportPDF answers GET /api/v1/child-welfare-reports/{id}/pdf.
 func (h *API) reportPDF(w http.ResponseWriter, r *http.Request) {
-	b, err := h.app.ReportPDF(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"))
+	b, name, err := h.app.ReportPDF(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"))
 	if err != nil {
 		WriteError(w, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="melding-`+r.PathValue("id")+`.pdf"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b)

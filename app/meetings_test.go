@@ -227,6 +227,15 @@ func TestMinutesCompleteLockedAndChecked(t *testing.T) {
 		pdf, err := w.app.MinutesPDF(ctx, w.as("anne"), meetingID)
 		w.must(err)
 		checkPDFText(t, pdf, "Referat fra ansvarsgruppemøte", "Åse forteller at det går bedre på skolen.", "Søke om assistent")
+		// Issue 13: the measure's responsible, given as a username, is
+		// printed by name and its deadline as dd.mm.åååå.
+		text := strings.Join(strings.Fields(pdfText(t, pdf)), " ")
+		for _, want := range []string{"Søke om assistent Anne Lunde 30.04.2026", "Ukentlig samtale hjemme Mor 15.05.2026"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the minutes PDF lacks %q:\n%s", want, text)
+			}
+		}
+		wantUsersLanguage(t, text, "anne", "ingrid")
 
 		// The next meeting reviews last time's measures and approves the minutes.
 		next := gv.Meetings[1].ID

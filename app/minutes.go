@@ -693,12 +693,47 @@ func (a *App) MinutesPDF(ctx context.Context, actor *samordna.Actor, meetingID s
 		if !v.MinutesFinal {
 			return samordna.Errorf(samordna.KindConflict, "minutes_not_finalised", "only finalised minutes are printed")
 		}
-		if out, err = minutesDocument(v, a.now()); err != nil {
+		printed := *v
+		printed.Minutes = responsibleNames(tx, g.Case.MunicipalityID, v.Minutes)
+		if out, err = minutesDocument(&printed, a.now()); err != nil {
 			return err
 		}
 		return a.auditCase(tx, actor, g, "print_minutes", "minutes", m.ID)
 	})
 	return out, err
+}
+
+// responsibleNames returns a copy of the minutes where each responsible
+// given as a username or an employee id (as a people picker sends) is the
+// employee's name, so that the printed minutes name people (issue 13). A
+// responsible who is not an employee of the municipality (a parent, say)
+// stays as written.
+func responsibleNames(tx *store.Tx, municipalityID string, in *Minutes) *Minutes {
+	out := *in
+	out.NewMeasures = append([]NewMeasure(nil), in.NewMeasures...)
+	out.MeasuresReviewed = append([]MeasureReview(nil), in.MeasuresReviewed...)
+	for i := range out.NewMeasures {
+		out.NewMeasures[i].Responsible = employeeName(tx, municipalityID, out.NewMeasures[i].Responsible)
+	}
+	for i := range out.MeasuresReviewed {
+		out.MeasuresReviewed[i].Responsible = employeeName(tx, municipalityID, out.MeasuresReviewed[i].Responsible)
+	}
+	return &out
+}
+
+// employeeName is the name of the municipality's employee whose username
+// or id s is, or s itself.
+func employeeName(tx *store.Tx, municipalityID, s string) string {
+	if s == "" || len(s) > 100 {
+		return s
+	}
+	if e, _, err := store.EmployeeByUsername(tx, s); err == nil && e.MunicipalityID == municipalityID {
+		return e.Name
+	}
+	if e, err := store.EmployeeByID(tx, s); err == nil && e.MunicipalityID == municipalityID {
+		return e.Name
+	}
+	return s
 }
 
 // minutesTime formats an RFC 3339 time as a Norwegian date and time.
@@ -763,7 +798,7 @@ func minutesDocument(v *MeetingView, now time.Time) ([]byte, error) {
 	} else {
 		rows = nil
 		for _, x := range in.NewMeasures {
-			rows = append(rows, []string{x.Text, x.Responsible, x.Due})
+			rows = append(rows, []string{x.Text, x.Responsible, planDate(x.Due)})
 		}
 		doc.Table([]string{"Tiltak", "Ansvarlig", "Frist"}, rows)
 	}
@@ -776,4 +811,51 @@ func minutesDocument(v *MeetingView, now time.Time) ([]byte, error) {
 	doc.Heading("Referatet sendes til")
 	doc.Paragraph(strings.Join(in.Recipients, ", "))
 	return doc.Bytes()
+}
+
+// MinutesReview is what finalising the minutes will do, shown before the
+// coordinator confirms it (issue 13, point 4): who reads them in Samordna,
+// who must be sent them, how many measures become tasks and when the next
+// meeting is planned.
+type MinutesReview struct {
+	InSamordna  []string  // names of the members and the coordinating unit, who read them here
+	SendBy      []string  // the other recipients, whom the coordinator sends them to
+	NewMeasures int       // measures that become tasks (or go into the plan)
+	NextMeeting time.Time // zero when none is set
+}
+
+// ReviewFinalise returns what finalising the view's minutes (as saved)
+// will do, or the error finalising would give now: minutes_finalised
+// (409), meeting_not_held (422), or minutes_incomplete (a
+// *MinutesIncomplete). It changes nothing; the view was read with its
+// audit row.
+func (a *App) ReviewFinalise(v *MeetingView) (*MinutesReview, error) {
+	m := v.Meeting
+	if v.MinutesFinal {
+		return nil, store.ErrMinutesFinalised
+	}
+	if m.Status != store.MeetingPlanned || a.now().Before(m.StartsAt) {
+		return nil, samordna.Errorf(samordna.KindRule, "meeting_not_held", "minutes are finalised after the meeting has begun")
+	}
+	if missing := v.Missing(); len(missing) > 0 || v.Minutes == nil {
+		return nil, incomplete(missing)
+	}
+	in := v.Minutes
+	out := &MinutesReview{NewMeasures: len(in.NewMeasures)}
+	ids, others := recipientIDs(in.Recipients, v.Attendees)
+	reached := map[string]bool{}
+	for _, id := range ids {
+		reached[id] = true
+	}
+	for _, x := range v.Attendees {
+		if reached[x.EmployeeID] {
+			out.InSamordna = append(out.InSamordna, x.Name)
+			delete(reached, x.EmployeeID)
+		}
+	}
+	out.SendBy = others
+	if in.NextMeeting != nil {
+		out.NextMeeting, _ = time.Parse(time.RFC3339, in.NextMeeting.StartsAt)
+	}
+	return out, nil
 }

@@ -24,7 +24,7 @@ func (a *App) ExportPersonPDF(ctx context.Context, actor *samordna.Actor, person
 	if err != nil {
 		return nil, "", err
 	}
-	return b, "innsyn-" + a.now().In(pathway.Oslo()).Format("2006-01-02") + ".pdf", nil
+	return b, "innsyn-" + a.now().In(pathway.Oslo()).Format("02.01.2006") + ".pdf", nil
 }
 
 // renderExportPDF writes the export as a document: the person, then each

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -174,10 +175,11 @@ func TestExportPersonData(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.HasSuffix(name, ".pdf") {
-			t.Errorf("file name %q", name)
+		if !regexp.MustCompile(`^innsyn-\d\d\.\d\d\.\d{4}\.pdf$`).MatchString(name) {
+			t.Errorf("file name %q, want innsyn-dd.mm.åååå.pdf", name)
 		}
 		text := strings.Join(strings.Fields(pdfText(t, pdf)), " ")
+		wantUsersLanguage(t, text, "ingrid.hs", "lise.barnehage", "kari.ke") // issue 13
 		for _, want := range []string{"Innsyn: opplysninger om Oliver Berg", oliver.IDNumber, "Camilla Berg",
 			"utrygg i barnehagen", "Mor forteller at det går bedre", "trygge voksne", "møtte ruset",
 			ingrid, lise, "Tilgangslogg for saken", "Innsyn (JSON)", "02.03.2026"} {

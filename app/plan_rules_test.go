@@ -216,7 +216,7 @@ func TestPlanPDFHasThePersonsWordsFirst(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.HasPrefix(string(b), "%PDF-") || name != "individual-plan-v1.pdf" {
+		if !strings.HasPrefix(string(b), "%PDF-") || name != "individuell-plan-versjon-1.pdf" {
 			t.Fatalf("not a PDF (%q) or name %q", b[:min(len(b), 8)], name)
 		}
 		f := filepath.Join(t.TempDir(), name)
@@ -242,6 +242,7 @@ func TestPlanPDFHasThePersonsWordsFirst(t *testing.T) {
 			}
 			at += i + len(s)
 		}
+		wantUsersLanguage(t, text) // issue 13: dd.mm.åååå, no raw keys
 		if n := w.audits("print_plan", samordna.OutcomeAllowed); n != 1 {
 			t.Errorf("%d print_plan audit rows", n)
 		}

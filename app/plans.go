@@ -1026,6 +1026,13 @@ var planTitles = map[string]string{
 	PlanRelayLog:   "Stafettlogg",
 }
 
+// planFileStems name the printed plans in Norwegian, ASCII only.
+var planFileStems = map[string]string{
+	PlanIndividual: "individuell-plan",
+	PlanAction:     "tiltaksplan",
+	PlanRelayLog:   "stafettlogg",
+}
+
 var measureStatusText = map[string]string{
 	MeasureOpen:      "Åpen",
 	MeasureDone:      "Gjennomført",
@@ -1052,7 +1059,7 @@ func (a *App) PlanPDF(ctx context.Context, actor *samordna.Actor, planID string)
 		if b, err = renderPlanPDF(v, k, a.now()); err != nil {
 			return err
 		}
-		name = fmt.Sprintf("%s-v%d.pdf", strings.ReplaceAll(p.Kind, "_", "-"), p.Version)
+		name = fmt.Sprintf("%s-versjon-%d.pdf", planFileStems[p.Kind], p.Version)
 		return a.auditCase(tx, actor, g, "print_plan", "plan", p.ID)
 	})
 	if err != nil {

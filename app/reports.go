@@ -259,7 +259,7 @@ func reportPDF(r *store.Report, subject, mother *samordna.Person) ([]byte, error
 // subjectFields describes whom the report is about.
 func subjectFields(p, mother *samordna.Person) []pdf.Field {
 	if p.Expected() {
-		f := []pdf.Field{{Label: "Ufødt barn", Value: "Termin " + p.DueDate}}
+		f := []pdf.Field{{Label: "Ufødt barn", Value: "Termin " + planDate(p.DueDate)}}
 		if mother != nil {
 			f = append(f, pdf.Field{Label: "Mor", Value: mother.Name},
 				pdf.Field{Label: idLabel(mother), Value: mother.IDNumber})
@@ -267,7 +267,7 @@ func subjectFields(p, mother *samordna.Person) []pdf.Field {
 		return f
 	}
 	return []pdf.Field{{Label: "Navn", Value: p.Name}, {Label: idLabel(p), Value: p.IDNumber},
-		{Label: "Fødselsdato", Value: p.BirthDate}}
+		{Label: "Fødselsdato", Value: planDate(p.BirthDate)}}
 }
 
 func idLabel(p *samordna.Person) string {
@@ -364,16 +364,35 @@ func (a *App) GetReport(ctx context.Context, actor *samordna.Actor, id string) (
 	return out, err
 }
 
-// ReportPDF returns the PDF copy made when the report was sent, for the
-// same readers as GetReport.
-func (a *App) ReportPDF(ctx context.Context, actor *samordna.Actor, id string) ([]byte, error) {
+// ReportPDF returns the PDF copy made when the report was sent and its
+// download name (ReportFileName), for the same readers as GetReport.
+func (a *App) ReportPDF(ctx context.Context, actor *samordna.Actor, id string) ([]byte, string, error) {
 	var out []byte
+	var name string
 	err := a.withReport(ctx, actor, id, "read_pdf", func(tx *store.Tx, v *ReportView) error {
 		var err error
 		out, err = store.ReportPDF(tx, v.ID)
+		name = ReportFileName(v.Report)
 		return err
 	})
-	return out, err
+	return out, name, err
+}
+
+// reportFileStems name the PDF copies in Norwegian, ASCII only so that
+// every browser and mail client keeps the name.
+var reportFileStems = map[string]string{
+	ReportChildWelfare: "melding-til-barnevernet",
+	ReportDutyToInform: "opplysning-til-psykisk-helse-og-rus",
+}
+
+// ReportFileName is the download name of a report's PDF copy: what it is
+// and the date it was sent (dd.mm.åååå), without any internal id.
+func ReportFileName(r *store.Report) string {
+	stem := reportFileStems[r.Kind]
+	if stem == "" {
+		stem = "melding"
+	}
+	return stem + "-" + r.SentAt.In(pathway.Oslo()).Format("02.01.2006") + ".pdf"
 }
 
 // ChangeReport refuses every change to a sent report: it is locked.

@@ -49,7 +49,7 @@ func TestChildWelfareReport(t *testing.T) {
 		for _, u := range []string{"lise", "nils", "ingrid", "kari", "admin", "siv"} {
 			_, err := w.app.GetReport(ctx, w.as(u), rep.ID)
 			wantErrCode(t, err, "not_found")
-			_, err = w.app.ReportPDF(ctx, w.as(u), rep.ID)
+			_, _, err = w.app.ReportPDF(ctx, w.as(u), rep.ID)
 			wantErrCode(t, err, "not_found")
 		}
 		// Locked: any change is a conflict for its readers.
@@ -90,16 +90,21 @@ func TestChildWelfareReport(t *testing.T) {
 			t.Errorf("an acknowledged report escalated: %+v", res)
 		}
 
-		b, err := w.app.ReportPDF(ctx, w.as("ola"), rep.ID)
+		b, name, err := w.app.ReportPDF(ctx, w.as("ola"), rep.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		text := pdfText(t, b)
 		for _, want := range []string{"Melding til barnevernet", "Ola Lærer", "Emil Testesen", childFNR,
-			"Både mor og far var ruset", "barnevernsloven § 13-2", rep.Signature[:16]} {
+			"Både mor og far var ruset", "barnevernsloven § 13-2", rep.Signature[:16], "04.05.2018"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("the PDF lacks %q:\n%s", want, text)
 			}
+		}
+		// Issue 13: dates dd.mm.åååå, no usernames, a Norwegian file name without the report's id.
+		wantUsersLanguage(t, text, "ola", "per")
+		if name != "melding-til-barnevernet-02.03.2026.pdf" {
+			t.Errorf("the PDF is named %q", name)
 		}
 	})
 }

@@ -256,7 +256,22 @@ func TestBrowserCoordination(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("next-date"), cs.clock.Now().AddDate(0, 5, 0).Format("2006-01-02")),
 		chromedp.SetValue(chromedp.ID("next-time"), "10:00"))
 	browsertest.Do(t, coord, "complete the minutes", steps...)
+	// Issue 13: finalising first shows who receives the minutes and what
+	// becomes locked; nothing is finalised until the review is confirmed.
 	submit(t, coord, "finalise", `button[value="finalise"]`)
+	browsertest.RequireText(t, coord, "Se over referatet før det ferdigstilles", "Anne Lunde", "Åse Ødegård",
+		"Referatet låses og kan ikke endres", "Nye tiltak som blir oppgaver for de ansvarlige (eller føres inn i planen): 1", "Neste møte planlegges")
+	browsertest.CheckAxe(t, coord, "minutes review")
+	pages := browsertest.NewHTMLPages(t)
+	pages.Add(t, coord, "minutes review")
+	pages.Check(t)
+	browsertest.Screenshot(t, coord, "coord-minutes-review")
+	browsertest.Open(t, coord, cs.URL+meetingPath)
+	if !browsertest.Visible(t, coord, `form[action$="/minutes"] button[value="finalise"]`) {
+		t.Error("the review finalised the minutes without the confirm")
+	}
+	submit(t, coord, "review again", `button[value="finalise"]`)
+	submit(t, coord, "confirm", `button[value="confirm_finalise"]`)
 	browsertest.RequireText(t, coord, "Referatet er ferdigstilt, låst og sendt til mottakerne.", "Referatet er ferdigstilt og låst.",
 		"Søke om assistent", "Last ned referatet (PDF)")
 	if browsertest.Visible(t, coord, `form[action$="/minutes"]`) {

@@ -307,21 +307,27 @@ func formAt(f url.Values, key string, i int) string {
 	return ""
 }
 
-// saveMinutes saves the draft; with action=finalise it then finalises the
-// minutes, or shows the parts still missing.
+// saveMinutes saves the draft; with action=finalise it then shows the
+// review of what finalising will do (or the parts still missing), and only
+// action=confirm_finalise, the review's button, finalises the minutes as
+// saved.
 func (s *Server) saveMinutes(w http.ResponseWriter, r *http.Request) {
 	if err := coordParseForm(w, r); err != nil {
 		s.formError(w, r, err)
 		return
 	}
 	actor := reqctx.Actor(r.Context())
+	if r.PostForm.Get("action") == "confirm_finalise" {
+		s.finaliseMinutes(w, r)
+		return
+	}
 	v, err := s.app.GetMeeting(r.Context(), actor, r.PathValue("id"))
 	if err != nil {
 		s.coordFail(w, r, err, nil)
 		return
 	}
 	in := minutesFromForm(r.PostForm, v)
-	if _, err := s.app.SaveMinutes(r.Context(), actor, r.PathValue("id"), in); err != nil {
+	if v, err = s.app.SaveMinutes(r.Context(), actor, r.PathValue("id"), in); err != nil {
 		s.coordFail(w, r, err, func(p *Page, status int) { s.renderMeeting(w, r, p, status, &in, nil) })
 		return
 	}
@@ -329,19 +335,60 @@ func (s *Server) saveMinutes(w http.ResponseWriter, r *http.Request) {
 		seeOther(w, r, "/meetings/"+url.PathEscape(r.PathValue("id")), "minutes_saved", "minutes")
 		return
 	}
-	_, err = s.app.FinaliseMinutes(r.Context(), actor, r.PathValue("id"))
+	rv, err := s.app.ReviewFinalise(v)
+	if s.minutesRefused(w, r, err) {
+		return
+	}
+	s.renderMinutesReview(w, r, v, rv)
+}
+
+// finaliseMinutes finalises the saved minutes once the review is
+// confirmed.
+func (s *Server) finaliseMinutes(w http.ResponseWriter, r *http.Request) {
+	_, err := s.app.FinaliseMinutes(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"))
+	if s.minutesRefused(w, r, err) {
+		return
+	}
+	seeOther(w, r, "/meetings/"+url.PathEscape(r.PathValue("id")), "minutes_finalised", "minutes")
+}
+
+// minutesRefused shows the meeting page with the parts still missing or
+// the error finalising gave, and reports whether there was one.
+func (s *Server) minutesRefused(w http.ResponseWriter, r *http.Request, err error) bool {
 	var inc *app.MinutesIncomplete
 	if errors.As(err, &inc) {
 		p := s.page(r, "coord.meeting_title")
 		p.Error = "coord.err.minutes_incomplete"
 		s.renderMeeting(w, r, p, http.StatusUnprocessableEntity, nil, inc.Missing)
-		return
+		return true
 	}
 	if err != nil {
 		s.coordFail(w, r, err, func(p *Page, status int) { s.renderMeeting(w, r, p, status, nil, nil) })
-		return
+		return true
 	}
-	seeOther(w, r, "/meetings/"+url.PathEscape(r.PathValue("id")), "minutes_finalised", "minutes")
+	return false
+}
+
+// minutesReviewData is the review before finalising minutes.
+type minutesReviewData struct {
+	MeetingID, Subject, When string
+	Number                   int
+	InSamordna, SendBy       []string
+	NewMeasures              int
+	NextMeeting              string
+}
+
+// renderMinutesReview shows who receives the minutes and what becomes
+// locked, with the button that finalises them.
+func (s *Server) renderMinutesReview(w http.ResponseWriter, r *http.Request, v *app.MeetingView, rv *app.MinutesReview) {
+	p := s.page(r, "minutes_review.title")
+	d := minutesReviewData{MeetingID: v.Meeting.ID, Subject: v.SubjectName, When: coordTime(v.Meeting.StartsAt),
+		Number: v.Meeting.Number, InSamordna: rv.InSamordna, SendBy: rv.SendBy, NewMeasures: rv.NewMeasures}
+	if !rv.NextMeeting.IsZero() {
+		d.NextMeeting = coordTime(rv.NextMeeting)
+	}
+	p.Data = d
+	s.render(w, r, http.StatusOK, "minutes_review", p)
 }
 
 func (s *Server) sendInvitation(w http.ResponseWriter, r *http.Request) {

@@ -113,13 +113,13 @@ func (s *Server) receiveReportSubmit(w http.ResponseWriter, r *http.Request) {
 
 // reportPDF sends the report's PDF copy.
 func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request) {
-	b, err := s.app.ReportPDF(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"))
+	b, name, err := s.app.ReportPDF(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"))
 	if err != nil {
 		s.routineFail(w, r, err, nil)
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="melding-`+r.PathValue("id")+`.pdf"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b)
 }

@@ -169,6 +169,22 @@ func endOfWeek(now time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, pathway.Oslo())
 }
 
+// pastDue reports whether a task is past its deadline on the start page:
+// its overdue time has passed, or its due date in Europe/Oslo is before
+// today there. A deadline is a date, so a task due later today is not
+// past due (issue 13).
+func pastDue(overdue bool, due *time.Time, now time.Time) bool {
+	if overdue {
+		return true
+	}
+	if due == nil {
+		return false
+	}
+	dy, dm, dd := due.In(pathway.Oslo()).Date()
+	ny, nm, nd := now.In(pathway.Oslo()).Date()
+	return time.Date(dy, dm, dd, 0, 0, 0, 0, time.UTC).Before(time.Date(ny, nm, nd, 0, 0, 0, 0, time.UTC))
+}
+
 // myStartTasks reads the start page's tasks for the signed-in employee.
 func (s *Server) myStartTasks(r *http.Request, lang string) (*startTasks, error) {
 	actor := reqctx.Actor(r.Context())
@@ -181,7 +197,7 @@ func (s *Server) myStartTasks(r *http.Request, lang string) (*startTasks, error)
 	var overdue, week []*taskRow
 	now := s.app.Clock.Now()
 	for _, t := range list.Tasks {
-		if t.Overdue || t.DueAt != nil && now.After(*t.DueAt) { // past due is "Forfalt", not "this week"
+		if pastDue(t.Overdue, t.DueAt, now) { // past due is "Forfalt", not "this week"
 			overdue = append(overdue, s.taskRow(lang, t))
 		} else {
 			week = append(week, s.taskRow(lang, t))
