@@ -22,8 +22,19 @@ import (
 // iCalendar feed with RRULEs.
 
 // ActivityKinds are the kinds of recurring activity.
-var ActivityKinds = []string{"joint_training", "fagsamling", "user_survey", "council_report", "routine_revision",
-	"leader_meeting", "other"}
+// ethics_reflection is seed 001's "Skape arenaer for hvor etiske dilemma
+// og faglige problemstillinger tas opp".
+var ActivityKinds = []string{"joint_training", "fagsamling", "ethics_reflection", "user_survey", "council_report",
+	"routine_revision", "leader_meeting", "other"}
+
+// TrainingKinds are the kinds whose occurrences are training: marking one
+// done records how many took part, and the indicators trainings_held and
+// training_participants count them (seed 001: "Gjennomføre felles
+// opplæring", "faste fagsamlinger", arenas for ethical dilemmas).
+var TrainingKinds = []string{"joint_training", "fagsamling", "ethics_reflection"}
+
+// MaxParticipants bounds the number of participants recorded.
+const MaxParticipants = 10000
 
 // NoticeActivityDue tells an activity's owner that an occurrence is coming
 // (a task on the yearly cycle).
@@ -315,10 +326,13 @@ func (a *App) MyActivityTasks(ctx context.Context, actor *samordna.Actor) ([]*st
 	return mine, err
 }
 
-// CompleteActivityTask marks an open task of the yearly cycle done.
-// Audited. Who may call: the task's owner or a service leader; anyone else
-// (or an unknown or done task) gets samordna.ErrNotFound.
-func (a *App) CompleteActivityTask(ctx context.Context, actor *samordna.Actor, id string) error {
+// CompleteActivityTask marks an open task of the yearly cycle done. For a
+// training (TrainingKinds) the owner records how many took part:
+// participant_count_required (400) when it is under 1 or over MaxParticipants;
+// for other kinds participants is ignored. Audited. Who may call: the
+// task's owner or a service leader; anyone else (or an unknown or done
+// task) gets samordna.ErrNotFound.
+func (a *App) CompleteActivityTask(ctx context.Context, actor *samordna.Actor, id string, participants int) error {
 	denied := false
 	err := a.DB.Write(ctx, func(tx *store.Tx) error {
 		if actor == nil || actor.Employee == nil {
@@ -342,7 +356,14 @@ func (a *App) CompleteActivityTask(ctx context.Context, actor *samordna.Actor, i
 			return a.audit(tx, actor, samordna.AuditEvent{ObjectType: "annual_activity_task", ObjectID: id,
 				Action: "complete", Outcome: samordna.OutcomeDenied})
 		}
-		if _, err := store.CompleteActivityTask(tx, actor.Employee.MunicipalityID, id, actor.Employee.ID, now); err != nil {
+		var took *int
+		if slices.Contains(TrainingKinds, t.Kind) {
+			if participants < 1 || participants > MaxParticipants {
+				return samordna.Errorf(samordna.KindInvalid, "participant_count_required", "say how many took part (1 to %d)", MaxParticipants)
+			}
+			took = &participants
+		}
+		if _, err := store.CompleteActivityTask(tx, actor.Employee.MunicipalityID, id, actor.Employee.ID, now, took); err != nil {
 			return err
 		}
 		return a.audit(tx, actor, samordna.AuditEvent{ObjectType: "annual_activity_task", ObjectID: id, Action: "complete"})

@@ -96,6 +96,10 @@ func (a *App) SeedDemo(ctx context.Context, password string) (*DemoInfo, error) 
 		if err := a.seedDemoCoordination(s); err != nil {
 			return err
 		}
+		// The methods first: the plans' measures name them (seed 001).
+		if err := a.seedDemoMethods(s, s.employees["admin"].MunicipalityID, a.now().AddDate(0, 0, -330)); err != nil {
+			return err
+		}
 		if err := a.seedDemoPlans(s); err != nil {
 			return err
 		}

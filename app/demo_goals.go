@@ -69,6 +69,9 @@ var demoActivities = []demoActivity{
 	{"municipality", "council_report", "Rapport til hovedutvalg for oppvekst og helse og velferd", "hilde.keleder", 12, 11, 20, 0, 0, 10 * 60, 60, 30},
 	{"service", "routine_revision", "Revisjon av samhandlingsrutinene", "tor.rusleder", 12, 1, 0, 3, 3, 13 * 60, 120, 14},
 	{"municipality", "leader_meeting", "Ledermøte: innsats og framdrift for barn som pårørende", "nils.leder", 1, 1, 0, 1, 1, 8*60 + 30, 60, 7},
+	// Seed 001: "Skape arenaer for hvor etiske dilemma og faglige
+	// problemstillinger tas opp": every other month, last Wednesday.
+	{"individual", "ethics_reflection", "Etisk refleksjon: dilemmaer i arbeidet med barn som pårørende", "tor.rusleder", 2, 1, 0, -1, 3, 14 * 60, 90, 14},
 }
 
 // seedDemoGoals seeds the plan, a year of data and the yearly cycle.

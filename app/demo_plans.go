@@ -38,15 +38,23 @@ func (c planDemoClock) Now() time.Time { return c.t }
 
 // planDemo seeds the plans inside the demo transaction.
 type planDemo struct {
-	s   *demoSeeder
-	now time.Time
+	s       *demoSeeder
+	now     time.Time
+	methods map[string]string // adopted methods' ids by name (seed 001: measures name them)
 }
 
 // seedDemoPlans seeds the plans (see the file comment).
 func (a *App) seedDemoPlans(s *demoSeeder) error {
 	orig := a.Clock
 	defer func() { a.Clock = orig }()
-	d := &planDemo{s: s, now: orig.Now().UTC()}
+	d := &planDemo{s: s, now: orig.Now().UTC(), methods: map[string]string{}}
+	ms, err := store.MethodsOf(s.tx, s.employees["admin"].MunicipalityID)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		d.methods[m.Name] = m.ID
+	}
 	for _, step := range []func() error{d.emma, d.bjorn, d.sofie, d.hodan, d.lukas, d.zofia} {
 		if err := step(); err != nil {
 			return fmt.Errorf("demo plans: %w", err)
@@ -247,7 +255,8 @@ func (d *planDemo) emma() error {
 		Measures: []MeasureInput{
 			{Text: "Kartlegging av lese- og skrivevansker", Responsible: "anne.ppt", Due: d.date(-7), GoalIndex: idx(1)},
 			{Text: "Lesekurs i små grupper to ganger i uka", Responsible: "ola.laerer", Due: d.date(45), GoalIndex: idx(1)},
-			{Text: "Samtaler med helsesykepleier annenhver uke", Responsible: "ingrid.hs", Due: d.date(20), GoalIndex: idx(0)},
+			{Text: "Samtaler med helsesykepleier annenhver uke", Responsible: "ingrid.hs", Due: d.date(20), GoalIndex: idx(0),
+				Method: d.methods["Kartleggingssamtale med barnet"]},
 			{Text: "Lese sammen med Emma hver kveld", ResponsibleService: "Foreldrene", Due: d.date(60), GoalIndex: idx(1)}},
 		Services:        []string{"Nordby skole", "PPT", "Helsestasjonen"},
 		EvaluationDates: []string{d.date(60)},
@@ -325,7 +334,8 @@ func (d *planDemo) hodan() error {
 		Goals:       []GoalInput{{Text: "Hodan leker med de andre barna", Term: "short"}},
 		Measures: []MeasureInput{
 			{Text: "Språkgruppe i barnehagen tre ganger i uka", Responsible: "lise.barnehage", Due: d.date(30), GoalIndex: idx(0)},
-			{Text: "Tolk til foreldresamtalen", Responsible: "anne.ppt", Due: d.date(12)}}})
+			{Text: "Tolk til foreldresamtalen", Responsible: "anne.ppt", Due: d.date(12),
+				Method: d.methods["Oppstartssamtale og foreldresamtale i barnehagen"]}}})
 	return err
 }
 

@@ -81,9 +81,6 @@ func (a *App) seedDemoSola(s *demoSeeder) error {
 			return err
 		}
 	}
-	if err := a.seedDemoMethods(s, mid, d.ago(330)); err != nil {
-		return err
-	}
 	items, err := a.feedbackItems(tx, mid)
 	if err != nil {
 		return err
@@ -96,7 +93,8 @@ func (a *App) seedDemoSola(s *demoSeeder) error {
 	return a.seedDemoSurvey(s, d)
 }
 
-// seedDemoMethods adopts the demo's methods.
+// seedDemoMethods adopts the demo's methods; SeedDemo calls it before the
+// plans, whose measures name some of them.
 func (a *App) seedDemoMethods(s *demoSeeder, mid string, at time.Time) error {
 	for _, m := range []store.Method{
 		{Kind: store.MethodScreening, Name: "Spørsmål om barn i inntakssamtalen",
@@ -108,6 +106,9 @@ func (a *App) seedDemoMethods(s *demoSeeder, mid string, at time.Time) error {
 			Description: "Samtale med barn og forelder om forelderens sykdom eller rusproblem, tilpasset barnets alder."},
 		{Kind: store.MethodFollowUp, Name: "Samtalegruppe for barn som pårørende",
 			Description: "Gruppetilbud for skolebarn med foreldre med psykisk sykdom eller rusproblemer."},
+		{Kind: store.MethodScreening, Name: "Oppstartssamtale og foreldresamtale i barnehagen",
+			Description: "Felles mal for barnehagene: barnets trivsel, familiens hverdag, psykisk helse og rus.",
+			Source:      "Samordnas mal (utskrift og PDF)", Template: store.MethodTemplateKindergarten},
 	} {
 		m.MunicipalityID, m.AdoptedBy, m.AdoptedAt = mid, s.employees["admin"].ID, at
 		if err := store.CreateMethod(s.tx, &m); err != nil {

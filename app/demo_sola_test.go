@@ -50,8 +50,24 @@ func TestSeed001DemoHoldsAYearOfData(t *testing.T) {
 				t.Errorf("surveys %d, responses %d, %v", surveys, responses, err)
 			}
 			use, err := store.MethodUse(tx, m.ID)
-			if err != nil || len(use) != 4 {
+			if err != nil || len(use) != 5 {
 				t.Errorf("methods %+v, %v", use, err)
+			}
+			// The demo's plans name catalogue methods in some measures, so
+			// the leadership sees methods in use; the kindergarten
+			// conversation (seed 001) is one of them, with its template.
+			inUse := map[string]int{}
+			for _, u := range use {
+				inUse[u.Name] = u.Cases
+			}
+			if inUse["Oppstartssamtale og foreldresamtale i barnehagen"] != 1 || inUse["Kartleggingssamtale med barnet"] != 1 {
+				t.Errorf("methods in use by cases: %v", inUse)
+			}
+			ms, err := store.MethodsOf(tx, m.ID)
+			for _, x := range ms {
+				if x.Name == "Oppstartssamtale og foreldresamtale i barnehagen" && x.Template != store.MethodTemplateKindergarten {
+					t.Errorf("the kindergarten method has template %q", x.Template)
+				}
 			}
 			return nil
 		})

@@ -54,6 +54,10 @@ var Indicators = []Indicator{
 	{Key: "plans_with_overdue_measures", Computed: true, Unit: UnitCount, People: true},
 	{Key: "children_next_of_kin_identified", Computed: true, Unit: UnitCount, HigherIsBetter: true, People: true},
 	{Key: "families_giving_feedback", Computed: true, Unit: UnitCount, HigherIsBetter: true, People: true},
+	// Training held and staff taking part, from the yearly cycle's done
+	// training tasks (TrainingKinds); counts of staff, not of clients.
+	{Key: "trainings_held", Computed: true, Unit: UnitCount, HigherIsBetter: true},
+	{Key: "training_participants", Computed: true, Unit: UnitCount, HigherIsBetter: true},
 	{Key: "entered_count", Unit: UnitCount, HigherIsBetter: true},
 	{Key: "entered_percent", Unit: UnitPercent, HigherIsBetter: true},
 }
@@ -296,6 +300,17 @@ func computeIndicator(tx *store.Tx, g *store.Goal, in Indicator, year, q int, no
 			return res, err
 		}
 		value, people = float64(st.Cases), st.Cases
+	case "trainings_held", "training_participants":
+		held, took, err := store.TrainingTotals(tx, g.MunicipalityID, TrainingKinds, from, to)
+		if err != nil {
+			return res, err
+		}
+		value = float64(held)
+		if in.Key == "training_participants" {
+			value = float64(took)
+		}
+		res.Value = &value // none held is a result, not an unknown
+		return res, nil
 	}
 	switch {
 	case people == 0:

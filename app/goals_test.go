@@ -205,7 +205,10 @@ func TestGoalInputRefused(t *testing.T) {
 // Seed 001, service level / structure ("Etablere faste møtearenaer for
 // samarbeid og informasjonsutveksling om målgruppa (årshjul)"): the yearly
 // cycle's activities become their owner's tasks lead days before, once,
-// and the feed with RRULEs passes ical.js and python icalendar.
+// and the feed with RRULEs passes ical.js and python icalendar. A
+// training's task is closed with how many took part ("Gjennomføre felles
+// opplæring"), which the computed indicators trainings_held and
+// training_participants report.
 func TestAnnualCycleTasksAndFeed(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newCoordWorld(t, db)
@@ -251,14 +254,34 @@ func TestAnnualCycleTasksAndFeed(t *testing.T) {
 		if kinds := w.unreadKinds("anne"); !strings.Contains(kinds, app.NoticeActivityDue) {
 			t.Errorf("anne was not told: %s", kinds)
 		}
-		if err := w.app.CompleteActivityTask(ctx, w.as("ola"), mine[0].ID); !errors.Is(err, samordna.ErrNotFound) {
+		if err := w.app.CompleteActivityTask(ctx, w.as("ola"), mine[0].ID, 0); !errors.Is(err, samordna.ErrNotFound) {
 			t.Errorf("ola completed anne's task: %v", err)
 		}
-		w.must(w.app.CompleteActivityTask(ctx, w.as("anne"), mine[0].ID))
+		// A training asks how many took part (seed 001 rows 1.38/1.45:
+		// training records); the computed indicators count it.
+		coordWantCode(t, w.app.CompleteActivityTask(ctx, w.as("anne"), mine[0].ID, 0), "participant_count_required")
+		w.must(w.app.CompleteActivityTask(ctx, w.as("anne"), mine[0].ID, 14))
 		cycle, err := w.app.AnnualCycleFor(ctx, w.as("nils"))
 		w.must(err)
-		if len(cycle.Activities) != 2 || len(cycle.Tasks) != 1 || cycle.Tasks[0].Status != "done" {
+		if len(cycle.Activities) != 2 || len(cycle.Tasks) != 1 || cycle.Tasks[0].Status != "done" ||
+			cycle.Tasks[0].Participants == nil || *cycle.Tasks[0].Participants != 14 {
 			t.Errorf("cycle = %d activities, tasks %+v", len(cycle.Activities), cycle.Tasks)
+		}
+		w.clock.mu.Lock()
+		w.clock.now = w.clock.now.Add(time.Hour)
+		w.clock.mu.Unlock()
+		for key, want := range map[string]float64{"trainings_held": 1, "training_participants": 14} {
+			target := 2.0
+			_, err := w.app.SaveGoal(ctx, w.as("nils"), "", app.MunicipalGoalInput{Level: "service", Dimension: "culture",
+				Text: "Opplæring: " + key, OwnerKind: "service_leader", Owner: "nils", Indicator: key, Target: &target, Year: 2026})
+			w.must(err)
+			rep, err := w.app.GoalReportFor(ctx, w.as("nils"), 2026)
+			w.must(err)
+			for _, g := range rep.Goals {
+				if g.Goal.Indicator == key && (g.Result == nil || *g.Result != want) {
+					t.Errorf("%s = %v, want %v", key, ptr(g.Result), want)
+				}
+			}
 		}
 
 		ics, err := w.app.AnnualCycleICS(ctx, w.as("nils"))

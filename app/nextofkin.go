@@ -561,6 +561,62 @@ func (a *App) SetChildResponsible(ctx context.Context, actor *samordna.Actor, se
 	})
 }
 
+// SetChildResponsibleEmployee names the service's barneansvarlig by
+// employee id (employeeID "" removes it), as the administrator's service
+// form does: the barneansvarlig must work in the service (a member or a
+// leader of it), since seed 001 asks each service to name one of its own.
+// Who may call: the administrator and the command line; anyone else gets
+// samordna.ErrNotFound. Errors: not_in_service (400). One audit row.
+func (a *App) SetChildResponsibleEmployee(ctx context.Context, actor *samordna.Actor, serviceID, employeeID string) error {
+	if !isAdminOrCLI(actor) {
+		return a.refuse(ctx, actor, "service", "set_child_responsible")
+	}
+	return a.DB.Write(ctx, func(tx *store.Tx) error {
+		s, err := a.ownService(tx, actor, serviceID)
+		if err != nil {
+			return err
+		}
+		if employeeID != "" {
+			ok, err := worksInService(tx, s, employeeID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return samordna.Errorf(samordna.KindInvalid, "not_in_service", "the barneansvarlig must work in the service")
+			}
+		}
+		by := ""
+		if actor != nil && actor.Employee != nil {
+			by = actor.Employee.ID
+		}
+		if err := store.SetServiceChildResponsible(tx, s.ID, employeeID, by, a.now()); err != nil {
+			return err
+		}
+		return a.audit(tx, actor, samordna.AuditEvent{ObjectType: "service", ObjectID: s.ID, Action: "set_child_responsible"})
+	})
+}
+
+// worksInService reports whether the employee is a member or a leader of
+// the service.
+func worksInService(tx *store.Tx, s *samordna.Service, employeeID string) (bool, error) {
+	if slices.Contains(s.LeaderIDs, employeeID) {
+		return true, nil
+	}
+	e, err := store.EmployeeByID(tx, employeeID)
+	if errors.Is(err, samordna.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	for _, x := range e.Services {
+		if x.ID == s.ID {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // ChildResponsible returns the barneansvarlig of a service (nil for none).
 // Who may call: any signed-in employee of the municipality (the name is
 // the municipality's staff, not personal data of a client).

@@ -224,6 +224,15 @@ func (a *App) assign(tx *store.Tx, c *samordna.Case, resp pathway.Responsible, h
 			return err
 		}
 		t.AssigneeKind, t.ServiceID = store.AssignService, svc.ID
+	case pathway.ResponsibleChildResponsible:
+		id, err := store.ServiceChildResponsible(tx, c.RegisteredServiceID)
+		if err != nil {
+			return err
+		}
+		if id == "" {
+			id = c.RegisteredBy // the service names no barneansvarlig: the discoverer keeps it
+		}
+		employee(id)
 	default:
 		employee(c.RegisteredBy)
 	}

@@ -168,6 +168,10 @@ const (
 	// service); otherwise the step does not start and the event
 	// health_personnel_needed does instead.
 	ResponsibleHealthPersonnel Responsible = "health_personnel"
+	// ResponsibleChildResponsible: the barneansvarlig of the service that
+	// registered the case (seed 001, Sola: each service names one, hlspl
+	// § 10a); the registering employee when the service names none.
+	ResponsibleChildResponsible Responsible = "child_responsible"
 )
 
 var responsibleLabels = map[Responsible]string{
@@ -181,6 +185,7 @@ var responsibleLabels = map[Responsible]string{
 	ResponsibleFamilyContact:                "Den som har kontakt med familien",
 	ResponsibleMentalHealthSubstanceService: "Psykisk helse og rus",
 	ResponsibleHealthPersonnel:              "Helsepersonell",
+	ResponsibleChildResponsible:             "Barneansvarlig",
 }
 
 // Responsibles returns the closed set of responsible roles in a stable order.
@@ -189,7 +194,7 @@ func Responsibles() []Responsible {
 		ResponsibleDiscoverer, ResponsibleResourceGroup, ResponsibleResourceGroupMember,
 		ResponsibleChildWelfare, ResponsibleResponsibilityGroup, ResponsibleCoordinator,
 		ResponsibleCoordinatingUnit, ResponsibleFamilyContact,
-		ResponsibleMentalHealthSubstanceService, ResponsibleHealthPersonnel,
+		ResponsibleMentalHealthSubstanceService, ResponsibleHealthPersonnel, ResponsibleChildResponsible,
 	}
 }
 

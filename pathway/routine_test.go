@@ -141,8 +141,8 @@ func TestClosedSets(t *testing.T) {
 	if n := len(pathway.Situations()); n != 5 {
 		t.Errorf("%d situations, want the five of the discoverer routine", n)
 	}
-	if n := len(pathway.Responsibles()); n != 10 {
-		t.Errorf("%d responsibles, want 10 (health_personnel: the duty to inform, seed 000)", n)
+	if n := len(pathway.Responsibles()); n != 11 {
+		t.Errorf("%d responsibles, want 11 (health_personnel: the duty to inform, seed 000; child_responsible: barneansvarlig, seed 001)", n)
 	}
 }
 

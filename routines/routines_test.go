@@ -41,7 +41,7 @@ func TestShippedRoutinesLoad(t *testing.T) {
 	for _, r := range reg.All() {
 		ids = append(ids, r.ID)
 	}
-	want := []string{"lillehammer-oppdager", "ulstein-rus-sped-smabarn"}
+	want := []string{"lillehammer-oppdager", "sola-barn-som-parorende", "ulstein-rus-sped-smabarn"}
 	for _, id := range want {
 		if !slices.Contains(ids, id) {
 			t.Errorf("routine %s missing; have %v", id, ids)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql"
+	"fmt"
 	"time"
 
 	"github.com/samordna/samordna"
@@ -112,6 +113,9 @@ type ActivityTask struct {
 	CreatedAt   time.Time
 	CompletedAt *time.Time
 	CompletedBy string
+	// Participants is how many took part in a training activity's
+	// occurrence (seed 001), recorded when it is marked done; nil otherwise.
+	Participants *int
 	// Filled by the queries, for display.
 	Title     string
 	Kind      string
@@ -138,7 +142,7 @@ func CreateActivityTask(tx *Tx, t *ActivityTask) (bool, error) {
 // to), by due time.
 func ActivityTasks(tx *Tx, municipalityID string, from, to time.Time) ([]*ActivityTask, error) {
 	rows, err := tx.Query(`SELECT t.id, t.activity_id, t.occurs_on, t.owner_id, t.due_at, t.status, t.created_at,
-		t.completed_at, COALESCE(t.completed_by, ''), a.title, a.kind, e.name
+		t.completed_at, COALESCE(t.completed_by, ''), t.participants, a.title, a.kind, e.name
 		FROM annual_activity_tasks t JOIN annual_activities a ON a.id = t.activity_id JOIN employees e ON e.id = t.owner_id
 		WHERE a.municipality_id = $1 AND t.due_at >= $2 AND t.due_at < $3 ORDER BY t.due_at, t.id`, municipalityID, from, to)
 	if err != nil {
@@ -149,12 +153,17 @@ func ActivityTasks(tx *Tx, municipalityID string, from, to time.Time) ([]*Activi
 	for rows.Next() {
 		var t ActivityTask
 		var done sql.NullTime
+		var participants sql.NullInt64
 		if err := rows.Scan(&t.ID, &t.ActivityID, &t.OccursOn, &t.OwnerID, &t.DueAt, &t.Status, &t.CreatedAt, &done,
-			&t.CompletedBy, &t.Title, &t.Kind, &t.OwnerName); err != nil {
+			&t.CompletedBy, &participants, &t.Title, &t.Kind, &t.OwnerName); err != nil {
 			return nil, wrap(err, "activity tasks")
 		}
 		if done.Valid {
 			t.CompletedAt = &done.Time
+		}
+		if participants.Valid {
+			n := int(participants.Int64)
+			t.Participants = &n
 		}
 		out = append(out, &t)
 	}
@@ -162,11 +171,14 @@ func ActivityTasks(tx *Tx, municipalityID string, from, to time.Time) ([]*Activi
 }
 
 // CompleteActivityTask marks an open activity task of the municipality
-// done; it reports whether there was one.
-func CompleteActivityTask(tx *Tx, municipalityID, id, by string, at time.Time) (bool, error) {
-	res, err := tx.Exec(`UPDATE annual_activity_tasks SET status = 'done', completed_at = $3, completed_by = $4
+// done, with how many took part (nil: not recorded); it reports whether
+// there was one.
+func CompleteActivityTask(tx *Tx, municipalityID, id, by string, at time.Time, participants *int) (bool, error) {
+	res, err := tx.Exec(`UPDATE annual_activity_tasks SET status = 'done', completed_at = $3, completed_by = $4,
+		participants = $5
 		WHERE id = $1 AND status = 'open'
-		  AND activity_id IN (SELECT a.id FROM annual_activities a WHERE a.municipality_id = $2)`, id, municipalityID, at, by)
+		  AND activity_id IN (SELECT a.id FROM annual_activities a WHERE a.municipality_id = $2)`,
+		id, municipalityID, at, by, participants)
 	if err != nil {
 		return false, wrap(err, "complete activity task")
 	}
@@ -201,4 +213,24 @@ func HasCalendarFeed(tx *Tx, employeeID string) (bool, error) {
 	err := tx.QueryRow(`SELECT COUNT(*) FROM calendar_feeds WHERE employee_id = $1 AND revoked_at IS NULL`, employeeID).
 		Scan(&n)
 	return n > 0, wrap(err, "calendar feed")
+}
+
+// TrainingTotals counts the occurrences of the municipality's activities
+// of the given kinds marked done in [from, to), and how many took part
+// in them in all (seed 001: training held, staff trained).
+func TrainingTotals(tx *Tx, municipalityID string, kinds []string, from, to time.Time) (held, participants int, err error) {
+	args := []any{municipalityID, from, to}
+	in := ""
+	for i, k := range kinds {
+		if i > 0 {
+			in += ", "
+		}
+		args = append(args, k)
+		in += fmt.Sprintf("$%d", len(args))
+	}
+	err = tx.QueryRow(`SELECT COUNT(*), COALESCE(SUM(t.participants), 0)
+		FROM annual_activity_tasks t JOIN annual_activities a ON a.id = t.activity_id
+		WHERE a.municipality_id = $1 AND t.status = 'done' AND t.completed_at >= $2 AND t.completed_at < $3
+		  AND a.kind IN (`+in+`)`, args...).Scan(&held, &participants)
+	return held, participants, wrap(err, "training totals")
 }

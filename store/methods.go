@@ -18,6 +18,10 @@ const (
 	MethodFollowUp  = "follow_up"
 )
 
+// MethodTemplateKindergarten is the shipped template for the start-up and
+// parent conversations in kindergartens (seed 001).
+const MethodTemplateKindergarten = "kindergarten_conversation"
+
 // Method is one adopted method.
 type Method struct {
 	ID             string
@@ -26,9 +30,12 @@ type Method struct {
 	Name           string
 	Description    string
 	Source         string // where it is described (e.g. a knowledge centre's page)
-	AdoptedBy      string
-	AdoptedAt      time.Time
-	RetiredAt      *time.Time
+	// Template is the key of a printable template Samordna ships for the
+	// method ("" for none; see MethodTemplateKindergarten).
+	Template  string
+	AdoptedBy string
+	AdoptedAt time.Time
+	RetiredAt *time.Time
 }
 
 // CreateMethod inserts a method.
@@ -36,9 +43,9 @@ func CreateMethod(tx *Tx, m *Method) error {
 	if m.ID == "" {
 		m.ID = samordna.NewID()
 	}
-	_, err := tx.Exec(`INSERT INTO methods (id, municipality_id, kind, name, description, source, adopted_by, adopted_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, m.ID, m.MunicipalityID, m.Kind, m.Name, m.Description, m.Source,
-		m.AdoptedBy, m.AdoptedAt)
+	_, err := tx.Exec(`INSERT INTO methods (id, municipality_id, kind, name, description, source, adopted_by, adopted_at, template)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, m.ID, m.MunicipalityID, m.Kind, m.Name, m.Description, m.Source,
+		m.AdoptedBy, m.AdoptedAt, m.Template)
 	return wrap(err, "create method")
 }
 
@@ -49,12 +56,12 @@ func RetireMethod(tx *Tx, id string, at time.Time) error {
 	return wrap(err, "retire method")
 }
 
-const methodColumns = `id, municipality_id, kind, name, description, source, adopted_by, adopted_at, retired_at`
+const methodColumns = `id, municipality_id, kind, name, description, source, adopted_by, adopted_at, retired_at, template`
 
 func scanMethod(row interface{ Scan(...any) error }) (*Method, error) {
 	var m Method
 	err := row.Scan(&m.ID, &m.MunicipalityID, &m.Kind, &m.Name, &m.Description, &m.Source, &m.AdoptedBy,
-		&m.AdoptedAt, &m.RetiredAt)
+		&m.AdoptedAt, &m.RetiredAt, &m.Template)
 	return &m, err
 }
 

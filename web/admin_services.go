@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/samordna/samordna"
 	"github.com/samordna/samordna/app"
@@ -64,9 +65,12 @@ type serviceFormData struct {
 	Kinds     []optionGroup
 	Districts []option
 	Leaders   []option
+	// ChildResponsibles offers the service's employees, by name, as its
+	// barneansvarlig (seed 001); only on the edit form.
+	ChildResponsibles []option
 }
 
-func (s *Server) renderServiceForm(w http.ResponseWriter, r *http.Request, p *Page, status int, id string, in app.NewService) {
+func (s *Server) renderServiceForm(w http.ResponseWriter, r *http.Request, p *Page, status int, id string, in app.NewService, child string) {
 	n := s.loadOrg(w, r)
 	if n == nil {
 		return
@@ -76,14 +80,52 @@ func (s *Server) renderServiceForm(w http.ResponseWriter, r *http.Request, p *Pa
 		p.Title = "org.service_edit"
 	}
 	p.Data = serviceFormData{ID: id, Name: in.Name,
-		Kinds:     s.serviceKindGroups(p.Lang, in.Kind),
-		Districts: options(n.districts, []string{in.DistrictID}),
-		Leaders:   options(n.employees, in.LeaderIDs)}
+		Kinds:             s.serviceKindGroups(p.Lang, in.Kind),
+		Districts:         options(n.districts, []string{in.DistrictID}),
+		Leaders:           options(n.employees, in.LeaderIDs),
+		ChildResponsibles: options(serviceEmployees(n.org, id), []string{child})}
 	s.render(w, r, status, "admin_service_form", p)
 }
 
+// serviceEmployees returns the names of the service's members and leaders
+// by id ("" id: none).
+func serviceEmployees(o *app.Organisation, id string) map[string]string {
+	out := map[string]string{}
+	if id == "" {
+		return out
+	}
+	for _, e := range o.Employees {
+		for _, x := range e.Services {
+			if x.ID == id && !e.Disabled {
+				out[e.ID] = e.Name
+			}
+		}
+	}
+	for _, x := range o.Services {
+		if x.ID != id {
+			continue
+		}
+		for _, e := range o.Employees {
+			if slices.Contains(x.LeaderIDs, e.ID) && !e.Disabled {
+				out[e.ID] = e.Name
+			}
+		}
+	}
+	return out
+}
+
+// childResponsibleID returns the employee id of the service's
+// barneansvarlig, "" for none.
+func (s *Server) childResponsibleID(r *http.Request, serviceID string) (string, error) {
+	e, err := s.app.ChildResponsible(r.Context(), reqctx.Actor(r.Context()), serviceID)
+	if err != nil || e == nil {
+		return "", err
+	}
+	return e.ID, nil
+}
+
 func (s *Server) adminServiceNew(w http.ResponseWriter, r *http.Request) {
-	s.renderServiceForm(w, r, s.page(r, "org.service_new"), http.StatusOK, "", app.NewService{})
+	s.renderServiceForm(w, r, s.page(r, "org.service_new"), http.StatusOK, "", app.NewService{}, "")
 }
 
 func (s *Server) adminServiceEdit(w http.ResponseWriter, r *http.Request) {
@@ -94,7 +136,12 @@ func (s *Server) adminServiceEdit(w http.ResponseWriter, r *http.Request) {
 	for _, x := range n.org.Services {
 		if x.ID == r.PathValue("id") {
 			in := app.NewService{Name: x.Name, Kind: x.Kind, DistrictID: x.DistrictID, LeaderIDs: x.LeaderIDs}
-			s.renderServiceForm(w, r, s.page(r, "org.service_edit"), http.StatusOK, x.ID, in)
+			child, err := s.childResponsibleID(r, x.ID)
+			if err != nil {
+				s.spineAppError(w, r, err)
+				return
+			}
+			s.renderServiceForm(w, r, s.page(r, "org.service_edit"), http.StatusOK, x.ID, in, child)
 			return
 		}
 	}
@@ -115,7 +162,7 @@ func (s *Server) adminServiceCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	in := serviceInput(r)
 	if _, err := s.app.CreateService(r.Context(), reqctx.Actor(r.Context()), in); err != nil {
-		s.orgFail(w, r, err, func(p *Page, status int) { s.renderServiceForm(w, r, p, status, "", in) })
+		s.orgFail(w, r, err, func(p *Page, status int) { s.renderServiceForm(w, r, p, status, "", in, "") })
 		return
 	}
 	http.Redirect(w, r, "/admin/services?done=service_saved", http.StatusSeeOther)
@@ -127,9 +174,28 @@ func (s *Server) adminServiceUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in, id := serviceInput(r), r.PathValue("id")
+	child := r.PostForm.Get("child_responsible")
+	again := func(p *Page, status int) { s.renderServiceForm(w, r, p, status, id, in, child) }
 	if err := s.app.UpdateService(r.Context(), reqctx.Actor(r.Context()), id, in); err != nil {
-		s.orgFail(w, r, err, func(p *Page, status int) { s.renderServiceForm(w, r, p, status, id, in) })
+		s.orgFail(w, r, err, again)
 		return
 	}
+	if _, sent := r.PostForm["child_responsible"]; sent {
+		if err := s.updateChildResponsible(r, id, child); err != nil {
+			s.orgFail(w, r, err, again)
+			return
+		}
+	}
 	http.Redirect(w, r, "/admin/services?done=service_saved", http.StatusSeeOther)
+}
+
+// updateChildResponsible names the service's barneansvarlig from the form
+// when the choice changed (so that saving the form unchanged writes no
+// audit row for it).
+func (s *Server) updateChildResponsible(r *http.Request, serviceID, child string) error {
+	current, err := s.childResponsibleID(r, serviceID)
+	if err != nil || current == child {
+		return err
+	}
+	return s.app.SetChildResponsibleEmployee(r.Context(), reqctx.Actor(r.Context()), serviceID, child)
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -45,6 +46,9 @@ type activityTaskRow struct {
 	Due     string
 	Overdue bool
 	Done    string
+	// Training: marking it done asks how many took part (seed 001).
+	Training     bool
+	Participants int // recorded participants of a done training, 0 for none
 }
 
 // cycleData is the yearly cycle page.
@@ -80,9 +84,12 @@ func (s *Server) taskRows(lang string, tasks []*store.ActivityTask, now time.Tim
 	var out []activityTaskRow
 	for _, t := range tasks {
 		row := activityTaskRow{T: t, Kind: s.catalog.T(lang, "cycle.kind."+t.Kind, nil), Due: coordTime(t.DueAt),
-			Overdue: t.Status == "open" && now.After(t.DueAt)}
+			Overdue: t.Status == "open" && now.After(t.DueAt), Training: slices.Contains(app.TrainingKinds, t.Kind)}
 		if t.CompletedAt != nil {
 			row.Done = coordTime(*t.CompletedAt)
+		}
+		if t.Participants != nil {
+			row.Participants = *t.Participants
 		}
 		out = append(out, row)
 	}
@@ -202,15 +209,40 @@ func (s *Server) myActivityTasksPage(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("done") == "task" {
 		p.Flash = "cycle.done.task"
 	}
+	s.renderMyTasks(w, r, p, http.StatusOK, tasks)
+}
+
+// renderMyTasks shows the employee's tasks of the yearly cycle.
+func (s *Server) renderMyTasks(w http.ResponseWriter, r *http.Request, p *Page, status int, tasks []*store.ActivityTask) {
+	p.Title = "cycle.my_tasks"
 	p.Data = struct{ Tasks []activityTaskRow }{s.taskRows(p.Lang, tasks, s.app.Clock.Now())}
-	s.render(w, r, http.StatusOK, "annual_cycle_tasks", p)
+	s.render(w, r, status, "annual_cycle_tasks", p)
 }
 
 // activityTaskDone closes an activity task: the owner's, or any for a
 // leader (back to the page it came from).
 func (s *Server) activityTaskDone(w http.ResponseWriter, r *http.Request) {
-	if err := s.app.CompleteActivityTask(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id")); err != nil {
-		s.coordFail(w, r, err, nil)
+	if err := coordParseForm(w, r); err != nil {
+		s.formError(w, r, err)
+		return
+	}
+	participants := 0
+	if v := strings.TrimSpace(r.PostForm.Get("participants")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			n = -1 // not a number: refused as participants_required
+		}
+		participants = n
+	}
+	if err := s.app.CompleteActivityTask(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), participants); err != nil {
+		s.coordFail(w, r, err, func(p *Page, status int) {
+			tasks, err := s.app.MyActivityTasks(r.Context(), reqctx.Actor(r.Context()))
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			s.renderMyTasks(w, r, p, status, tasks)
+		})
 		return
 	}
 	back := "/annual-cycle/tasks?done=task"

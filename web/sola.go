@@ -34,6 +34,8 @@ func (s *Server) solaRoutes() []Route {
 		{Method: "GET", Path: "/survey/{secret}", Public: true, Access: "public", Handler: s.surveyAnswerPage},
 		{Method: "POST", Path: "/survey/{secret}", Public: true, Access: "public", Handler: s.surveyAnswerSubmit},
 		{Method: "GET", Path: "/methods", Access: "authenticated", Handler: s.methodsPage},
+		{Method: "GET", Path: kgTemplatePath, Access: "authenticated", Handler: s.kgTemplatePage},
+		{Method: "GET", Path: kgTemplatePath + ".pdf", Access: "authenticated", Handler: s.kgTemplatePDF},
 	}
 }
 
@@ -552,6 +554,7 @@ type methodRow struct {
 	M              *store.Method
 	Adopted        string
 	Measures, Case int
+	Template       string // the path of the method's shipped template, "" for none
 }
 
 func (s *Server) methodsPage(w http.ResponseWriter, r *http.Request) {
@@ -562,8 +565,12 @@ func (s *Server) methodsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d := &methodsData{}
 	for _, m := range ms {
-		d.Methods = append(d.Methods, methodRow{M: m, Adopted: m.AdoptedAt.In(pathway.Oslo()).Format("02.01.2006"),
-			Measures: use[m.ID].Measures, Case: use[m.ID].Cases})
+		row := methodRow{M: m, Adopted: m.AdoptedAt.In(pathway.Oslo()).Format("02.01.2006"),
+			Measures: use[m.ID].Measures, Case: use[m.ID].Cases}
+		if m.Template == store.MethodTemplateKindergarten {
+			row.Template = kgTemplatePath
+		}
+		d.Methods = append(d.Methods, row)
 	}
 	p := s.page(r, "sola.methods.title")
 	p.Data = d

@@ -131,6 +131,17 @@ func TestBrowserSeed001Pages(t *testing.T) {
 	browsertest.CheckAxe(t, b, "methods page")
 	pages.Add(t, b, "methods")
 
+	// The kindergarten conversation template (seed 001, row 1.44).
+	if status := browsertest.Open(t, b, site.URL+"/methods/kindergarten-conversation"); status != http.StatusOK {
+		t.Fatalf("GET kindergarten template: %d", status)
+	}
+	browsertest.RequireText(t, b, "Mal for oppstartssamtale og foreldresamtale i barnehagen", "Psykisk helse i familien")
+	browsertest.CheckAxe(t, b, "kindergarten template")
+	pages.Add(t, b, "kindergarten template")
+	browsertest.SetViewport(t, b, 390, 844, true)
+	browsertest.RequireNoHorizontalScroll(t, b, "kindergarten template at 390 px")
+	browsertest.SetViewport(t, b, 1280, 900, false)
+
 	// The leader's survey: five answers for the service, four without a group.
 	lead := &samordna.Actor{Employee: leader, RequestID: "browser-test"}
 	if err := site.DB.Read(ctx, func(tx *store.Tx) error {
