@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/samordna/samordna"
 	"github.com/samordna/samordna/app"
@@ -91,6 +92,7 @@ func submit(t *testing.T, ctx context.Context, what, selector string) int64 {
 // minutes, which are refused until complete and then locked.
 func TestBrowserCoordination(t *testing.T) {
 	cs := startCoordSite(t)
+	pages := browsertest.NewHTMLPages(t) // every form with a people picker, for the Nu checker
 	unit := browsertest.New(t)
 	browsertest.Login(t, unit, cs.URL, cs.Username, cs.Password)
 
@@ -104,6 +106,7 @@ func TestBrowserCoordination(t *testing.T) {
 	submit(t, unit, "open the application", `a[href="/applications/`+cs.appID+`"]`)
 	browsertest.RequireText(t, unit, "Brukerens ønske om koordinator", "Fatt vedtak")
 	browsertest.CheckAxe(t, unit, "application with the decision form")
+	pages.Add(t, unit, "application with the decision form")
 	browsertest.Screenshot(t, unit, "coord-application")
 	// A refusal without a reason is refused, on the page.
 	if browsertest.Eval[bool](t, unit, `document.querySelector('input[name="outcome"]:checked') !== null`) {
@@ -148,6 +151,7 @@ func TestBrowserCoordination(t *testing.T) {
 	browsertest.Open(t, coord, groupURL)
 	browsertest.RequireText(t, coord, "Opprett ansvarsgruppe", "Mangler:")
 	browsertest.CheckAxe(t, coord, "group page before the group")
+	pages.Add(t, coord, "group page before the group")
 	browsertest.ChoosePerson(t, coord, "username-1", "Anne Lunde")
 	browsertest.Do(t, coord, "fill in members",
 		chromedp.SendKeys(chromedp.ID("role-1"), "PP-rådgiver"),
@@ -197,6 +201,7 @@ func TestBrowserCoordination(t *testing.T) {
 		t.Error("an employee who left can still be chosen")
 	}
 	browsertest.CheckAxe(t, coord, "group form with a wrong row")
+	pages.Add(t, coord, "group form with a wrong row")
 	browsertest.Open(t, coord, groupURL)
 	browsertest.ChoosePerson(t, coord, "username-1", "Anne")
 	browsertest.Do(t, coord, "fill in members",
@@ -247,6 +252,7 @@ func TestBrowserCoordination(t *testing.T) {
 	browsertest.RequireText(t, coord, "Dette mangler før referatet kan ferdigstilles", "Hvem er til stede, og hvem har forfall",
 		"Viktigste konklusjoner")
 	browsertest.CheckAxe(t, coord, "minutes with missing parts")
+	pages.Add(t, coord, "minutes with missing parts")
 	browsertest.Screenshot(t, coord, "coord-minutes-missing")
 
 	// Fill in the rest and finalise.
@@ -326,4 +332,28 @@ func TestBrowserCoordination(t *testing.T) {
 	chooseLanguage(t, coord, "nn")
 	browsertest.RequireText(t, coord, "Saker som ikkje blir handsama i ansvarsgruppa", "Samarbeidsmøte nr. 1", "Vurdering frå Åse Ødegård")
 	browsertest.CheckAxe(t, coord, "group page in nynorsk")
+
+	// Issue 13 point 3 on a phone: the group page with its people pickers
+	// does not scroll sideways at 390 px, and the combobox, open with the
+	// matches of what was typed, passes axe and the Nu checker; Down moves
+	// through the matches and Escape closes the list without choosing.
+	browsertest.SetViewport(t, coord, 390, 844, true)
+	browsertest.Open(t, coord, groupURL)
+	browsertest.RequireNoHorizontalScroll(t, coord, "group page at 390 px")
+	browsertest.Do(t, coord, "type part of a name", chromedp.SendKeys(chromedp.ID("handover-username-combo"), "lunde"))
+	open := browsertest.Eval[[]string](t, coord, `[document.getElementById("handover-username-combo").getAttribute("aria-expanded"),
+		...[...document.querySelectorAll("#handover-username-listbox [role=option]")].map(o => o.textContent)]`)
+	if strings.Join(open, "|") != "true|Anne Lunde (Tilsett)" {
+		t.Errorf("the open combobox shows %q", open)
+	}
+	browsertest.RequireNoHorizontalScroll(t, coord, "group page at 390 px with the combobox open")
+	browsertest.CheckAxe(t, coord, "group page at 390 px with the combobox open")
+	pages.Add(t, coord, "group page with the combobox open")
+	browsertest.Do(t, coord, "Escape", chromedp.SendKeys(chromedp.ID("handover-username-combo"), kb.Escape))
+	closed := browsertest.Eval[[]string](t, coord, `[document.getElementById("handover-username-combo").getAttribute("aria-expanded"),
+		document.getElementById("handover-username").value]`)
+	if strings.Join(closed, "|") != "false|" {
+		t.Errorf("after Escape the combobox and its select are %q", closed)
+	}
+	pages.Check(t)
 }
