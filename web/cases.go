@@ -181,6 +181,9 @@ type casePageData struct {
 	BlockUsername     string
 	BlockReason       string
 	LinkCaseID        string
+	LinkQuery         string       // the search for a case to link, sent back in the POST body only
+	LinkSearched      bool         // a search was made: show its result
+	LinkMatches       []caseChoice // the cases found, to choose from
 
 	// The hub (hub.go): the age (-1 unknown), whether the person has a
 	// number and whether it is shown (FNR holds it only then), the open
@@ -500,6 +503,10 @@ func (s *Server) linkCase(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, err)
 		return
 	}
+	if r.PostForm.Has("search") {
+		s.searchLinkCases(w, r)
+		return
+	}
 	other := strings.TrimSpace(r.PostForm.Get("case_id"))
 	err := s.app.LinkFamilyCases(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), other)
 	if err != nil {
@@ -507,6 +514,32 @@ func (s *Server) linkCase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	caseDoneRedirect(w, r, r.PathValue("id"), "linked", "links")
+}
+
+// searchLinkCases shows the links page with the cases, other than this
+// one, that the user may link to and whose person matches the name or
+// fødselsnummer searched for, each with a button to link it. The search
+// runs only once the user may change this case (renderCase).
+func (s *Server) searchLinkCases(w http.ResponseWriter, r *http.Request) {
+	q := strings.TrimSpace(r.PostForm.Get("case_query"))
+	p := s.page(r, "hub.title.case_links")
+	status := http.StatusOK
+	if q == "" {
+		status = http.StatusBadRequest
+	}
+	s.renderCase(w, r, p, "case_links", status, func(d *casePageData) {
+		d.LinkQuery, d.LinkSearched = q, true
+		ms, err := s.app.SearchCases(r.Context(), reqctx.Actor(r.Context()), app.SearchForLink, q)
+		if err != nil {
+			p.Error = s.spineErrorMessage(p.Lang, err)
+			return
+		}
+		for _, c := range caseChoices(ms) {
+			if c.CaseID != d.V.Case.ID {
+				d.LinkMatches = append(d.LinkMatches, c)
+			}
+		}
+	})
 }
 
 // accessLogRow is one line of the access log page.

@@ -167,8 +167,21 @@ func TestBrowserEmergencyAccess(t *testing.T) {
 		if err := store.GrantRole(tx, me.ID, samordna.RoleEmergencyAccess); err != nil {
 			return err
 		}
-		caseID, err = matrixtest.NewCase(tx, me.MunicipalityID, leader.ID, "", now)
-		return err
+		// Two people: the search by the full name finds only the one named.
+		for _, name := range []string{"Mia Solberg", "Mia Solberg Dahl"} {
+			p := &samordna.Person{MunicipalityID: me.MunicipalityID, Name: name, BirthDate: "2019-03-04"}
+			if err := store.CreatePerson(tx, p, now); err != nil {
+				return err
+			}
+			id, err := matrixtest.NewCase(tx, me.MunicipalityID, leader.ID, p.ID, now)
+			if err != nil {
+				return err
+			}
+			if name == "Mia Solberg" {
+				caseID = id
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -183,14 +196,26 @@ func TestBrowserEmergencyAccess(t *testing.T) {
 	if status := browsertest.Open(t, b, site.URL+"/emergency-access"); status != http.StatusOK {
 		t.Fatalf("GET /emergency-access: %d", status)
 	}
-	browsertest.RequireText(t, b, "Nødtilgang", "2 timer", "Fare for liv eller helse")
+	browsertest.RequireText(t, b, "Nødtilgang", "2 timer", "Søk etter saken")
 	browsertest.CheckAxe(t, b, "emergency access form")
+	// Issue 13 point 3: the case is found by the person's full name, not
+	// by a typed case id; part of a name finds nothing.
+	browsertest.Do(t, b, "search by part of the name", chromedp.SendKeys(chromedp.ID("case_query"), "Mia"))
+	browsertest.Navigation(t, b, "search", chromedp.Click(chromedp.CSS(`button[name="search"]`)))
+	browsertest.RequireText(t, b, "Fant ingen sak som passer.")
+	browsertest.Do(t, b, "search by the full name", chromedp.SetValue(chromedp.ID("case_query"), "mia solberg"))
+	browsertest.Navigation(t, b, "search", chromedp.Click(chromedp.CSS(`button[name="search"]`)))
+	browsertest.RequireText(t, b, "Mia Solberg, født 04.03.2019", "Fare for liv eller helse")
+	if strings.Contains(browsertest.BodyText(t, b), "Solberg Dahl") {
+		t.Error("the emergency search finds more than the exact name")
+	}
+	browsertest.CheckAxe(t, b, "emergency access search result")
 	browsertest.Do(t, b, "fill in the emergency form",
-		chromedp.SendKeys(chromedp.ID("case_id"), caseID),
+		chromedp.Click(chromedp.ID("case-0")),
 		chromedp.Click(chromedp.ID("reason_code-acute_child_welfare")),
 		chromedp.SendKeys(chromedp.ID("reason"), "Barnet er ikke hentet, mor er ruset"))
 	if status := browsertest.Navigation(t, b, "break the glass",
-		chromedp.Click(chromedp.CSS(`form[action="/emergency-access"] button[type="submit"]`))); status != http.StatusOK {
+		chromedp.Click(chromedp.CSS(`#break-glass button[type="submit"]`))); status != http.StatusOK {
 		t.Fatalf("after breaking the glass: %d", status)
 	}
 	if p := browsertest.Path(t, b); p != "/cases/"+caseID {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/samordna/samordna"
 	"github.com/samordna/samordna/app"
@@ -43,7 +44,7 @@ func startCoordSite(t *testing.T) *coordSite {
 	ctx := context.Background()
 	a := site.App
 	for _, u := range []struct{ username, name string }{{"ola.laerer", "Ola Brekke"}, {"ingrid.hs", "Ingrid Moe"},
-		{"anne.ppt", "Anne Lunde"}} {
+		{"anne.ppt", "Anne Lunde"}, {"tor.slutter", "Tor Slutter"}} {
 		e, err := a.CreateUser(ctx, &samordna.Actor{}, app.NewUser{Username: u.username, Name: u.name,
 			Email: u.username + "@test.invalid", Password: coordBrowserPassword, Roles: []samordna.Role{samordna.RoleEmployee}})
 		if err != nil {
@@ -91,6 +92,7 @@ func submit(t *testing.T, ctx context.Context, what, selector string) int64 {
 // minutes, which are refused until complete and then locked.
 func TestBrowserCoordination(t *testing.T) {
 	cs := startCoordSite(t)
+	pages := browsertest.NewHTMLPages(t) // every form with a people picker, for the Nu checker
 	unit := browsertest.New(t)
 	browsertest.Login(t, unit, cs.URL, cs.Username, cs.Password)
 
@@ -104,6 +106,7 @@ func TestBrowserCoordination(t *testing.T) {
 	submit(t, unit, "open the application", `a[href="/applications/`+cs.appID+`"]`)
 	browsertest.RequireText(t, unit, "Brukerens ønske om koordinator", "Fatt vedtak")
 	browsertest.CheckAxe(t, unit, "application with the decision form")
+	pages.Add(t, unit, "application with the decision form")
 	browsertest.Screenshot(t, unit, "coord-application")
 	// A refusal without a reason is refused, on the page.
 	if browsertest.Eval[bool](t, unit, `document.querySelector('input[name="outcome"]:checked') !== null`) {
@@ -148,8 +151,9 @@ func TestBrowserCoordination(t *testing.T) {
 	browsertest.Open(t, coord, groupURL)
 	browsertest.RequireText(t, coord, "Opprett ansvarsgruppe", "Mangler:")
 	browsertest.CheckAxe(t, coord, "group page before the group")
+	pages.Add(t, coord, "group page before the group")
+	browsertest.ChoosePerson(t, coord, "username-1", "Anne Lunde")
 	browsertest.Do(t, coord, "fill in members",
-		chromedp.SendKeys(chromedp.ID("username-1"), "anne.ppt"),
 		chromedp.SendKeys(chromedp.ID("role-1"), "PP-rådgiver"),
 		chromedp.SendKeys(chromedp.ID("name-1"), "Åse Ødegård"))
 	if status := submit(t, coord, "create without consent", `form[action$="/group"] button[type="submit"]`); status != 422 {
@@ -168,28 +172,39 @@ func TestBrowserCoordination(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// One wrong username: the form keeps every row and names the wrong one
-	// (issue 13, point 8), in the error summary, which has the focus.
+	// One wrong row: Tor is chosen by name but leaves (is disabled) before
+	// the form is sent. The form keeps every other row and names the wrong
+	// one (issue 13, point 8), in the error summary, which has the focus
+	// and leads to the row's combobox.
 	browsertest.Open(t, coord, groupURL)
-	browsertest.Do(t, coord, "fill in members, the second username wrong",
-		chromedp.SendKeys(chromedp.ID("username-1"), "anne.ppt"),
+	browsertest.ChoosePerson(t, coord, "username-1", "Anne Lunde")
+	browsertest.ChoosePerson(t, coord, "username-2", "Tor Slutter")
+	browsertest.Do(t, coord, "fill in members",
 		chromedp.SendKeys(chromedp.ID("role-1"), "PP-rådgiver"),
-		chromedp.SendKeys(chromedp.ID("username-2"), "ingen.slik"),
 		chromedp.SendKeys(chromedp.ID("name-1"), "Åse Ødegård"))
-	if status := submit(t, coord, "create with a wrong username", `form[action$="/group"] button[type="submit"]`); status != 422 {
-		t.Errorf("group with a wrong username: status %d, want 422", status)
+	if err := cs.DB.Write(context.Background(), func(tx *store.Tx) error {
+		return store.SetDisabled(tx, cs.actors["tor.slutter"].Employee.ID, true, cs.clock.Now())
+	}); err != nil {
+		t.Fatal(err)
 	}
-	browsertest.RequireText(t, coord, "Rad 2: Finner ingen ansatt med det brukernavnet.")
-	kept := browsertest.Eval[[]string](t, coord, `["username-1","role-1","username-2","name-1"].map(id => document.getElementById(id).value)
-		.concat([document.getElementById("username-2").getAttribute("aria-invalid") || "", document.activeElement.id,
+	if status := submit(t, coord, "create with a person who left", `form[action$="/group"] button[type="submit"]`); status != 422 {
+		t.Errorf("group with a person who left: status %d, want 422", status)
+	}
+	browsertest.RequireText(t, coord, "Rad 2: Den valgte ansatte finnes ikke eller kan ikke velges lenger. Velg en annen.")
+	kept := browsertest.Eval[[]string](t, coord, `["username-1","username-1-combo","role-1","username-2","name-1"].map(id => document.getElementById(id).value)
+		.concat([document.getElementById("username-2-combo").getAttribute("aria-invalid") || "", document.activeElement.id,
 		document.querySelector("#error-summary a").getAttribute("href")])`)
-	if strings.Join(kept, "|") != "anne.ppt|PP-rådgiver|ingen.slik|Åse Ødegård|true|error-summary|#username-2" {
-		t.Errorf("after a wrong username the form shows %q", kept)
+	if strings.Join(kept, "|") != "anne.ppt|Anne Lunde (Ansatt)|PP-rådgiver||Åse Ødegård|true|error-summary|#username-2-combo" {
+		t.Errorf("after a wrong row the form shows %q", kept)
+	}
+	if strings.Contains(browsertest.BodyText(t, coord), "Tor Slutter") {
+		t.Error("an employee who left can still be chosen")
 	}
 	browsertest.CheckAxe(t, coord, "group form with a wrong row")
+	pages.Add(t, coord, "group form with a wrong row")
 	browsertest.Open(t, coord, groupURL)
+	browsertest.ChoosePerson(t, coord, "username-1", "Anne")
 	browsertest.Do(t, coord, "fill in members",
-		chromedp.SendKeys(chromedp.ID("username-1"), "anne.ppt"),
 		chromedp.SendKeys(chromedp.ID("role-1"), "PP-rådgiver"),
 		chromedp.SendKeys(chromedp.ID("name-1"), "Åse Ødegård"))
 	browsertest.Do(t, coord, "chosen together with", chromedp.SendKeys(chromedp.ID("chosen-with"), "Åse og mor"))
@@ -212,12 +227,12 @@ func TestBrowserCoordination(t *testing.T) {
 		// prioritised within the time set aside (15 minutes).
 		chromedp.Click(chromedp.ID("meeting-person-part")),
 		chromedp.SendKeys(chromedp.ID("meeting-person-which"), "Sak 2"),
-		chromedp.SendKeys(chromedp.ID("guest-username-1"), "ola.laerer"),
 		chromedp.SendKeys(chromedp.ID("guest-matter-1"), "Skolehverdagen"),
 		chromedp.SendKeys(chromedp.ID("other-text-1"), "Skyss"),
 		chromedp.SendKeys(chromedp.ID("other-minutes-1"), "10"),
 		chromedp.SendKeys(chromedp.ID("other-text-2"), "Ferie"),
 		chromedp.SendKeys(chromedp.ID("other-minutes-2"), "10"))
+	browsertest.ChoosePerson(t, coord, "guest-username-1", "Ola Brekke")
 	submit(t, coord, "plan the meeting", `form[action$="/meetings"] button[type="submit"]`)
 	browsertest.RequireText(t, coord, "Møtet er planlagt.", "Gjennomgang av kommunens retningslinjer", "Skolehverdagen",
 		"Kari Nordmann", "første del av møtet", "Deler av møtet: Sak 2", "Ola Brekke (innkalt til sak): Skolehverdagen",
@@ -237,6 +252,7 @@ func TestBrowserCoordination(t *testing.T) {
 	browsertest.RequireText(t, coord, "Dette mangler før referatet kan ferdigstilles", "Hvem er til stede, og hvem har forfall",
 		"Viktigste konklusjoner")
 	browsertest.CheckAxe(t, coord, "minutes with missing parts")
+	pages.Add(t, coord, "minutes with missing parts")
 	browsertest.Screenshot(t, coord, "coord-minutes-missing")
 
 	// Fill in the rest and finalise.
@@ -250,12 +266,12 @@ func TestBrowserCoordination(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("item-0"), "Retningslinjene ble gjennomgått."),
 		chromedp.SendKeys(chromedp.ID("item-1"), "Skolen melder om god utvikling."),
 		chromedp.SendKeys(chromedp.ID("measure-text-0"), "Søke om assistent"),
-		chromedp.SendKeys(chromedp.ID("measure-resp-0"), "anne.ppt"),
 		chromedp.SetValue(chromedp.ID("measure-due-0"), cs.clock.Now().AddDate(0, 1, 0).Format("2006-01-02")),
 		chromedp.SendKeys(chromedp.ID("conclusions"), "Tiltakene videreføres."),
 		chromedp.SetValue(chromedp.ID("next-date"), cs.clock.Now().AddDate(0, 5, 0).Format("2006-01-02")),
 		chromedp.SetValue(chromedp.ID("next-time"), "10:00"))
 	browsertest.Do(t, coord, "complete the minutes", steps...)
+	browsertest.ChoosePerson(t, coord, "measure-resp-0", "Anne Lunde")
 	// Issue 13: finalising first shows who receives the minutes and what
 	// becomes locked; nothing is finalised until the review is confirmed.
 	submit(t, coord, "finalise", `button[value="finalise"]`)
@@ -311,8 +327,8 @@ func TestBrowserCoordination(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("coop-time"), "13:00"),
 		chromedp.SendKeys(chromedp.ID("coop-place"), "Helsestasjonen"),
 		chromedp.SendKeys(chromedp.ID("coop-agenda"), "Forberede neste ansvarsgruppemøte"),
-		chromedp.SendKeys(chromedp.ID("coop-username-1"), "ola.laerer"),
 		chromedp.Click(chromedp.ID("coop-person-none")))
+	browsertest.ChoosePerson(t, coord, "coop-username-1", "Ola Brekke")
 	submit(t, coord, "plan the cooperation meeting", `form[action$="/cooperation-meetings"] button[type="submit"]`)
 	browsertest.RequireText(t, coord, "Samarbeidsmøtet er planlagt.", "Samarbeidsmøte nr. 1 for Åse Ødegård",
 		"Brukerens synspunkter før møtet", "Synspunktene er ikke innhentet ennå.")
@@ -331,4 +347,28 @@ func TestBrowserCoordination(t *testing.T) {
 	chooseLanguage(t, coord, "nn")
 	browsertest.RequireText(t, coord, "Saker som ikkje blir handsama i ansvarsgruppa", "Samarbeidsmøte nr. 1", "Vurdering frå Åse Ødegård")
 	browsertest.CheckAxe(t, coord, "group page in nynorsk")
+
+	// Issue 13 point 3 on a phone: the group page with its people pickers
+	// does not scroll sideways at 390 px, and the combobox, open with the
+	// matches of what was typed, passes axe and the Nu checker; Down moves
+	// through the matches and Escape closes the list without choosing.
+	browsertest.SetViewport(t, coord, 390, 844, true)
+	browsertest.Open(t, coord, groupURL)
+	browsertest.RequireNoHorizontalScroll(t, coord, "group page at 390 px")
+	browsertest.Do(t, coord, "type part of a name", chromedp.SendKeys(chromedp.ID("handover-username-combo"), "lunde"))
+	open := browsertest.Eval[[]string](t, coord, `[document.getElementById("handover-username-combo").getAttribute("aria-expanded"),
+		...[...document.querySelectorAll("#handover-username-listbox [role=option]")].map(o => o.textContent)]`)
+	if strings.Join(open, "|") != "true|Anne Lunde (Tilsett)" {
+		t.Errorf("the open combobox shows %q", open)
+	}
+	browsertest.RequireNoHorizontalScroll(t, coord, "group page at 390 px with the combobox open")
+	browsertest.CheckAxe(t, coord, "group page at 390 px with the combobox open")
+	pages.Add(t, coord, "group page with the combobox open")
+	browsertest.Do(t, coord, "Escape", chromedp.SendKeys(chromedp.ID("handover-username-combo"), kb.Escape))
+	closed := browsertest.Eval[[]string](t, coord, `[document.getElementById("handover-username-combo").getAttribute("aria-expanded"),
+		document.getElementById("handover-username").value]`)
+	if strings.Join(closed, "|") != "false|" {
+		t.Errorf("after Escape the combobox and its select are %q", closed)
+	}
+	pages.Check(t)
 }

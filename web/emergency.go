@@ -21,11 +21,30 @@ func (s *Server) emergencyRoutes() []Route {
 	}
 }
 
-// emergencyData is the break-glass form with what was typed.
+// emergencyData is the break-glass form with what was typed: first a
+// search for the case by the person's name or fødselsnummer, then the
+// cases found, to choose one of, with the reason.
 type emergencyData struct {
 	CaseID, ReasonCode, Reason string
 	Codes                      []string
 	Hours                      int
+	Query                      string // the search, sent back in the POST body only
+	Searched                   bool   // a search was made: show its result
+	Matches                    []caseChoice
+}
+
+// caseChoice is a case found by a search: the person's name and birth date.
+type caseChoice struct {
+	CaseID, Name, Born string
+}
+
+// caseChoices turns the app's matches into what the page shows.
+func caseChoices(ms []app.CaseMatch) []caseChoice {
+	out := make([]caseChoice, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, caseChoice{CaseID: m.CaseID, Name: m.Name, Born: displayDate(m.BirthDate)})
+	}
+	return out
 }
 
 func newEmergencyData() emergencyData {
@@ -54,6 +73,11 @@ func (s *Server) breakGlass(w http.ResponseWriter, r *http.Request) {
 	d := newEmergencyData()
 	d.CaseID = strings.TrimSpace(r.PostForm.Get("case_id"))
 	d.ReasonCode, d.Reason = r.PostForm.Get("reason_code"), r.PostForm.Get("reason")
+	d.Query = strings.TrimSpace(r.PostForm.Get("case_query"))
+	if r.PostForm.Has("search") {
+		s.emergencySearch(w, r, d)
+		return
+	}
 	x, err := s.app.BreakGlass(r.Context(), reqctx.Actor(r.Context()), d.CaseID, d.ReasonCode, d.Reason)
 	if err == nil {
 		caseDoneRedirect(w, r, x.CaseID, "emergency", "main")
@@ -73,8 +97,39 @@ func (s *Server) breakGlass(w http.ResponseWriter, r *http.Request) {
 	if kind == samordna.KindNotFound {
 		p.Error = "emergency.not_found"
 	}
+	if d.Query != "" {
+		if ms, serr := s.app.SearchCases(r.Context(), reqctx.Actor(r.Context()), app.SearchForEmergency, d.Query); serr == nil {
+			d.Searched, d.Matches = true, caseChoices(ms)
+		}
+	}
 	p.Data = d
 	s.render(w, r, samordna.HTTPStatus(err), "emergency", p)
+}
+
+// emergencySearch lists the cases the employee may break the glass into
+// whose person has exactly the name or fødselsnummer searched for (the app
+// decides and audits); the page then offers them to choose from.
+func (s *Server) emergencySearch(w http.ResponseWriter, r *http.Request, d emergencyData) {
+	ms, err := s.app.SearchCases(r.Context(), reqctx.Actor(r.Context()), app.SearchForEmergency, d.Query)
+	p := s.page(r, "emergency.title")
+	switch kind := samordna.ErrorKind(err); {
+	case err == nil:
+		d.Searched, d.Matches = true, caseChoices(ms)
+	case kind == samordna.KindNotFound:
+		s.errorPage(w, r, http.StatusNotFound, "error.not_found")
+		return
+	case kind == samordna.KindInternal:
+		s.serverError(w, r, err)
+		return
+	default:
+		p.Error = s.spineErrorMessage(p.Lang, err)
+	}
+	p.Data = d
+	status := http.StatusOK
+	if err != nil {
+		status = samordna.HTTPStatus(err)
+	}
+	s.render(w, r, status, "emergency", p)
 }
 
 // emergencyReviewRow is one emergency access in the leader's list.

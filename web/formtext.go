@@ -23,7 +23,7 @@ var formFieldKinds = map[string]samordna.TextKind{
 	"routine": samordna.TextID, "follows": samordna.TextID, "goal_id": samordna.TextID, "measure_id": samordna.TextID,
 	"holder": samordna.TextID, "measure_responsible": samordna.TextID, "measure_goal": samordna.TextID,
 	// values from lists, dates, times, fødselsnumre
-	"situation": samordna.TextCode, "anonymous": samordna.TextCode, "fnr": samordna.TextCode,
+	"case_query": samordna.TextCode, "situation": samordna.TextCode, "anonymous": samordna.TextCode, "fnr": samordna.TextCode,
 	"mother_fnr": samordna.TextCode, "expected_due_date": samordna.TextCode, "mode": samordna.TextCode,
 	"with": samordna.TextCode, "valid_until": samordna.TextCode, "purposes": samordna.TextCode,
 	"kind": samordna.TextCode, "individual_plan_when": samordna.TextCode, "coordinator_kind": samordna.TextCode,

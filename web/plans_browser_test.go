@@ -127,12 +127,12 @@ func TestBrowserIndividualPlan(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("goal-text-0"), "Trives på skolen"),
 		chromedp.SetValue(chromedp.ID("goal-term-0"), "long"),
 		chromedp.SendKeys(chromedp.ID("measure-text-0"), "Samtale hver fjortende dag"),
-		chromedp.SendKeys(chromedp.ID("measure-responsible-0"), "ingrid.hs"),
 		chromedp.SetValue(chromedp.ID("measure-due-0"), planDayFrom(-2)),
 		chromedp.SetValue(chromedp.ID("measure-goal-0"), "0"),
 		chromedp.SendKeys(chromedp.ID("measure-text-1"), "Kartlegge behov for tilrettelegging"),
 		chromedp.SendKeys(chromedp.ID("measure-service-1"), "PPT"),
 		chromedp.SetValue(chromedp.ID("measure-due-1"), planDayFrom(30)))
+	browsertest.ChoosePerson(t, ctx, "measure-responsible-0", "Ingrid Helsesykepleier")
 	if status := browsertest.Navigation(t, ctx, "submit without the person's words",
 		chromedp.Click(chromedp.CSS(`form.plan-form button[type="submit"]`))); status != http.StatusUnprocessableEntity {
 		t.Errorf("without words: status %d, want 422", status)

@@ -29,6 +29,9 @@ type Page struct {
 	Form FormErrors
 	Data any
 	cat  *Catalog
+	// people loads, once and only if a template asks (Page.Picker), the
+	// colleagues the user may choose.
+	people *peopleLoader
 }
 
 // T translates a message id; args are name/value pairs for the message's
@@ -91,6 +94,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return
 	}
 	p.cat = s.catalog
+	p.people = s.peopleFor(r)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.serverError(w, r, err)

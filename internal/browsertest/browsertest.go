@@ -33,6 +33,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // Environment variables the harness reads.
@@ -435,5 +436,22 @@ func removeAllRetry(dir string) {
 			return
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// ChoosePerson chooses a colleague by visible name in a people picker, as
+// a keyboard user would: it types the name into the combobox app.js makes
+// of the select with the given id, presses Enter on the first match, and
+// fails the test unless the select then holds a person whose label starts
+// with the name. No username or id is typed.
+func ChoosePerson(t testing.TB, ctx context.Context, selectID, name string) {
+	t.Helper()
+	combo := selectID + "-combo"
+	Do(t, ctx, "choose "+name+" in "+selectID,
+		chromedp.SendKeys(chromedp.ID(combo), name),
+		chromedp.SendKeys(chromedp.ID(combo), kb.Enter))
+	got := Eval[string](t, ctx, fmt.Sprintf(`(s => s.value === "" ? "" : s.options[s.selectedIndex].text)(document.getElementById(%q))`, selectID))
+	if !strings.HasPrefix(got, name) {
+		t.Errorf("browser: after choosing %q in %s the field holds %q", name, selectID, got)
 	}
 }
