@@ -375,7 +375,7 @@ type demoTeam struct {
 	name       string
 	kind       samordna.TeamKind
 	purpose    string
-	members    []string // usernames
+	members    []string // usernames; the first leads the team
 	submitters []string // service keys
 	district   string   // district name, for a TST
 	rule       string   // meeting rule (see MeetingRules)
@@ -423,6 +423,9 @@ func (s *demoSeeder) seedTeams() error {
 		for _, u := range d.members {
 			in.MemberIDs = append(in.MemberIDs, s.employees[u].ID)
 		}
+		// Every team in seed 002 §3.3 has a leader who plans its meetings;
+		// the demo lets the first member listed lead.
+		in.LeaderID = in.MemberIDs[0]
 		for _, key := range d.submitters {
 			in.SubmitterIDs = append(in.SubmitterIDs, s.services[key].ID)
 		}

@@ -226,6 +226,11 @@ func checkTeams(t *testing.T, tx *store.Tx, byID map[string]*samordna.Employee) 
 			t.Errorf("%s: kind %s, members %q, submitters %q; want %s, %q, %q", team.Name, team.Kind, members,
 				submitters, w.kind, w.members, w.submitters)
 		}
+		// Seed 002 §3.3 gives every team a leader and a meeting frequency.
+		if !slices.Contains(team.MemberIDs, team.LeaderID) || team.MeetingRule == "" {
+			t.Errorf("%s: leader %q, meeting rule %q; want a member leading and a rule", team.Name, team.LeaderID,
+				team.MeetingRule)
+		}
 	}
 	return nil
 }
