@@ -52,7 +52,9 @@ func (h *API) teamRoutes() []Route {
 				"the rest of the series stays. 422 identifying_data; 409 meeting_locked. " +
 				"For the team's fixed members and the administrator; others 404."},
 		{Method: "POST", Path: "/api/v1/team-meetings/{id}/cancel", Access: "team_meeting:arrange", Handler: h.cancelTeamMeeting,
-			Summary: "Cancel one meeting → 200; its matters move to the next meeting with room. 409 meeting_locked. " +
+			Request: cancelRequest{},
+			Summary: "Cancel one meeting: optional body {\"reason\"} (no fødselsnummer; everyone taking part is told) → 200; " +
+				"its matters move to the next meeting with room. 422 identifying_data; 409 meeting_locked. " +
 				"For the team's fixed members and the administrator; others 404."},
 		{Method: "POST", Path: "/api/v1/team-meetings/{id}/invitees", Access: "team_meeting:write", Handler: h.inviteToTeamMeeting,
 			Request: inviteRequest{},
@@ -149,8 +151,19 @@ func (h *API) moveTeamMeeting(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusOK, map[string]string{"id": r.PathValue("id"), "status": "planned"})
 }
 
+// cancelRequest is the optional body of a cancellation: why, for those
+// taking part.
+type cancelRequest struct {
+	Reason string `json:"reason" text:"short"`
+}
+
 func (h *API) cancelTeamMeeting(w http.ResponseWriter, r *http.Request) {
-	if err := h.app.CancelTeamMeeting(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), ""); err != nil {
+	var in cancelRequest
+	if err := decodeOptional(w, r, &in); err != nil {
+		WriteError(w, err)
+		return
+	}
+	if err := h.app.CancelTeamMeeting(r.Context(), reqctx.Actor(r.Context()), r.PathValue("id"), in.Reason); err != nil {
 		WriteError(w, err)
 		return
 	}

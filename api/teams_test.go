@@ -93,7 +93,14 @@ func TestTeamMattersOverHTTPSeed002(t *testing.T) {
 		if st, _ := c.call("ola.laerer", "POST", "/api/v1/team-meetings/"+m.MeetingID+"/cancel", nil); st != http.StatusNotFound {
 			t.Errorf("ola cancelled the meeting: %d", st)
 		}
-		if st, b := c.call("anne.ppt", "POST", "/api/v1/team-meetings/"+m.MeetingID+"/cancel", nil); st != http.StatusOK {
+		// A reason with a fødselsnummer is refused and the meeting stays.
+		st, b = c.call("anne.ppt", "POST", "/api/v1/team-meetings/"+m.MeetingID+"/cancel",
+			map[string]string{"reason": "Syk: se 15076500565"})
+		if st != http.StatusUnprocessableEntity || !strings.Contains(string(b), "identifying_data") {
+			t.Errorf("a cancellation reason with a fødselsnummer: %d %s", st, b)
+		}
+		if st, b := c.call("anne.ppt", "POST", "/api/v1/team-meetings/"+m.MeetingID+"/cancel",
+			map[string]string{"reason": "Halve teamet er på kurs"}); st != http.StatusOK {
 			t.Fatalf("anne cancels: %d %s", st, b)
 		}
 		st, b = c.call("espen.laerer", "GET", "/api/v1/team-matters/"+m.ID, nil)
