@@ -20,11 +20,27 @@ import (
 
 const designDemoPassword = "demo-passord-som-er-langt"
 
-// startDemoSite serves a freshly seeded demo municipality (app.SeedDemo).
+// startDemoSite serves a freshly seeded demo municipality (app.SeedDemo)
+// on SQLite.
 func startDemoSite(t *testing.T) string {
 	t.Helper()
-	db := dbtest.Open(t, store.SQLite)
-	a := app.New(db, newTestClock(), slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	return startDemoSiteOn(t, dbtest.Open(t, store.SQLite), newTestClock()).url
+}
+
+// demoSite is a running server on a seeded demo municipality: its address,
+// its application and the clock the test moves.
+type demoSite struct {
+	url   string
+	app   *app.App
+	clock *testClock
+}
+
+// startDemoSiteOn seeds the demo municipality (app.SeedDemo: its services,
+// employees with their roles, teams and families) into db and serves it;
+// every demo user's password is designDemoPassword.
+func startDemoSiteOn(t *testing.T, db *store.DB, clock *testClock) *demoSite {
+	t.Helper()
+	a := app.New(db, clock, slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	a.AllowSynthetic = true
 	if _, err := a.SeedDemo(context.Background(), designDemoPassword); err != nil {
 		t.Fatal(err)
@@ -35,7 +51,7 @@ func startDemoSite(t *testing.T) string {
 	}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return srv.URL
+	return &demoSite{url: srv.URL, app: a, clock: clock}
 }
 
 // shown reports whether the element is rendered for the user: not hidden by

@@ -125,3 +125,26 @@ func (p *Page) personLabel(e *samordna.Employee) string {
 	}
 	return e.Name + " (" + strings.Join(parts, ", ") + ")"
 }
+
+// PersonName is the name of the choosable person whose username s is (a
+// measure's responsible as a people picker sent it), so that pages show
+// people by name, never by username; anything else (a name written as
+// free text) is returned as it is.
+//
+//	{{$.PersonName .Responsible}}
+func (p *Page) PersonName(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	people, err := p.people.get()
+	if err != nil {
+		return "", err
+	}
+	for _, e := range people {
+		if strings.EqualFold(e.Username, s) {
+			return e.Name, nil
+		}
+	}
+	return s, nil
+}
