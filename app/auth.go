@@ -150,12 +150,8 @@ func (a *App) SessionEmployee(ctx context.Context, secret string) (*samordna.Emp
 	now := a.now()
 	var s *store.Session
 	var emp *samordna.Employee
-	err := a.DB.Read(ctx, func(tx *store.Tx) error {
-		var err error
-		if s, err = store.SessionByHash(tx, h); err != nil {
-			return err
-		}
-		emp, err = store.EmployeeByID(tx, s.EmployeeID)
+	err := a.DB.Read(ctx, func(tx *store.Tx) (err error) {
+		s, emp, err = store.SessionEmployee(tx, h)
 		return err
 	})
 	if errors.Is(err, samordna.ErrNotFound) {
@@ -210,12 +206,8 @@ func (a *App) TokenEmployee(ctx context.Context, token string) (*samordna.Employ
 		return nil, errUnauthenticated
 	}
 	var emp *samordna.Employee
-	err := a.DB.Read(ctx, func(tx *store.Tx) error {
-		t, err := store.AccessTokenByHash(tx, hashSecret(token))
-		if err != nil {
-			return err
-		}
-		emp, err = store.EmployeeByID(tx, t.EmployeeID)
+	err := a.DB.Read(ctx, func(tx *store.Tx) (err error) {
+		emp, err = store.TokenEmployee(tx, hashSecret(token))
 		return err
 	})
 	if errors.Is(err, samordna.ErrNotFound) || (err == nil && emp.Disabled) {

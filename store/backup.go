@@ -107,6 +107,7 @@ func (db *DB) Backup(ctx context.Context, out string) (TableCounts, error) {
 
 // vacuumInto copies the SQLite database to out and counts the copy.
 func (db *DB) vacuumInto(ctx context.Context, out string) (TableCounts, error) {
+	statementCounter(ctx).add()
 	if _, err := db.write.ExecContext(ctx, `VACUUM INTO $1`, out); err != nil {
 		return nil, err
 	}
@@ -142,7 +143,7 @@ func (db *DB) pgDump(ctx context.Context, out string) (TableCounts, error) {
 		return nil, err
 	}
 	defer sqlTx.Rollback()
-	tx := &Tx{ctx: ctx, tx: sqlTx, dialect: Postgres}
+	tx := &Tx{ctx: ctx, tx: sqlTx, dialect: Postgres, count: statementCounter(ctx)}
 	var snapshot, schema string
 	if err := tx.QueryRow(`SELECT pg_export_snapshot(), current_schema()`).Scan(&snapshot, &schema); err != nil {
 		return nil, err
@@ -202,6 +203,7 @@ func restoreSQLite(ctx context.Context, path, file string, force bool) error {
 		return fmt.Errorf("restore: %w", err)
 	}
 	var check string
+	statementCounter(ctx).add()
 	err = src.write.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&check)
 	src.Close()
 	if err != nil || check != "ok" {
@@ -270,6 +272,7 @@ func restorePostgres(ctx context.Context, dsn, file string, force bool) error {
 	}
 	defer db.Close()
 	var schema sql.NullString
+	statementCounter(ctx).add()
 	if err := db.write.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}

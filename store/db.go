@@ -207,7 +207,8 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, level sql.Is
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{ctx: ctx, tx: sqlTx, dialect: db.dialect, stmts: db.stmtsFor(pool), auditKey: db.auditKey}
+	tx := &Tx{ctx: ctx, tx: sqlTx, dialect: db.dialect, stmts: db.stmtsFor(pool), auditKey: db.auditKey,
+		count: statementCounter(ctx)}
 	committed := false
 	defer func() {
 		// Roll back on every way out but a commit: an error, a panic, or
@@ -240,6 +241,8 @@ type Tx struct {
 	stmts   *stmtCache // nil: run every statement unprepared
 	// auditKey is the DB's audit key (nil when none is set).
 	auditKey *AuditKey
+	// count counts the statements run (nil: not counting); see count.go.
+	count *StatementCounter
 }
 
 // Dialect reports which database the transaction runs on.
@@ -250,6 +253,7 @@ func (tx *Tx) Context() context.Context { return tx.ctx }
 
 // Exec runs a statement. Times among args are stored in UTC.
 func (tx *Tx) Exec(query string, args ...any) (sql.Result, error) {
+	tx.count.add()
 	if st := tx.prepared(query); st != nil {
 		return st.ExecContext(tx.ctx, normalize(args)...)
 	}
@@ -258,6 +262,7 @@ func (tx *Tx) Exec(query string, args ...any) (sql.Result, error) {
 
 // Query runs a query returning rows.
 func (tx *Tx) Query(query string, args ...any) (*sql.Rows, error) {
+	tx.count.add()
 	if st := tx.prepared(query); st != nil {
 		return st.QueryContext(tx.ctx, normalize(args)...)
 	}
@@ -266,6 +271,7 @@ func (tx *Tx) Query(query string, args ...any) (*sql.Rows, error) {
 
 // QueryRow runs a query returning at most one row.
 func (tx *Tx) QueryRow(query string, args ...any) *sql.Row {
+	tx.count.add()
 	if st := tx.prepared(query); st != nil {
 		return st.QueryRowContext(tx.ctx, normalize(args)...)
 	}
@@ -310,6 +316,7 @@ func (db *DB) HasTable(ctx context.Context, name string) (bool, error) {
 		q = `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`
 	}
 	var n int
+	statementCounter(ctx).add()
 	err := db.read.QueryRowContext(ctx, q, name).Scan(&n)
 	return n > 0, err
 }
@@ -321,6 +328,7 @@ func (db *DB) DropAll(ctx context.Context) error {
 	if db.dialect != Postgres {
 		return errors.New("drop all: only for PostgreSQL")
 	}
+	statementCounter(ctx).add()
 	_, err := db.write.ExecContext(ctx, `DO $$ DECLARE r record; BEGIN
 		FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() LOOP
 			EXECUTE 'DROP TABLE IF EXISTS ' || quote_ident(r.tablename) || ' CASCADE';
@@ -341,6 +349,7 @@ func (db *DB) Optimize(ctx context.Context) error {
 	if db.dialect != SQLite {
 		return nil
 	}
+	statementCounter(ctx).add()
 	_, err := db.write.ExecContext(ctx, `PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002`)
 	if err != nil {
 		return fmt.Errorf("optimize: %w", err)

@@ -67,8 +67,8 @@ func SetDisabled(tx *Tx, employeeID string, disabled bool, now time.Time) error 
 		disabled, now, employeeID)
 }
 
-const employeeColumns = `id, municipality_id, username, name, title, email, COALESCE(external_id, ''),
-	disabled, created_at`
+const employeeColumns = `e.id, e.municipality_id, e.username, e.name, e.title, e.email, COALESCE(e.external_id, ''),
+	e.disabled, e.created_at`
 
 // employeeFields are the scan targets of employeeColumns.
 func employeeFields(e *samordna.Employee) []any {
@@ -76,95 +76,92 @@ func employeeFields(e *samordna.Employee) []any {
 		&e.CreatedAt}
 }
 
-func scanEmployee(row interface{ Scan(...any) error }) (*samordna.Employee, error) {
-	var e samordna.Employee
-	err := row.Scan(employeeFields(&e)...)
-	return &e, err
+// queryEmployees selects employees with their roles and services in ONE
+// statement, whatever their number (issue 17's statement budgets: a bearer
+// token or a session authenticates in one). from joins "employees e" and
+// whatever extra's columns and where need; the query returns one row per
+// employee and service (the roles in one column), ordered by order and then
+// the services' names. extra are more columns, scanned into dest(e) for
+// each employee.
+func queryEmployees(tx *Tx, what, extra, from, where, order string, dest func(*samordna.Employee) []any,
+	args ...any) ([]*samordna.Employee, error) {
+	cols := employeeColumns + `, ` + idList(tx, "role", "employee_roles", "employee_id = e.id") + `,
+		s.id, s.municipality_id, s.name, s.kind, ` + serviceLeaders(tx) + `,
+		COALESCE(s.district_id, ''), COALESCE(s.external_id, '')`
+	if extra != "" {
+		cols += `, ` + extra
+	}
+	rows, err := tx.Query(`SELECT `+cols+` FROM `+from+`
+		LEFT JOIN service_members m ON m.employee_id = e.id LEFT JOIN services s ON s.id = m.service_id
+		WHERE `+where+` ORDER BY `+order+`, e.id, s.name, s.id`, args...)
+	if err != nil {
+		return nil, wrap(err, what)
+	}
+	defer rows.Close()
+	var out []*samordna.Employee
+	for rows.Next() {
+		e := &samordna.Employee{}
+		var roles, leaders string
+		var svcID, svcMuni, svcName, svcKind sql.NullString
+		var svc samordna.Service
+		targets := append(employeeFields(e), &roles, &svcID, &svcMuni, &svcName, &svcKind, &leaders,
+			&svc.DistrictID, &svc.ExternalID)
+		if dest != nil {
+			targets = append(targets, dest(e)...)
+		}
+		if err := rows.Scan(targets...); err != nil {
+			return nil, wrap(err, what)
+		}
+		if n := len(out); n > 0 && out[n-1].ID == e.ID {
+			e = out[n-1] // a further service of the same employee
+		} else {
+			for _, r := range splitIDs(roles) {
+				e.Roles = append(e.Roles, samordna.Role(r))
+			}
+			out = append(out, e)
+		}
+		if svcID.Valid {
+			svc.ID, svc.MunicipalityID, svc.Name = svcID.String, svcMuni.String, svcName.String
+			svc.Kind = samordna.ServiceKind(svcKind.String)
+			svc.LeaderIDs = splitIDs(leaders)
+			e.Services = append(e.Services, svc)
+		}
+	}
+	return out, wrap(rows.Err(), what)
+}
+
+// oneEmployee returns the only employee of a queryEmployees result, or
+// samordna.ErrNotFound.
+func oneEmployee(emps []*samordna.Employee, err error) (*samordna.Employee, error) {
+	if err != nil {
+		return nil, err
+	}
+	if len(emps) == 0 {
+		return nil, samordna.ErrNotFound
+	}
+	return emps[0], nil
 }
 
 // EmployeeByUsername returns the employee with roles and services, and the
 // password hash, or samordna.ErrNotFound.
 func EmployeeByUsername(tx *Tx, username string) (*samordna.Employee, string, error) {
 	var hash string
-	var e samordna.Employee
-	err := tx.QueryRow(`SELECT `+employeeColumns+`, password_hash FROM employees WHERE username = $1`, username).
-		Scan(append(employeeFields(&e), &hash)...)
+	e, err := oneEmployee(queryEmployees(tx, "employee", "e.password_hash", "employees e", "e.username = $1",
+		"e.username", func(*samordna.Employee) []any { return []any{&hash} }, username))
 	if err != nil {
-		return nil, "", wrap(err, "employee")
-	}
-	if err := loadEmployeeDetails(tx, &e); err != nil {
 		return nil, "", err
 	}
-	return &e, hash, nil
+	return e, hash, nil
 }
 
 // EmployeeByID returns the employee with roles and services.
 func EmployeeByID(tx *Tx, id string) (*samordna.Employee, error) {
-	e, err := scanEmployee(tx.QueryRow(`SELECT `+employeeColumns+` FROM employees WHERE id = $1`, id))
-	if err != nil {
-		return nil, wrap(err, "employee")
-	}
-	return e, loadEmployeeDetails(tx, e)
+	return oneEmployee(queryEmployees(tx, "employee", "", "employees e", "e.id = $1", "e.id", nil, id))
 }
 
 // ListEmployees returns every employee ordered by username, with roles and services.
 func ListEmployees(tx *Tx) ([]*samordna.Employee, error) {
-	rows, err := tx.Query(`SELECT ` + employeeColumns + ` FROM employees ORDER BY username`)
-	if err != nil {
-		return nil, wrap(err, "list employees")
-	}
-	var out []*samordna.Employee
-	for rows.Next() {
-		e, err := scanEmployee(rows)
-		if err != nil {
-			rows.Close()
-			return nil, wrap(err, "list employees")
-		}
-		out = append(out, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, wrap(err, "list employees")
-	}
-	for _, e := range out {
-		if err := loadEmployeeDetails(tx, e); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-func loadEmployeeDetails(tx *Tx, e *samordna.Employee) error {
-	rows, err := tx.Query(`SELECT role FROM employee_roles WHERE employee_id = $1 ORDER BY role`, e.ID)
-	if err != nil {
-		return wrap(err, "employee roles")
-	}
-	e.Roles = nil
-	for rows.Next() {
-		var r string
-		if err := rows.Scan(&r); err != nil {
-			rows.Close()
-			return wrap(err, "employee roles")
-		}
-		e.Roles = append(e.Roles, samordna.Role(r))
-	}
-	rows.Close()
-	rows, err = tx.Query(`SELECT `+serviceColumns(tx)+`
-		FROM services s JOIN service_members m ON m.service_id = s.id
-		WHERE m.employee_id = $1 ORDER BY s.name`, e.ID)
-	if err != nil {
-		return wrap(err, "employee services")
-	}
-	defer rows.Close()
-	e.Services = nil
-	for rows.Next() {
-		s, err := scanService(rows)
-		if err != nil {
-			return wrap(err, "employee services")
-		}
-		e.Services = append(e.Services, *s)
-	}
-	return wrap(rows.Err(), "employee services")
+	return queryEmployees(tx, "list employees", "", "employees e", "TRUE", "e.username", nil)
 }
 
 // wrap turns sql.ErrNoRows into samordna.ErrNotFound and adds context to

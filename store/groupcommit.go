@@ -158,7 +158,8 @@ func (db *DB) commitGroup(batch []*groupReq) []groupResult {
 		// The shared transaction must not see one caller's cancellation
 		// (a driver may close the connection on it, failing the group):
 		// once started, a function runs to its end.
-		results[i] = db.runOne(&Tx{ctx: context.WithoutCancel(r.ctx), tx: sqlTx, dialect: db.dialect, stmts: db.writeStmts, auditKey: db.auditKey}, r.fn)
+		results[i] = db.runOne(&Tx{ctx: context.WithoutCancel(r.ctx), tx: sqlTx, dialect: db.dialect, stmts: db.writeStmts, auditKey: db.auditKey,
+			count: statementCounter(r.ctx)}, r.fn)
 		ok := results[i].err == nil && results[i].panic == nil
 		if ok {
 			ran++

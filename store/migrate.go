@@ -50,6 +50,7 @@ func (db *DB) migrator(ctx context.Context) (*goose.Provider, error) {
 		// The advisory lock is per schema: processes sharing one schema
 		// migrate one at a time, while separate schemas (tests) never wait.
 		var schema string
+		statementCounter(ctx).add()
 		if err := db.write.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
 			return nil, err
 		}

@@ -91,14 +91,14 @@ func AddServiceMember(tx *Tx, serviceID, employeeID string) error {
 // serviceColumns selects a service from the table aliased s, its leaders'
 // ids as one comma-separated, ordered text (ids never contain commas).
 func serviceColumns(tx *Tx) string {
-	leaders := `(SELECT group_concat(employee_id, ',') FROM (SELECT employee_id FROM service_leaders l
-		WHERE l.service_id = s.id ORDER BY employee_id))`
-	if tx.Dialect() == Postgres {
-		leaders = `(SELECT string_agg(employee_id, ',' ORDER BY employee_id) FROM service_leaders l
-		WHERE l.service_id = s.id)`
-	}
-	return `s.id, s.municipality_id, s.name, s.kind, COALESCE(` + leaders + `, ''),
+	return `s.id, s.municipality_id, s.name, s.kind, ` + serviceLeaders(tx) + `,
 	COALESCE(s.district_id, ''), COALESCE(s.external_id, '')`
+}
+
+// serviceLeaders is the column of service s's leaders' ids (ordered,
+// comma-separated; "" for none).
+func serviceLeaders(tx *Tx) string {
+	return idList(tx, "employee_id", "service_leaders", "service_id = s.id")
 }
 
 // scanService reads the columns of serviceColumns.
@@ -179,82 +179,85 @@ func insertTeamLists(tx *Tx, t *samordna.Team) error {
 	return nil
 }
 
-const teamColumns = `t.id, t.municipality_id, t.name, t.kind, t.purpose, COALESCE(t.district_id, ''),
-	t.meeting_rule, COALESCE(t.leader_employee_id, '')`
+// teamColumns selects a team with its member and submitter ids (each list
+// ordered, comma-separated, in one column), so that a list of teams is one
+// statement however many teams it holds (issue 17's statement budgets).
+func teamColumns(tx *Tx) string {
+	return `t.id, t.municipality_id, t.name, t.kind, t.purpose, COALESCE(t.district_id, ''),
+	t.meeting_rule, COALESCE(t.leader_employee_id, ''), ` +
+		idList(tx, "employee_id", "team_members", "team_id = t.id") + `, ` +
+		idList(tx, "service_id", "team_submitters", "team_id = t.id")
+}
 
-// teamFields are the scan targets of teamColumns.
-func teamFields(t *samordna.Team) []any {
-	return []any{&t.ID, &t.MunicipalityID, &t.Name, &t.Kind, &t.Purpose, &t.DistrictID, &t.MeetingRule, &t.LeaderID}
+// idList is a column of the ordered, comma-separated values of column in
+// table's rows matching where ("" for none). Ids hold no commas.
+func idList(tx *Tx, column, table, where string) string {
+	if tx.Dialect() == Postgres {
+		return `COALESCE((SELECT string_agg(` + column + `, ',' ORDER BY ` + column + `) FROM ` + table +
+			` WHERE ` + where + `), '')`
+	}
+	return `COALESCE((SELECT group_concat(` + column + `, ',') FROM (SELECT ` + column + ` FROM ` + table +
+		` WHERE ` + where + ` ORDER BY ` + column + `)), '')`
+}
+
+// splitIDs splits an idList column; "" gives nil.
+func splitIDs(list string) []string {
+	if list == "" {
+		return nil
+	}
+	return strings.Split(list, ",")
+}
+
+// scanTeam reads the columns of teamColumns.
+func scanTeam(row interface{ Scan(...any) error }) (*samordna.Team, error) {
+	var t samordna.Team
+	var members, submitters string
+	err := row.Scan(&t.ID, &t.MunicipalityID, &t.Name, &t.Kind, &t.Purpose, &t.DistrictID, &t.MeetingRule,
+		&t.LeaderID, &members, &submitters)
+	t.MemberIDs, t.SubmitterIDs = splitIDs(members), splitIDs(submitters)
+	return &t, err
 }
 
 // TeamByID returns the team with its members and submitters, or
 // samordna.ErrNotFound.
 func TeamByID(tx *Tx, id string) (*samordna.Team, error) {
-	var t samordna.Team
-	err := tx.QueryRow(`SELECT `+teamColumns+` FROM teams t WHERE t.id = $1`, id).Scan(teamFields(&t)...)
+	t, err := scanTeam(tx.QueryRow(`SELECT `+teamColumns(tx)+` FROM teams t WHERE t.id = $1`, id))
 	if err != nil {
 		return nil, wrap(err, "team")
 	}
-	if err := loadTeamDetails(tx, &t); err != nil {
-		return nil, err
-	}
-	return &t, nil
+	return t, nil
 }
 
 // ListTeams returns every team ordered by name, with members and submitters.
 func ListTeams(tx *Tx) ([]*samordna.Team, error) {
-	return queryTeams(tx, "list teams", `SELECT `+teamColumns+` FROM teams t ORDER BY `+byName(tx, "t.name")+`, t.id`)
+	return queryTeams(tx, "list teams", `SELECT `+teamColumns(tx)+` FROM teams t ORDER BY `+byName(tx, "t.name")+`, t.id`)
 }
 
 // TeamsOfEmployee returns the teams the employee is a fixed member of,
 // ordered by name, with members and submitters. Teams the employee's service
 // may submit cases to are not included.
 func TeamsOfEmployee(tx *Tx, employeeID string) ([]*samordna.Team, error) {
-	return queryTeams(tx, "teams of employee", `SELECT `+teamColumns+` FROM teams t
+	return queryTeams(tx, "teams of employee", `SELECT `+teamColumns(tx)+` FROM teams t
 		JOIN team_members m ON m.team_id = t.id
 		WHERE m.employee_id = $1 ORDER BY `+byName(tx, "t.name")+`, t.id`, employeeID)
 }
 
-// queryTeams runs a query selecting teamColumns and loads each team's details.
+// queryTeams runs a query selecting teamColumns.
 func queryTeams(tx *Tx, what, query string, args ...any) ([]*samordna.Team, error) {
 	rows, err := tx.Query(query, args...)
 	if err != nil {
 		return nil, wrap(err, what)
 	}
+	defer rows.Close()
 	var out []*samordna.Team
 	for rows.Next() {
-		var t samordna.Team
-		if err := rows.Scan(teamFields(&t)...); err != nil {
-			rows.Close()
+		t, err := scanTeam(rows)
+		if err != nil {
 			return nil, wrap(err, what)
 		}
-		out = append(out, &t)
+		out = append(out, t)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, wrap(err, what)
-	}
-	for _, t := range out {
-		if err := loadTeamDetails(tx, t); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// loadTeamDetails fills the team's member and submitter ids (ordered).
-// Rows are read to the end before the next query, as SQLite's single
-// writer connection requires.
-func loadTeamDetails(tx *Tx, t *samordna.Team) error {
-	var err error
-	t.MemberIDs, err = queryIDs(tx, "team members",
-		`SELECT employee_id FROM team_members WHERE team_id = $1 ORDER BY employee_id`, t.ID)
-	if err != nil {
-		return err
-	}
-	t.SubmitterIDs, err = queryIDs(tx, "team submitters",
-		`SELECT service_id FROM team_submitters WHERE team_id = $1 ORDER BY service_id`, t.ID)
-	return err
+	return out, wrap(rows.Err(), what)
 }
 
 // queryIDs returns the single text column of every row of the query.

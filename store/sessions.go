@@ -2,6 +2,8 @@ package store
 
 import (
 	"time"
+
+	"github.com/samordna/samordna"
 )
 
 // Session is a signed-in browser session. Only the hash of its secret id is
@@ -35,6 +37,23 @@ func SessionByHash(tx *Tx, idHash string) (*Session, error) {
 		return nil, wrap(err, "session")
 	}
 	return &s, nil
+}
+
+// SessionEmployee returns the session and its employee (with roles and
+// services) in one statement, or samordna.ErrNotFound: a signed-in page
+// request authenticates with it.
+func SessionEmployee(tx *Tx, idHash string) (*Session, *samordna.Employee, error) {
+	var s Session
+	e, err := oneEmployee(queryEmployees(tx, "session", "x.id_hash, x.created_at, x.last_seen_at, x.expires_at, x.lang, x.id_token",
+		"sessions x JOIN employees e ON e.id = x.employee_id", "x.id_hash = $1", "e.id",
+		func(*samordna.Employee) []any {
+			return []any{&s.IDHash, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt, &s.Lang, &s.IDToken}
+		}, idHash))
+	if err != nil {
+		return nil, nil, err
+	}
+	s.EmployeeID = e.ID
+	return &s, e, nil
 }
 
 // TouchSession records activity on a session.
@@ -89,6 +108,15 @@ func AccessTokenByHash(tx *Tx, hash string) (*AccessToken, error) {
 		return nil, wrap(err, "token")
 	}
 	return &t, nil
+}
+
+// TokenEmployee returns the employee behind the access token that has the
+// hash and is not revoked, with roles and services, in one statement (a
+// bearer-token request authenticates with it; a revocation is seen by the
+// next request), or samordna.ErrNotFound.
+func TokenEmployee(tx *Tx, hash string) (*samordna.Employee, error) {
+	return oneEmployee(queryEmployees(tx, "token", "", "access_tokens t JOIN employees e ON e.id = t.employee_id",
+		"t.token_hash = $1 AND t.revoked_at IS NULL", "e.id", nil, hash))
 }
 
 // RevokeAccessToken revokes one token by id, or every token of an employee
