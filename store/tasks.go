@@ -93,13 +93,9 @@ func CreateTask(tx *Tx, t *Task) error {
 	if t.ID == "" {
 		t.ID = samordna.NewID()
 	}
-	_, err := tx.Exec(`INSERT INTO tasks (id, case_id, municipality_id, kind, routine_id, routine_version, step_id,
-		plan_id, title, responsible, assignee_kind, assignee_employee_id, assignee_role, assignee_team_id,
-		assignee_service_id, status, started_at, due_at, overdue_after, previous_task_id, created_at, deadline_source)
+	_, err := tx.Exec(`INSERT INTO tasks (`+taskInsertColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
-		t.ID, t.CaseID, t.MunicipalityID, t.Kind, t.RoutineID, t.RoutineVersion, t.StepID, t.PlanID, t.Title,
-		t.Responsible, t.AssigneeKind, nullable(t.EmployeeID), t.Role, nullable(t.TeamID), nullable(t.ServiceID),
-		t.Status, t.StartedAt, t.DueAt, t.OverdueAfter, t.PreviousTaskID, t.CreatedAt, t.DeadlineSource)
+		taskInsertValues(t)...)
 	return wrap(err, "create task")
 }
 
@@ -139,14 +135,6 @@ func TasksOfCase(tx *Tx, caseID string) ([]*Task, error) {
 		ORDER BY CASE WHEN t.status = 'open' THEN 0 ELSE 1 END,
 		         CASE WHEN t.status = 'open' AND t.due_at IS NULL THEN 1 ELSE 0 END, t.due_at, t.completed_at DESC, t.id
 		LIMIT 500`, caseID)
-}
-
-// OpenTaskForStep reports whether the case has an open task for the step.
-func OpenTaskForStep(tx *Tx, caseID, stepID string) (bool, error) {
-	var n int
-	err := tx.QueryRow(`SELECT COUNT(*) FROM tasks WHERE case_id = $1 AND step_id = $2 AND status = 'open'`,
-		caseID, stepID).Scan(&n)
-	return n > 0, wrap(err, "open task for step")
 }
 
 // CompleteTask marks an open task done. It returns a conflict when the task
