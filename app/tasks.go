@@ -103,56 +103,55 @@ func stepDue(s pathway.Step, start time.Time, grace time.Duration) (due, overdue
 
 // startSteps creates a task for each step that has no open task on the
 // case yet, starting at start. previous names the task whose completion
-// started them ("" for none).
+// started them ("" for none). The tasks are written with one multi-row
+// INSERT and read back (with their assignees' names) with one query; which
+// steps are open is one query too.
 func (a *App) startSteps(tx *store.Tx, c *samordna.Case, r *pathway.Routine, steps []pathway.Step,
 	start time.Time, hint assignHint, previous string) ([]*store.Task, error) {
-	var out []*store.Task
+	if len(steps) == 0 {
+		return nil, nil
+	}
+	open, err := store.OpenStepIDs(tx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	var health *bool // whether the case's registrar is health personnel, read once when needed
+	var tasks []*store.Task
 	needHealth := false
 	for _, s := range steps {
 		if s.Responsible == pathway.ResponsibleHealthPersonnel {
-			ok, err := registeredByHealthPersonnel(tx, c)
-			if err != nil {
-				return nil, err
+			if health == nil {
+				ok, err := registeredByHealthPersonnel(tx, c)
+				if err != nil {
+					return nil, err
+				}
+				health = &ok
 			}
-			if !ok {
+			if !*health {
 				needHealth = true // the duty is not theirs: they involve health personnel instead
 				continue
 			}
 		}
-		open, err := store.OpenTaskForStep(tx, c.ID, s.ID)
-		if err != nil {
-			return nil, err
-		}
-		if open {
+		if open[s.ID] {
 			continue
 		}
-		t := &store.Task{ID: samordna.NewID(), CaseID: c.ID, MunicipalityID: c.MunicipalityID, Kind: store.TaskKindStep,
-			RoutineID: r.ID, RoutineVersion: r.Version, StepID: s.ID, Title: stepTitle(s),
-			Responsible: string(s.Responsible), Status: store.TaskOpen, StartedAt: start.UTC(),
-			PreviousTaskID: previous, CreatedAt: a.now()}
-		es, source, err := effectiveStep(tx, c.MunicipalityID, r, s)
+		open[s.ID] = true // a step named twice gets one task
+		t, err := a.newStepTask(tx, c, r, s, start, hint, previous)
 		if err != nil {
 			return nil, err
 		}
-		grace := ImmediateGrace
-		if es.Deadline.Kind == pathway.DeadlineImmediately {
-			if grace, err = limit(tx, c.MunicipalityID, LimitImmediateGrace); err != nil {
-				return nil, err
-			}
-		}
-		t.DueAt, t.OverdueAfter = stepDue(es, start, grace)
-		t.DeadlineSource = source
-		if err := a.assign(tx, c, s.Responsible, hint, t); err != nil {
-			return nil, err
-		}
-		if err := store.CreateTask(tx, t); err != nil {
-			return nil, err
-		}
-		created, err := store.TaskByID(tx, t.ID) // with the assignee's name
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, created)
+		tasks = append(tasks, t)
+	}
+	if err := store.CreateTasks(tx, tasks); err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(tasks))
+	for i, t := range tasks {
+		ids[i] = t.ID
+	}
+	out, err := store.TasksByIDs(tx, ids) // with the assignees' names
+	if err != nil {
+		return nil, err
 	}
 	if needHealth {
 		more, err := a.startSteps(tx, c, r, r.StepsForEvent(pathway.EventHealthPersonnelNeeded), start, hint, previous)
@@ -162,6 +161,32 @@ func (a *App) startSteps(tx *store.Tx, c *samordna.Case, r *pathway.Routine, ste
 		out = append(out, more...)
 	}
 	return out, nil
+}
+
+// newStepTask returns the task for step s of the case (not yet stored):
+// its deadline as the municipality has it and its assignee.
+func (a *App) newStepTask(tx *store.Tx, c *samordna.Case, r *pathway.Routine, s pathway.Step, start time.Time,
+	hint assignHint, previous string) (*store.Task, error) {
+	t := &store.Task{ID: samordna.NewID(), CaseID: c.ID, MunicipalityID: c.MunicipalityID, Kind: store.TaskKindStep,
+		RoutineID: r.ID, RoutineVersion: r.Version, StepID: s.ID, Title: stepTitle(s),
+		Responsible: string(s.Responsible), Status: store.TaskOpen, StartedAt: start.UTC(),
+		PreviousTaskID: previous, CreatedAt: a.now()}
+	es, source, err := effectiveStep(tx, c.MunicipalityID, r, s)
+	if err != nil {
+		return nil, err
+	}
+	grace := ImmediateGrace
+	if es.Deadline.Kind == pathway.DeadlineImmediately {
+		if grace, err = limit(tx, c.MunicipalityID, LimitImmediateGrace); err != nil {
+			return nil, err
+		}
+	}
+	t.DueAt, t.OverdueAfter = stepDue(es, start, grace)
+	t.DeadlineSource = source
+	if err := a.assign(tx, c, s.Responsible, hint, t); err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 // registeredByHealthPersonnel reports whether the employee who registered

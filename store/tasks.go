@@ -93,13 +93,9 @@ func CreateTask(tx *Tx, t *Task) error {
 	if t.ID == "" {
 		t.ID = samordna.NewID()
 	}
-	_, err := tx.Exec(`INSERT INTO tasks (id, case_id, municipality_id, kind, routine_id, routine_version, step_id,
-		plan_id, title, responsible, assignee_kind, assignee_employee_id, assignee_role, assignee_team_id,
-		assignee_service_id, status, started_at, due_at, overdue_after, previous_task_id, created_at, deadline_source)
+	_, err := tx.Exec(`INSERT INTO tasks (`+taskInsertColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
-		t.ID, t.CaseID, t.MunicipalityID, t.Kind, t.RoutineID, t.RoutineVersion, t.StepID, t.PlanID, t.Title,
-		t.Responsible, t.AssigneeKind, nullable(t.EmployeeID), t.Role, nullable(t.TeamID), nullable(t.ServiceID),
-		t.Status, t.StartedAt, t.DueAt, t.OverdueAfter, t.PreviousTaskID, t.CreatedAt, t.DeadlineSource)
+		taskInsertValues(t)...)
 	return wrap(err, "create task")
 }
 
@@ -139,14 +135,6 @@ func TasksOfCase(tx *Tx, caseID string) ([]*Task, error) {
 		ORDER BY CASE WHEN t.status = 'open' THEN 0 ELSE 1 END,
 		         CASE WHEN t.status = 'open' AND t.due_at IS NULL THEN 1 ELSE 0 END, t.due_at, t.completed_at DESC, t.id
 		LIMIT 500`, caseID)
-}
-
-// OpenTaskForStep reports whether the case has an open task for the step.
-func OpenTaskForStep(tx *Tx, caseID, stepID string) (bool, error) {
-	var n int
-	err := tx.QueryRow(`SELECT COUNT(*) FROM tasks WHERE case_id = $1 AND step_id = $2 AND status = 'open'`,
-		caseID, stepID).Scan(&n)
-	return n > 0, wrap(err, "open task for step")
 }
 
 // CompleteTask marks an open task done. It returns a conflict when the task
@@ -206,43 +194,104 @@ type TaskPage struct {
 	Next  string
 }
 
+// A list of tasks is read in phases, each a range of the assignees'
+// indexes (status, due_at, id) in that order: open tasks with a due date,
+// earliest first; open tasks without one; then done and then cancelled
+// tasks the same way. A page reads the first phase from its cursor and the
+// next ones only while the page is not full, so the done tasks of three
+// years are read only by the page that reaches them.
+//
+// Overdue tasks come first among the open ones: a task is overdue when its
+// overdue time (its due date, or the due date and a grace period) has
+// passed, so every overdue task is due before every task that is not yet
+// due; only a task within its grace period may come before one that is
+// overdue.
+type taskPhase struct {
+	status string
+	dated  bool // due_at IS NOT NULL, ordered by (due_at, id); else by id
+}
+
+// taskPhases returns the phases a filter reads, in order.
+func taskPhases(f TaskFilter) []taskPhase {
+	statuses := []string{TaskOpen, TaskDone, TaskCancelled}
+	if f.Overdue {
+		statuses = []string{TaskOpen}
+	}
+	var out []taskPhase
+	for _, st := range statuses {
+		if f.Status != "" && f.Status != st {
+			continue
+		}
+		out = append(out, taskPhase{st, true})
+		if f.DueBefore.IsZero() && !f.Overdue { // both need a due date
+			out = append(out, taskPhase{st, false})
+		}
+	}
+	return out
+}
+
+// taskCursor is the position after the last task of a page: its phase and
+// its sort key.
+type taskCursor struct {
+	phase int
+	due   time.Time // zero in an undated phase
+	id    string
+}
+
 // ListTasks returns the tasks the subject may see at now: those on a case
 // the subject may read (the same SQL filter as the case list) and those the
 // subject is an assignee of; never on a case the subject is barred from.
-// Overdue first, then by due date (no due date last).
+// Open tasks first, overdue ones first among them (see taskPhase), by due
+// date (no due date last); then done and cancelled ones. The cursor is the
+// last task's position, so a page reads only its own tasks' index entries.
 func ListTasks(tx *Tx, s access.Subject, now time.Time, f TaskFilter) (*TaskPage, error) {
 	f.Limit = taskPageLimit(f.Limit)
 	if s.Has(samordna.RoleAdmin) {
 		return &TaskPage{}, nil
 	}
-	offset, err := decodeOffset(f.Cursor)
+	phases := taskPhases(f)
+	cur, err := decodeTaskCursor(f.Cursor, len(phases))
 	if err != nil {
 		return nil, err
 	}
-	q, args := listTasksSQL(s, now, f, offset)
-	tasks, err := queryTasks(tx, "list tasks", q, args...)
-	if err != nil {
-		return nil, err
+	page := &TaskPage{}
+	var phaseOf []int
+	for i := cur.phase; i < len(phases) && len(page.Tasks) <= f.Limit; i++ {
+		after := cur
+		if i != cur.phase {
+			after = taskCursor{phase: i}
+		}
+		q, args := listTasksSQL(s, now, f, phases[i], after, f.Limit+1-len(page.Tasks))
+		tasks, err := queryTasks(tx, "list tasks", q, args...)
+		if err != nil {
+			return nil, err
+		}
+		page.Tasks = append(page.Tasks, tasks...)
+		for range tasks {
+			phaseOf = append(phaseOf, i)
+		}
 	}
-	page := &TaskPage{Tasks: tasks}
-	if len(tasks) > f.Limit {
-		page.Tasks = tasks[:f.Limit]
-		page.Next = encodeOffset(offset + f.Limit)
+	if len(page.Tasks) > f.Limit {
+		last := page.Tasks[f.Limit-1]
+		page.Tasks = page.Tasks[:f.Limit]
+		page.Next = encodeTaskCursor(phaseOf[f.Limit-1], last)
 	}
 	return page, nil
 }
 
-// ListTasksSQL returns the query ListTasks runs for the subject at now and
-// the filter (one page and one row more), with its arguments, so the
-// benchmark can explain the real query. It returns "" for the
-// administrator, who sees no tasks.
+// ListTasksSQL returns the first query ListTasks runs for the subject at
+// now and the filter (the first phase from the cursor, one page and one
+// row more), with its arguments, so the benchmark and the plan tests can
+// explain the real query. It returns "" for the administrator, who sees no
+// tasks.
 func ListTasksSQL(s access.Subject, now time.Time, f TaskFilter) (string, []any, error) {
 	f.Limit = taskPageLimit(f.Limit)
-	offset, err := decodeOffset(f.Cursor)
-	if err != nil || s.Has(samordna.RoleAdmin) {
+	phases := taskPhases(f)
+	cur, err := decodeTaskCursor(f.Cursor, len(phases))
+	if err != nil || s.Has(samordna.RoleAdmin) || len(phases) == 0 {
 		return "", nil, err
 	}
-	q, args := listTasksSQL(s, now, f, offset)
+	q, args := listTasksSQL(s, now, f, phases[cur.phase], cur, f.Limit+1)
 	return q, args, nil
 }
 
@@ -254,58 +303,70 @@ func taskPageLimit(n int) int {
 	return n
 }
 
-// listTasksSQL builds ListTasks' query. The tasks to consider are a set of
-// ids, the UNION of branches that each start from an index (the subject's
-// assignments, and without AssignedToMe the tasks of the readable cases);
-// each id is then looked up by primary key and the other filters apply.
-// So no list scans the municipality's tasks, as an OR of correlated
-// sub-queries (AssignedToSQL) would. A status filter is repeated in each
-// branch, where the indexes have the status next.
+// listTasksSQL builds the query for one phase of ListTasks: at most n
+// tasks of the phase after the cursor. The tasks to consider are the UNION
+// of branches that each start from an index (the subject's assignments,
+// and without AssignedToMe the tasks of the readable cases); every filter
+// and the phase's order and limit apply inside each branch, so a branch
+// walks its index range in order and stops after n rows (an OFFSET, or a
+// filter applied after the union, would make it read all of them). The
+// union, at most n rows a branch, is then read by primary key, sorted and
+// cut to n.
 //
 // The joins are written as CROSS JOIN with the driving table first: SQLite
 // keeps that order (without statistics its planner may otherwise start
 // from the tasks' status or municipality index); PostgreSQL treats it as
 // an inner join and orders it itself.
-func listTasksSQL(s access.Subject, now time.Time, f TaskFilter, offset int) (string, []any) {
-	args := []any{s.EmployeeID, s.MunicipalityID, now}
-	var filters []string
-	branchStatus := ""
-	if f.Overdue {
-		filters = append(filters, `t.status = 'open' AND t.overdue_after < $3`)
-		branchStatus = `'open'`
+func listTasksSQL(s access.Subject, now time.Time, f TaskFilter, ph taskPhase, cur taskCursor, n int) (string, []any) {
+	// Every parameter is used (PostgreSQL cannot type an unused one).
+	args := []any{s.EmployeeID, s.MunicipalityID, ph.status}
+	param := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf(`$%d`, len(args))
 	}
-	if f.Status != "" {
-		args = append(args, f.Status)
-		filters = append(filters, fmt.Sprintf(`t.status = $%d`, len(args)))
-		branchStatus = fmt.Sprintf(`$%d`, len(args))
+	filters := []string{
+		`tk.municipality_id = $2`,
+		`NOT EXISTS (SELECT 1 FROM case_blocks b WHERE b.case_id = tk.case_id AND b.employee_id = $1 AND b.lifted_at IS NULL)`,
+	}
+	if f.Overdue {
+		filters = append(filters, `tk.overdue_after < `+param(now))
 	}
 	if f.CaseID != "" {
-		args = append(args, f.CaseID)
-		filters = append(filters, fmt.Sprintf(`t.case_id = $%d`, len(args)))
+		filters = append(filters, `tk.case_id = `+param(f.CaseID))
 	}
 	if !f.DueBefore.IsZero() {
-		args = append(args, f.DueBefore)
-		filters = append(filters, fmt.Sprintf(`t.due_at < $%d`, len(args)))
+		filters = append(filters, `tk.due_at < `+param(f.DueBefore))
 	}
-	branches := assignedTaskBranches(s, "$1", "$2", branchStatus)
+	order := func(t string) string { return t + `.id` }
+	if ph.dated {
+		order = func(t string) string { return t + `.due_at, ` + t + `.id` }
+		if cur.id != "" {
+			filters = append(filters, `(tk.due_at, tk.id) > (`+param(cur.due)+`, `+param(cur.id)+`)`)
+		} else {
+			filters = append(filters, `tk.due_at IS NOT NULL`)
+		}
+	} else {
+		filters = append(filters, `tk.due_at IS NULL`)
+		if cur.id != "" {
+			filters = append(filters, `tk.id > `+param(cur.id))
+		}
+	}
+	branches := assignedTaskBranches(s, "$1", "$2", "$3")
 	if !f.AssignedToMe {
 		readable, rargs := access.ReadableCasesSQL(s, now, len(args)+1)
 		args = append(args, rargs...)
 		branches = append(branches, `SELECT tk.id FROM (`+readable+`) rc CROSS JOIN tasks tk
-		  WHERE tk.case_id = rc.case_id`+statusOf("tk", branchStatus))
+		  WHERE tk.case_id = rc.case_id`+statusOf("tk", "$3"))
 	}
-	where := append([]string{
-		`t.id = v.id`,
-		`t.municipality_id = $2`,
-		`NOT EXISTS (SELECT 1 FROM case_blocks b WHERE b.case_id = t.case_id AND b.employee_id = $1 AND b.lifted_at IS NULL)`,
-	}, filters...)
+	limit := ` LIMIT ` + strconv.Itoa(n)
+	for i, b := range branches {
+		branches[i] = `SELECT id FROM (` + b + ` AND ` + strings.Join(filters, ` AND `) +
+			` ORDER BY ` + order("tk") + limit + `) b` + strconv.Itoa(i)
+	}
 	q := `SELECT ` + taskColumns + `
 		FROM (` + strings.Join(branches, "\n\t\tUNION ") + `) v CROSS JOIN tasks t
-		WHERE ` + strings.Join(where, " AND ") + `
-		ORDER BY CASE WHEN t.status = 'open' THEN 0 ELSE 1 END,
-		         CASE WHEN t.status = 'open' AND t.overdue_after < $3 THEN 0 ELSE 1 END,
-		         CASE WHEN t.due_at IS NULL THEN 1 ELSE 0 END, t.due_at, t.id
-		LIMIT ` + strconv.Itoa(f.Limit+1) + ` OFFSET ` + strconv.Itoa(offset)
+		WHERE t.id = v.id
+		ORDER BY ` + order("t") + limit
 	return q, args
 }
 
@@ -475,22 +536,44 @@ func queryTasks(tx *Tx, what, q string, args ...any) ([]*Task, error) {
 	return out, wrap(rows.Err(), what)
 }
 
-// encodeOffset and decodeOffset make an opaque cursor of a list offset.
-func encodeOffset(n int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(n)))
+// encodeTaskCursor makes the opaque cursor after task t, read in phase.
+func encodeTaskCursor(phase int, t *Task) string {
+	due := ""
+	if t.DueAt != nil {
+		due = t.DueAt.UTC().Format(time.RFC3339Nano)
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte("k:" + strconv.Itoa(phase) + ":" + due + ":" + t.ID))
 }
 
-func decodeOffset(s string) (int, error) {
+// decodeTaskCursor reads a cursor made by encodeTaskCursor for a list of
+// phases phases; "" is the start of the first phase.
+func decodeTaskCursor(s string, phases int) (taskCursor, error) {
+	bad := samordna.Errorf(samordna.KindInvalid, "bad_cursor", "the cursor is not valid")
 	if s == "" {
-		return 0, nil
+		return taskCursor{}, nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(s)
-	rest, ok := strings.CutPrefix(string(b), "o:")
-	n, err2 := strconv.Atoi(rest)
-	if err != nil || !ok || err2 != nil || n < 0 || n > 100000 {
-		return 0, samordna.Errorf(samordna.KindInvalid, "bad_cursor", "the cursor is not valid")
+	parts := strings.SplitN(string(b), ":", 3)
+	if err != nil || len(parts) != 3 || parts[0] != "k" {
+		return taskCursor{}, bad
 	}
-	return n, nil
+	// The time holds colons itself: the id is after the last one.
+	due, id := "", parts[2]
+	if i := strings.LastIndexByte(parts[2], ':'); i >= 0 {
+		due, id = parts[2][:i], parts[2][i+1:]
+	}
+	var c taskCursor
+	c.phase, err = strconv.Atoi(parts[1])
+	if err != nil || c.phase < 0 || c.phase >= phases || id == "" || len(id) > 64 {
+		return taskCursor{}, bad
+	}
+	c.id = id
+	if due != "" {
+		if c.due, err = time.Parse(time.RFC3339Nano, due); err != nil {
+			return taskCursor{}, bad
+		}
+	}
+	return c, nil
 }
 
 // TaskCancelled is the status of a task that is no longer needed (for
