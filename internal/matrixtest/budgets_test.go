@@ -164,7 +164,7 @@ var statementBudgets = map[string]int{
 	"GET /surveys":                                             2,
 	"GET /surveys/{id}":                                        5,
 	"GET /system-issues/{id}":                                  16,
-	"GET /tasks":                                               6,
+	"GET /tasks":                                               7,
 	"GET /team-meetings/{id}":                                  11,
 	"GET /team-meetings/{id}/cancel":                           8,
 	"GET /team-meetings/{id}/invite":                           16,
