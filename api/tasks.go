@@ -13,7 +13,7 @@ import (
 func (h *API) taskRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/api/v1/tasks", Access: "authenticated", Handler: h.listTasks,
-			Summary: "Tasks the caller may see (on cases they may read, or assigned to them); overdue first. " +
+			Summary: "Tasks the caller may see (on cases they may read, or assigned to them): open tasks first by due date, then done and cancelled ones. " +
 				"?assigned=me, ?overdue=true, ?status=open|done|cancelled, ?case_id=, ?cursor=&limit=."},
 		{Method: "GET", Path: "/api/v1/tasks/{id}", Access: "task:read", Handler: h.getTask,
 			Summary: "One task with its routine step."},

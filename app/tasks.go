@@ -666,8 +666,8 @@ type TaskList struct {
 }
 
 // ListTasks returns the tasks the actor may see: those of the cases the
-// actor may read, and those the actor is an assignee of; overdue first,
-// then by due date. The list is filtered in SQL by the same policy as the
+// actor may read, and those the actor is an assignee of; open ones first
+// by due date, then done and cancelled ones. The list is filtered in SQL by the same policy as the
 // case list. One audit row for the listing (no ids).
 //
 // Errors: invalid_status, bad_cursor (KindInvalid).
@@ -690,18 +690,16 @@ func (a *App) ListTasks(ctx context.Context, actor *samordna.Actor, q TaskQuery)
 		if err != nil {
 			return err
 		}
+		mine, err := a.assignedAmong(tx, s, page.Tasks, q.AssignedToMe)
+		if err != nil {
+			return err
+		}
 		for _, t := range page.Tasks {
 			r, err := a.routineOfTask(tx, t)
 			if err != nil {
 				return err
 			}
-			mine := q.AssignedToMe // every task of that list is the actor's
-			if !mine {
-				if mine, err = store.IsAssignee(tx, t.ID, s); err != nil {
-					return err
-				}
-			}
-			v := a.taskView(r, t, actor, mine)
+			v := a.taskView(r, t, actor, mine[t.ID])
 			b := briefs[t.CaseID]
 			v.CaseSituation, v.CaseAnonymous, v.CaseReadable, v.CaseSubject = b.Situation, b.Anonymous, b.Readable, b.SubjectName
 			out.Tasks = append(out.Tasks, v)
@@ -716,6 +714,24 @@ func (a *App) ListTasks(ctx context.Context, actor *samordna.Actor, q TaskQuery)
 		return nil, err
 	}
 	return out, nil
+}
+
+// assignedAmong returns which of the tasks the subject is an assignee of,
+// in one statement for them all; all is true when every task is known to be
+// the subject's (the list asked for ?assigned=me), and then asks nothing.
+func (a *App) assignedAmong(tx *store.Tx, s access.Subject, tasks []*store.Task, all bool) (map[string]bool, error) {
+	if all {
+		mine := make(map[string]bool, len(tasks))
+		for _, t := range tasks {
+			mine[t.ID] = true
+		}
+		return mine, nil
+	}
+	ids := make([]string, len(tasks))
+	for i, t := range tasks {
+		ids[i] = t.ID
+	}
+	return store.AssignedTaskIDs(tx, s, ids)
 }
 
 // taskCaseIDs returns the distinct case ids of the tasks.
@@ -782,20 +798,19 @@ func (a *App) caseTaskViews(tx *store.Tx, actor *samordna.Actor, c *samordna.Cas
 	if err != nil {
 		return nil, err
 	}
-	s := access.SubjectOf(actor.Employee)
+	mine, err := a.assignedAmong(tx, access.SubjectOf(actor.Employee), tasks, false)
+	if err != nil {
+		return nil, err
+	}
 	var out []*TaskView
 	for _, t := range tasks {
-		mine, err := store.IsAssignee(tx, t.ID, s)
-		if err != nil {
-			return nil, err
-		}
 		tr := r
 		if t.RoutineID != "" && (r == nil || t.RoutineID != r.ID || t.RoutineVersion != r.Version) {
 			if tr, err = a.routineOfTask(tx, t); err != nil {
 				return nil, err
 			}
 		}
-		v := a.taskView(tr, t, actor, mine)
+		v := a.taskView(tr, t, actor, mine[t.ID])
 		if err := a.addTaskRecords(tx, v); err != nil {
 			return nil, err
 		}

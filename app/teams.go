@@ -59,7 +59,7 @@ func (a *App) Teams(ctx context.Context, actor *samordna.Actor) ([]*TeamInfo, er
 	}
 	var out []*TeamInfo
 	err := a.DB.Read(ctx, func(tx *store.Tx) error {
-		teams, err := store.ListTeams(tx)
+		teams, err := store.TeamsOfMunicipality(tx, actor.Employee.MunicipalityID)
 		if err != nil {
 			return err
 		}
@@ -67,17 +67,15 @@ func (a *App) Teams(ctx context.Context, actor *samordna.Actor) ([]*TeamInfo, er
 		if err != nil {
 			return err
 		}
+		next, err := store.NextTeamMeetingStarts(tx, actor.Employee.MunicipalityID, a.now())
+		if err != nil {
+			return err
+		}
 		for _, t := range teams {
-			if t.MunicipalityID != actor.Employee.MunicipalityID {
-				continue
-			}
 			info := &TeamInfo{Team: t, District: districts[t.DistrictID], OwnDistrict: ownDistrict(actor, t),
 				Member: slices.Contains(t.MemberIDs, actor.Employee.ID)}
-			if m, err := store.NextTeamMeeting(tx, t.ID, a.now()); err == nil {
-				s := m.StartsAt
+			if s, ok := next[t.ID]; ok {
 				info.NextMeeting = &s
-			} else if !errors.Is(err, samordna.ErrNotFound) {
-				return err
 			}
 			out = append(out, info)
 		}

@@ -490,3 +490,39 @@ func (w *world) countNotifications(username, kind string) int {
 	}
 	return n
 }
+
+// The team list says when each team next meets (one statement for all the
+// teams): the start of its first planned meeting ahead, the same as asking
+// team by team; when that meeting is cancelled, the next one after it.
+func TestTeamListNextMeetingIsEachTeamsFirstPlannedSeed002(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newTeamWorld(t, db)
+		ctx := context.Background()
+		for name, info := range w.teams {
+			var want *time.Time
+			_ = w.db.Read(ctx, func(tx *store.Tx) error {
+				if m, err := store.NextTeamMeeting(tx, info.Team.ID, w.clock.Now()); err == nil {
+					want = &m.StartsAt
+				}
+				return nil
+			})
+			if (want == nil) != (info.NextMeeting == nil) || (want != nil && !want.Equal(*info.NextMeeting)) {
+				t.Errorf("%s: next meeting %v, want %v", name, info.NextMeeting, want)
+			}
+		}
+		sor := w.teams["TST Sør"]
+		first := w.nextMeeting(sor.Team.ID)
+		if err := w.app.CancelTeamMeeting(ctx, w.as("anne.ppt"), first.ID, "Sykdom"); err != nil {
+			t.Fatal(err)
+		}
+		infos, err := w.app.Teams(ctx, w.as("espen.laerer"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, i := range infos {
+			if i.Team.ID == sor.Team.ID && (i.NextMeeting == nil || !i.NextMeeting.After(first.StartsAt)) {
+				t.Errorf("after cancelling the meeting of %s, TST Sør's next meeting is %v", first.StartsAt, i.NextMeeting)
+			}
+		}
+	})
+}

@@ -233,6 +233,13 @@ func ListTeams(tx *Tx) ([]*samordna.Team, error) {
 	return queryTeams(tx, "list teams", `SELECT `+teamColumns(tx)+` FROM teams t ORDER BY `+byName(tx, "t.name")+`, t.id`)
 }
 
+// TeamsOfMunicipality returns the municipality's teams ordered by name,
+// with members and submitters.
+func TeamsOfMunicipality(tx *Tx, municipalityID string) ([]*samordna.Team, error) {
+	return queryTeams(tx, "teams of municipality", `SELECT `+teamColumns(tx)+` FROM teams t
+		WHERE t.municipality_id = $1 ORDER BY `+byName(tx, "t.name")+`, t.id`, municipalityID)
+}
+
 // TeamsOfEmployee returns the teams the employee is a fixed member of,
 // ordered by name, with members and submitters. Teams the employee's service
 // may submit cases to are not included.

@@ -461,6 +461,23 @@ func IsAssignee(tx *Tx, taskID string, s access.Subject) (bool, error) {
 	return n > 0, wrap(err, "is assignee")
 }
 
+// AssignedTaskIDs returns which of the tasks the employee is an assignee of
+// (see AssignedToSQL), in one statement: the lists ask it for a whole page
+// at once rather than IsAssignee per task.
+func AssignedTaskIDs(tx *Tx, s access.Subject, taskIDs []string) (map[string]bool, error) {
+	mine := map[string]bool{}
+	if len(taskIDs) == 0 {
+		return mine, nil
+	}
+	in, args := inList([]any{s.EmployeeID, s.MunicipalityID}, taskIDs)
+	ids, err := queryIDs(tx, "assigned tasks", `SELECT t.id FROM tasks t WHERE t.municipality_id = $2 AND t.id IN (`+in+
+		`) AND `+AssignedToSQL(s, "t", "$1"), args...)
+	for _, id := range ids {
+		mine[id] = true
+	}
+	return mine, err
+}
+
 // TaskAssigneeIDs returns the employees who are assignees of the task: the
 // named employee, or the active role holders of the municipality, the
 // team's or service's members, or the case's coordinator and group members.

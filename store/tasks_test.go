@@ -446,6 +446,18 @@ func TestListTasksAssignedToMeEveryBranch(t *testing.T) {
 					t.Errorf("IsAssignee(%s) = %v, %v; want %v", id, ok, err, want)
 				}
 			}
+			// AssignedTaskIDs, the same question for many tasks in one
+			// statement, gives the same answers.
+			ids := append(slices.Clone(fx.mine), fx.notMine...)
+			batch, err := store.AssignedTaskIDs(tx, me, ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range ids {
+				if want := slices.Contains(fx.mine, id) || id == fx.barred; batch[id] != want {
+					t.Errorf("AssignedTaskIDs says %s is mine = %v; want %v", id, batch[id], want)
+				}
+			}
 			return nil
 		})
 		// Without assigned=me: the assigned tasks and those of readable

@@ -191,6 +191,33 @@ func NextTeamMeeting(tx *Tx, teamID string, after time.Time) (*TeamMeeting, erro
 	return m, nil
 }
 
+// NextTeamMeetingStarts returns when each of the municipality's teams next
+// meets: the start of its first planned meeting after `after`, by team id
+// (a team with none is absent). One statement for all the teams, each
+// answered from the index on (team_id, starts_at), so the team list does
+// not ask once per team.
+func NextTeamMeetingStarts(tx *Tx, municipalityID string, after time.Time) (map[string]time.Time, error) {
+	rows, err := tx.Query(`SELECT t.id, (SELECT m.starts_at FROM team_meetings m
+			WHERE m.team_id = t.id AND m.status = 'planned' AND m.starts_at > $2 ORDER BY m.starts_at, m.id LIMIT 1)
+		FROM teams t WHERE t.municipality_id = $1`, municipalityID, after.UTC())
+	if err != nil {
+		return nil, wrap(err, "next team meetings")
+	}
+	defer rows.Close()
+	out := map[string]time.Time{}
+	for rows.Next() {
+		var id string
+		var starts nullTime
+		if err := rows.Scan(&id, &starts); err != nil {
+			return nil, wrap(err, "next team meetings")
+		}
+		if starts.valid {
+			out[id] = starts.t
+		}
+	}
+	return out, wrap(rows.Err(), "next team meetings")
+}
+
 // NextTeamMeetingWithRoom returns the team's first planned meeting
 // starting after `after` whose agenda holds fewer matters than its
 // capacity, or samordna.ErrNotFound when none has room.
