@@ -57,6 +57,6 @@ func DeleteExpiredLoginBuckets(tx *Tx, cutoff time.Time, n int) error {
 		lock = ` FOR UPDATE SKIP LOCKED`
 	}
 	_, err := tx.Exec(`DELETE FROM login_throttle WHERE window_start < $1 AND bucket IN
-		(SELECT bucket FROM login_throttle WHERE window_start < $1 LIMIT $2`+lock+`)`, cutoff, n)
+		(SELECT bucket FROM login_throttle WHERE window_start < $1 LIMIT `+sqlLimit(n)+lock+`)`, cutoff)
 	return wrap(err, "delete expired login buckets")
 }

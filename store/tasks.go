@@ -318,8 +318,12 @@ func taskPageLimit(n int) int {
 // from the tasks' status or municipality index); PostgreSQL treats it as
 // an inner join and orders it itself.
 func listTasksSQL(s access.Subject, now time.Time, f TaskFilter, ph taskPhase, cur taskCursor, n int) (string, []any) {
-	// Every parameter is used (PostgreSQL cannot type an unused one).
-	args := []any{s.EmployeeID, s.MunicipalityID, ph.status}
+	// Every parameter is used (PostgreSQL cannot type an unused one). The
+	// phase's status is written into the text, not bound: SQLite matches a
+	// bound value against the partial index tasks_overdue_open (status =
+	// 'open') and then re-prepares the statement on every run.
+	args := []any{s.EmployeeID, s.MunicipalityID}
+	status := statusLiteral(ph.status)
 	param := func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf(`$%d`, len(args))
@@ -351,12 +355,12 @@ func listTasksSQL(s access.Subject, now time.Time, f TaskFilter, ph taskPhase, c
 			filters = append(filters, `tk.id > `+param(cur.id))
 		}
 	}
-	branches := assignedTaskBranches(s, "$1", "$2", "$3")
+	branches := assignedTaskBranches(s, "$1", "$2", status)
 	if !f.AssignedToMe {
 		readable, rargs := access.ReadableCasesSQL(s, now, len(args)+1)
 		args = append(args, rargs...)
 		branches = append(branches, `SELECT tk.id FROM (`+readable+`) rc CROSS JOIN tasks tk
-		  WHERE tk.case_id = rc.case_id`+statusOf("tk", "$3"))
+		  WHERE tk.case_id = rc.case_id`+statusOf("tk", status))
 	}
 	limit := ` LIMIT ` + strconv.Itoa(n)
 	for i, b := range branches {
@@ -403,6 +407,25 @@ func assignedTaskBranches(s access.Subject, emp, mun, status string) []string {
 		  AND tk.assignee_role IN (`+strings.Join(roles, ", ")+`) AND tk.assignee_kind = 'role'`+only)
 	}
 	return branches
+}
+
+// sqlLimit returns n as the text of a LIMIT. Limits are written into the
+// statement rather than bound: SQLite reads a bound LIMIT while planning
+// and then re-prepares the statement on every run, which costs more than
+// the query (the statement cache keeps one statement per text, and the
+// few limits in use give few texts).
+func sqlLimit(n int) string {
+	return strconv.Itoa(max(n, 0))
+}
+
+// statusLiteral returns a task status as an SQL string literal; it panics
+// on anything but the three statuses, which are all it is given.
+func statusLiteral(status string) string {
+	switch status {
+	case TaskOpen, TaskDone, TaskCancelled:
+		return `'` + status + `'`
+	}
+	panic("store: unknown task status " + strconv.Quote(status))
 }
 
 // statusOf returns the condition that alias t's status equals status (an
