@@ -88,9 +88,6 @@ func (a *App) caseView(tx *store.Tx, actor *samordna.Actor, g *caseGrant) (*Case
 			return nil, err
 		}
 	}
-	if v.RegisteredBy, err = v.person(tx, g.Case.RegisteredBy); err != nil {
-		return nil, err
-	}
 	if g.Case.RegisteredServiceID != "" {
 		svc, err := store.ServiceByID(tx, g.Case.RegisteredServiceID)
 		if err != nil {
@@ -113,11 +110,14 @@ func (a *App) caseView(tx *store.Tx, actor *samordna.Actor, g *caseGrant) (*Case
 	if v.Events, err = store.CaseEvents(tx, g.Case.ID); err != nil {
 		return nil, err
 	}
+	people := []string{g.Case.RegisteredBy}
 	for _, ev := range v.Events {
-		if _, err := v.person(tx, ev.ActorID); err != nil {
-			return nil, err
-		}
+		people = append(people, ev.ActorID)
 	}
+	if err := v.addPeople(tx, people); err != nil {
+		return nil, err
+	}
+	v.RegisteredBy = v.People[g.Case.RegisteredBy]
 	if v.Links, err = a.readableLinks(tx, s, g.Case.ID); err != nil {
 		return nil, err
 	}
@@ -137,21 +137,26 @@ func (a *App) caseView(tx *store.Tx, actor *samordna.Actor, g *caseGrant) (*Case
 	return v, nil
 }
 
-// person returns (and remembers in v.People) who the employee id is; an
-// unknown or empty id gives an empty CaseEmployeeRef.
-func (v *CaseView) person(tx *store.Tx, id string) (CaseEmployeeRef, error) {
-	if ref, ok := v.People[id]; ok || id == "" {
-		return ref, nil
+// addPeople remembers in v.People who the employees with the ids are (the
+// registrant and everyone in the timeline), read in one statement; unknown
+// and empty ids are left out, so they read as an empty CaseEmployeeRef.
+func (v *CaseView) addPeople(tx *store.Tx, ids []string) error {
+	var wanted []string
+	seen := map[string]bool{"": true}
+	for _, id := range ids {
+		if _, known := v.People[id]; !known && !seen[id] {
+			seen[id] = true
+			wanted = append(wanted, id)
+		}
 	}
-	e, err := store.EmployeeByID(tx, id)
-	if samordna.ErrorKind(err) == samordna.KindNotFound {
-		return CaseEmployeeRef{}, nil
-	}
+	emps, err := store.EmployeesByIDs(tx, wanted)
 	if err != nil {
-		return CaseEmployeeRef{}, err
+		return err
 	}
-	v.People[id] = CaseEmployeeRef{ID: e.ID, Username: e.Username, Name: e.Name}
-	return v.People[id], nil
+	for id, e := range emps {
+		v.People[id] = CaseEmployeeRef{ID: e.ID, Username: e.Username, Name: e.Name}
+	}
+	return nil
 }
 
 // readableLinks returns the case's links to cases the subject may read as

@@ -252,49 +252,44 @@ type CoordinatorCase struct {
 // own assignments).
 func (a *App) MyCoordinatorCases(ctx context.Context, actor *samordna.Actor) ([]CoordinatorCase, error) {
 	var out []CoordinatorCase
-	err := a.DB.Write(ctx, func(tx *store.Tx) error {
+	err := a.DB.Read(ctx, func(tx *store.Tx) error {
 		ks, err := store.AssignmentsOfEmployee(tx, actor.Employee.ID)
 		if err != nil {
 			return err
 		}
-		for _, k := range ks {
-			cc, err := a.coordinatorCase(tx, actor, k)
-			if err != nil {
-				return err
-			}
-			out = append(out, cc)
+		ids := make([]string, len(ks))
+		for i, k := range ks {
+			ids[i] = k.CaseID
 		}
-		return a.audit(tx, actor, samordna.AuditEvent{ObjectType: "coordinator", Action: "list"})
+		cases, err := store.CoordinatedCases(tx, ids, a.now(), a.now().AddDate(5, 0, 0))
+		if err != nil {
+			return err
+		}
+		for _, k := range ks {
+			if c := cases[k.CaseID]; c != nil {
+				out = append(out, coordinatorCase(actor, k, c))
+			}
+		}
+		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	// The listing names no case; it is durable before the list leaves.
+	if err := a.auditGrouped(ctx, actor, samordna.AuditEvent{ObjectType: "coordinator", Action: "list"}); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
-func (a *App) coordinatorCase(tx *store.Tx, actor *samordna.Actor, k *store.Assignment) (CoordinatorCase, error) {
-	c, err := store.CaseByID(tx, k.CaseID)
-	if err != nil {
-		return CoordinatorCase{}, err
-	}
-	cc := CoordinatorCase{CaseID: c.ID, CaseTitle: c.Title, Kind: k.Kind, Status: k.Status}
+// coordinatorCase is one line of the coordinator's list.
+func coordinatorCase(actor *samordna.Actor, k *store.Assignment, c *store.CoordinatedCase) CoordinatorCase {
+	cc := CoordinatorCase{CaseID: c.CaseID, CaseTitle: c.Title, SubjectName: c.SubjectName, Kind: k.Kind,
+		Status: k.Status, HasGroup: c.GroupID != "", NextMeeting: c.NextMeeting, MeetingID: c.MeetingID}
 	if k.EmployeeID != actor.Employee.ID {
 		cc.Status = "handover_offered"
 	}
-	if c.SubjectPersonID != "" {
-		p, err := store.PersonByID(tx, c.SubjectPersonID)
-		if err != nil {
-			return cc, err
-		}
-		cc.SubjectName = p.Name
-	}
-	grp, err := store.OpenGroupOfCase(tx, c.ID)
-	if err != nil || grp == nil {
-		return cc, err
-	}
-	cc.HasGroup = true
-	next, err := store.PlannedMeetingsBetween(tx, grp.ID, a.now(), a.now().AddDate(5, 0, 0))
-	if err == nil && len(next) > 0 {
-		cc.NextMeeting, cc.MeetingID = &next[0].StartsAt, next[0].ID
-	}
-	return cc, err
+	return cc
 }
 
 // The titles of the tasks coordination creates, in the municipality's

@@ -58,6 +58,11 @@ func TestDemoCoordinationStages(t *testing.T) {
 		for _, c := range mine {
 			if c.SubjectName == "Oliver Berg" {
 				caseID = c.CaseID
+				// Oliver's group has met twice and has one meeting planned:
+				// the list shows that one.
+				if !c.HasGroup || c.NextMeeting == nil || c.MeetingID == "" || !c.NextMeeting.After(demoToday) {
+					t.Errorf("Oliver's line in the coordinator's list = %+v", c)
+				}
 			}
 		}
 		g, err := a.GetGroup(ctx, actor("ingrid.hs"), caseID)

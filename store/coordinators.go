@@ -194,3 +194,48 @@ func CoordinatorsInYear(tx *Tx, municipalityID string, from, to time.Time) (case
 const coordinatorsInYearSQL = `SELECT COUNT(DISTINCT k.case_id), COUNT(DISTINCT k.employee_id)
 	FROM case_coordinators k
 	WHERE k.municipality_id = $1 AND k.appointed_at < $3 AND (k.ended_at IS NULL OR k.ended_at >= $2)`
+
+// CoordinatedCase is what a coordinator's list shows of one case: its
+// title, whom it is about, its open responsibility group and the group's
+// next planned meeting.
+type CoordinatedCase struct {
+	CaseID, Title, SubjectName string
+	GroupID                    string     // the open group, "" when none
+	NextMeeting                *time.Time // its first planned meeting in [from, to), nil when none
+	MeetingID                  string
+}
+
+// CoordinatedCases returns, by case id, the cases' titles, subjects, open
+// groups and next planned meetings starting in [from, to), in one
+// statement for all the cases (the coordinator's list used to ask four
+// times per case). Unknown case ids are left out.
+func CoordinatedCases(tx *Tx, caseIDs []string, from, to time.Time) (map[string]*CoordinatedCase, error) {
+	out := make(map[string]*CoordinatedCase, len(caseIDs))
+	if len(caseIDs) == 0 {
+		return out, nil
+	}
+	list, args := inList([]any{from, to}, caseIDs)
+	next := `FROM meetings m WHERE m.group_id = x.group_id AND m.status = 'planned'
+		AND m.starts_at >= $1 AND m.starts_at < $2 ORDER BY m.starts_at, m.id LIMIT 1`
+	rows, err := tx.Query(`SELECT x.id, x.title, x.name, COALESCE(x.group_id, ''),
+			(SELECT m.starts_at `+next+`), COALESCE((SELECT m.id `+next+`), '')
+		FROM (SELECT c.id, c.title, COALESCE(p.name, '') AS name,
+				(SELECT g.id FROM responsibility_groups g WHERE g.case_id = c.id AND g.closed_at IS NULL
+				 ORDER BY g.created_at DESC, g.id LIMIT 1) AS group_id
+			FROM cases c LEFT JOIN persons p ON p.id = c.subject_person_id
+			WHERE c.id IN (`+list+`)) x`, args...)
+	if err != nil {
+		return nil, wrap(err, "coordinated cases")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c := &CoordinatedCase{}
+		var starts nullTime
+		if err := rows.Scan(&c.CaseID, &c.Title, &c.SubjectName, &c.GroupID, &starts, &c.MeetingID); err != nil {
+			return nil, wrap(err, "coordinated cases")
+		}
+		c.NextMeeting = starts.ptr()
+		out[c.CaseID] = c
+	}
+	return out, wrap(rows.Err(), "coordinated cases")
+}

@@ -159,6 +159,21 @@ func EmployeeByID(tx *Tx, id string) (*samordna.Employee, error) {
 	return oneEmployee(queryEmployees(tx, "employee", "", "employees e", "e.id = $1", "e.id", nil, id))
 }
 
+// EmployeesByIDs returns the employees with the ids (unknown ids are left
+// out), with roles and services, in one statement.
+func EmployeesByIDs(tx *Tx, ids []string) (map[string]*samordna.Employee, error) {
+	out := make(map[string]*samordna.Employee, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	list, args := inList(nil, ids)
+	emps, err := queryEmployees(tx, "employees", "", "employees e", "e.id IN ("+list+")", "e.id", nil, args...)
+	for _, e := range emps {
+		out[e.ID] = e
+	}
+	return out, err
+}
+
 // ListEmployees returns every employee ordered by username, with roles and services.
 func ListEmployees(tx *Tx) ([]*samordna.Employee, error) {
 	return queryEmployees(tx, "list employees", "", "employees e", "TRUE", "e.username", nil)
