@@ -130,7 +130,7 @@ func (a *App) caseView(tx *store.Tx, actor *samordna.Actor, g *caseGrant) (*Case
 		if v.Forms, err = store.ConsentFormsOfCase(tx, g.Case.ID); err != nil {
 			return nil, err
 		}
-		if v.Teams, err = municipalityTeams(tx, g.Case.MunicipalityID); err != nil {
+		if v.Teams, err = store.TeamsOfMunicipality(tx, g.Case.MunicipalityID); err != nil {
 			return nil, err
 		}
 	}
@@ -254,21 +254,6 @@ func (a *App) ListCases(ctx context.Context, actor *samordna.Actor, cursor strin
 	// read, with group commit; the list leaves only once it is durable.
 	if err := a.auditGrouped(ctx, actor, samordna.AuditEvent{ObjectType: "case", Action: "list"}); err != nil {
 		return nil, err
-	}
-	return out, nil
-}
-
-// municipalityTeams returns the teams of the municipality, by name.
-func municipalityTeams(tx *store.Tx, municipalityID string) ([]*samordna.Team, error) {
-	all, err := store.ListTeams(tx)
-	if err != nil {
-		return nil, err
-	}
-	var out []*samordna.Team
-	for _, t := range all {
-		if t.MunicipalityID == municipalityID {
-			out = append(out, t)
-		}
 	}
 	return out, nil
 }

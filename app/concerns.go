@@ -406,7 +406,7 @@ func (a *App) concernCase(tx *store.Tx, actor *samordna.Actor, g *caseGrant) (*C
 	if v.Reports, err = a.visibleReports(tx, actor, c.ID); err != nil {
 		return nil, err
 	}
-	if v.Teams, err = store.ListTeams(tx); err != nil {
+	if v.Teams, err = store.TeamsOfMunicipality(tx, c.MunicipalityID); err != nil {
 		return nil, err
 	}
 	if v.CanTakeCoordination, err = a.MayTakeCoordinationByRoutine(tx, actor.Employee, c.ID); err != nil {

@@ -128,34 +128,14 @@ func (a *App) Organisation(ctx context.Context, actor *samordna.Actor) (*Organis
 		if o.Districts, err = store.ListDistricts(tx, mid); err != nil {
 			return err
 		}
-		services, err := store.ListServices(tx)
-		if err != nil {
+		if o.Services, err = store.ServicesOfMunicipality(tx, mid); err != nil {
 			return err
 		}
-		for _, s := range services {
-			if s.MunicipalityID == mid {
-				o.Services = append(o.Services, s)
-			}
-		}
-		teams, err := store.ListTeams(tx)
-		if err != nil {
+		if o.Teams, err = store.TeamsOfMunicipality(tx, mid); err != nil {
 			return err
 		}
-		for _, t := range teams {
-			if t.MunicipalityID == mid {
-				o.Teams = append(o.Teams, t)
-			}
-		}
-		employees, err := store.ListEmployees(tx)
-		if err != nil {
-			return err
-		}
-		for _, e := range employees {
-			if e.MunicipalityID == mid {
-				o.Employees = append(o.Employees, e)
-			}
-		}
-		return nil
+		o.Employees, err = store.EmployeesOfMunicipality(tx, mid)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -352,14 +352,11 @@ func (a *App) FeedbackYear(ctx context.Context, actor *samordna.Actor, year int)
 			return err
 		}
 		out.All = figures("", "", st)
-		services, err := store.ListServices(tx)
+		services, err := store.ServicesOfMunicipality(tx, mid)
 		if err != nil {
 			return err
 		}
 		for _, s := range services {
-			if s.MunicipalityID != mid {
-				continue
-			}
 			st, err := store.FeedbackCounts(tx, mid, s.ID, from, to)
 			if err != nil {
 				return err

@@ -557,22 +557,17 @@ func (a *App) LeadershipFormChoices(ctx context.Context, actor *samordna.Actor) 
 	mid := actor.Employee.MunicipalityID
 	c := &LeadershipChoices{}
 	err := a.DB.Read(ctx, func(tx *store.Tx) error {
-		emps, err := store.ListEmployees(tx)
+		emps, err := store.EmployeesOfMunicipality(tx, mid)
 		if err != nil {
 			return err
 		}
 		for _, e := range emps {
-			if e.MunicipalityID == mid && !e.Disabled && !e.HasRole(samordna.RoleAdmin) {
+			if !e.Disabled && !e.HasRole(samordna.RoleAdmin) {
 				c.Employees = append(c.Employees, e)
 			}
 		}
 		sort.SliceStable(c.Employees, func(i, j int) bool { return c.Employees[i].Name < c.Employees[j].Name })
-		svcs, err := store.ListServices(tx)
-		for _, s := range svcs {
-			if s.MunicipalityID == mid {
-				c.Services = append(c.Services, s)
-			}
-		}
+		c.Services, err = store.ServicesOfMunicipality(tx, mid)
 		return err
 	})
 	return c, err

@@ -79,7 +79,7 @@ func (a *App) ReviewLeave(ctx context.Context, actor *samordna.Actor, employeeID
 		if r.Successor, err = store.DefaultSuccessor(tx, employeeID); err != nil {
 			return err
 		}
-		all, err := store.ListEmployees(tx)
+		all, err := store.EmployeesOfMunicipality(tx, r.Employee.MunicipalityID)
 		if err != nil {
 			return err
 		}

@@ -24,7 +24,7 @@ func (a *App) ChoosablePeople(ctx context.Context, actor *samordna.Actor) ([]*sa
 	}
 	var out []*samordna.Employee
 	err := a.DB.Read(ctx, func(tx *store.Tx) error {
-		all, err := store.ListEmployees(tx)
+		all, err := store.EmployeesOfMunicipality(tx, actor.Employee.MunicipalityID)
 		if err != nil {
 			return err
 		}

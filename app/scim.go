@@ -90,12 +90,8 @@ func (u *SCIMUser) clean() error {
 func (a *App) SCIMUsers(ctx context.Context, municipalityID string) ([]*samordna.Employee, error) {
 	var out []*samordna.Employee
 	err := a.DB.Read(ctx, func(tx *store.Tx) error {
-		all, err := store.ListEmployees(tx)
-		for _, e := range all {
-			if e.MunicipalityID == municipalityID {
-				out = append(out, e)
-			}
-		}
+		var err error
+		out, err = store.EmployeesOfMunicipality(tx, municipalityID)
 		return err
 	})
 	return out, err
@@ -203,14 +199,11 @@ type SCIMGroup struct {
 func (a *App) SCIMGroups(ctx context.Context, municipalityID string) ([]*SCIMGroup, error) {
 	var out []*SCIMGroup
 	err := a.DB.Read(ctx, func(tx *store.Tx) error {
-		all, err := store.ListServices(tx)
+		all, err := store.ServicesOfMunicipality(tx, municipalityID)
 		if err != nil {
 			return err
 		}
 		for _, s := range all {
-			if s.MunicipalityID != municipalityID {
-				continue
-			}
 			g, err := scimGroup(tx, s)
 			if err != nil {
 				return err

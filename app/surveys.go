@@ -310,12 +310,7 @@ func (a *App) ListServicesForForms(ctx context.Context, actor *samordna.Actor) (
 		if err != nil {
 			return err
 		}
-		all, err := store.ListServices(tx)
-		for _, s := range all {
-			if s.MunicipalityID == mid {
-				out = append(out, s)
-			}
-		}
+		out, err = store.ServicesOfMunicipality(tx, mid)
 		return err
 	})
 	return out, err

@@ -584,7 +584,7 @@ func (a *App) MyTeams(ctx context.Context, actor *samordna.Actor) ([]TeamOfEmplo
 		if err != nil {
 			return err
 		}
-		all, err := municipalityTeams(tx, actor.Employee.MunicipalityID)
+		all, err := store.TeamsOfMunicipality(tx, actor.Employee.MunicipalityID)
 		if err != nil {
 			return err
 		}
@@ -630,7 +630,7 @@ func (a *App) IssueOwnerChoices(ctx context.Context, actor *samordna.Actor, issu
 		if !ok {
 			return samordna.ErrNotFound
 		}
-		all, err := store.ListEmployees(tx)
+		all, err := store.EmployeesOfMunicipality(tx, e.MunicipalityID)
 		if err != nil {
 			return err
 		}

@@ -195,7 +195,7 @@ func (a *App) InviteChoices(ctx context.Context, actor *samordna.Actor, meetingI
 		for _, p := range ps {
 			taken[p.EmployeeID] = true
 		}
-		emps, err := store.ListEmployees(tx)
+		emps, err := store.EmployeesOfMunicipality(tx, t.MunicipalityID)
 		if err != nil {
 			return err
 		}

@@ -174,6 +174,13 @@ func EmployeesByIDs(tx *Tx, ids []string) (map[string]*samordna.Employee, error)
 	return out, err
 }
 
+// EmployeesOfMunicipality returns the municipality's employees ordered by
+// username, with roles and services.
+func EmployeesOfMunicipality(tx *Tx, municipalityID string) ([]*samordna.Employee, error) {
+	return queryEmployees(tx, "employees of municipality", "", "employees e", "e.municipality_id = $1", "e.username",
+		nil, municipalityID)
+}
+
 // ListEmployees returns every employee ordered by username, with roles and services.
 func ListEmployees(tx *Tx) ([]*samordna.Employee, error) {
 	return queryEmployees(tx, "list employees", "", "employees e", "TRUE", "e.username", nil)

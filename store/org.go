@@ -123,20 +123,32 @@ func ServiceByID(tx *Tx, id string) (*samordna.Service, error) {
 
 // ListServices returns every service ordered by name (byte order; see byName).
 func ListServices(tx *Tx) ([]*samordna.Service, error) {
-	rows, err := tx.Query(`SELECT ` + serviceColumns(tx) + ` FROM services s ORDER BY ` + byName(tx, "s.name") + `, s.id`)
+	return queryServices(tx, "list services", "TRUE")
+}
+
+// ServicesOfMunicipality returns the municipality's services ordered by
+// name, as ListServices.
+func ServicesOfMunicipality(tx *Tx, municipalityID string) ([]*samordna.Service, error) {
+	return queryServices(tx, "services of municipality", "s.municipality_id = $1", municipalityID)
+}
+
+// queryServices returns the services matching where, ordered by name.
+func queryServices(tx *Tx, what, where string, args ...any) ([]*samordna.Service, error) {
+	rows, err := tx.Query(`SELECT `+serviceColumns(tx)+` FROM services s WHERE `+where+`
+		ORDER BY `+byName(tx, "s.name")+`, s.id`, args...)
 	if err != nil {
-		return nil, wrap(err, "list services")
+		return nil, wrap(err, what)
 	}
 	defer rows.Close()
 	var out []*samordna.Service
 	for rows.Next() {
 		s, err := scanService(rows)
 		if err != nil {
-			return nil, wrap(err, "list services")
+			return nil, wrap(err, what)
 		}
 		out = append(out, s)
 	}
-	return out, wrap(rows.Err(), "list services")
+	return out, wrap(rows.Err(), what)
 }
 
 // ServiceMemberIDs returns the ids of the service's members, ordered.
