@@ -667,8 +667,8 @@ type TaskList struct {
 
 // ListTasks returns the tasks the actor may see: those of the cases the
 // actor may read, and those the actor is an assignee of; open ones first
-// by due date, then done and cancelled ones. The list is filtered in SQL by the same policy as the
-// case list. One audit row for the listing (no ids).
+// by due date, then done and cancelled ones. The list is filtered in SQL by
+// the same policy as the case list. One audit row for the listing (no ids).
 //
 // Errors: invalid_status, bad_cursor (KindInvalid).
 func (a *App) ListTasks(ctx context.Context, actor *samordna.Actor, q TaskQuery) (*TaskList, error) {
@@ -690,7 +690,7 @@ func (a *App) ListTasks(ctx context.Context, actor *samordna.Actor, q TaskQuery)
 		if err != nil {
 			return err
 		}
-		mine, err := a.assignedAmong(tx, s, page.Tasks, q.AssignedToMe)
+		mine, err := assignedAmong(tx, s, page.Tasks, q.AssignedToMe)
 		if err != nil {
 			return err
 		}
@@ -719,7 +719,7 @@ func (a *App) ListTasks(ctx context.Context, actor *samordna.Actor, q TaskQuery)
 // assignedAmong returns which of the tasks the subject is an assignee of,
 // in one statement for them all; all is true when every task is known to be
 // the subject's (the list asked for ?assigned=me), and then asks nothing.
-func (a *App) assignedAmong(tx *store.Tx, s access.Subject, tasks []*store.Task, all bool) (map[string]bool, error) {
+func assignedAmong(tx *store.Tx, s access.Subject, tasks []*store.Task, all bool) (map[string]bool, error) {
 	if all {
 		mine := make(map[string]bool, len(tasks))
 		for _, t := range tasks {
@@ -798,7 +798,7 @@ func (a *App) caseTaskViews(tx *store.Tx, actor *samordna.Actor, c *samordna.Cas
 	if err != nil {
 		return nil, err
 	}
-	mine, err := a.assignedAmong(tx, access.SubjectOf(actor.Employee), tasks, false)
+	mine, err := assignedAmong(tx, access.SubjectOf(actor.Employee), tasks, false)
 	if err != nil {
 		return nil, err
 	}

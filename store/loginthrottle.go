@@ -3,6 +3,7 @@ package store
 import (
 	"database/sql"
 	"errors"
+	"strconv"
 	"time"
 )
 
@@ -57,6 +58,6 @@ func DeleteExpiredLoginBuckets(tx *Tx, cutoff time.Time, n int) error {
 		lock = ` FOR UPDATE SKIP LOCKED`
 	}
 	_, err := tx.Exec(`DELETE FROM login_throttle WHERE window_start < $1 AND bucket IN
-		(SELECT bucket FROM login_throttle WHERE window_start < $1 LIMIT `+sqlLimit(n)+lock+`)`, cutoff)
+		(SELECT bucket FROM login_throttle WHERE window_start < $1 LIMIT `+strconv.Itoa(n)+lock+`)`, cutoff)
 	return wrap(err, "delete expired login buckets")
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql"
+	"strconv"
 	"strings"
 	"time"
 
@@ -187,7 +188,7 @@ func UnaskedAdultCaseIDs(tx *Tx, now time.Time, limit int) ([]string, error) {
 		AND (p.birth_date IS NULL OR p.birth_date = '' OR p.birth_date <= $1)
 		AND NOT EXISTS (SELECT 1 FROM next_of_kin_answers n WHERE n.case_id = c.id)
 		AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = c.id AND t.kind = $2 AND t.status = 'open')
-		ORDER BY c.created_at, c.id LIMIT `+sqlLimit(limit), adultBorn, TaskKindChildren)
+		ORDER BY c.created_at, c.id LIMIT `+strconv.Itoa(limit), adultBorn, TaskKindChildren)
 	if err != nil {
 		return nil, wrap(err, "unasked adult cases")
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -108,7 +109,7 @@ func ListPersons(tx *Tx, limit int) ([]*samordna.Person, error) {
 	if limit < 1 {
 		return nil, nil
 	}
-	rows, err := tx.Query(`SELECT ` + personColumns + ` FROM persons ORDER BY ` + byName(tx, "name") + `, id LIMIT ` + sqlLimit(limit))
+	rows, err := tx.Query(`SELECT ` + personColumns + ` FROM persons ORDER BY ` + byName(tx, "name") + `, id LIMIT ` + strconv.Itoa(limit))
 	if err != nil {
 		return nil, wrap(err, "list persons")
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql"
+	"strconv"
 	"time"
 )
 
@@ -82,7 +83,7 @@ func CountExpiredCases(tx *Tx, municipalityID string, before time.Time) (int, er
 // ExpiredCaseIDs returns up to limit of the municipality's closed cases
 // closed before `before` and not yet purged, oldest closing first.
 func ExpiredCaseIDs(tx *Tx, municipalityID string, before time.Time, limit int) ([]string, error) {
-	rows, err := tx.Query(`SELECT c.id`+expiredCasesFrom+` ORDER BY c.closed_at, c.id LIMIT `+sqlLimit(limit),
+	rows, err := tx.Query(`SELECT c.id`+expiredCasesFrom+` ORDER BY c.closed_at, c.id LIMIT `+strconv.Itoa(limit),
 		municipalityID, before)
 	if err != nil {
 		return nil, wrap(err, "expired cases")

@@ -29,7 +29,7 @@ func TestNoStatementBindsItsLimit(t *testing.T) {
 		}
 		checked++
 		for _, m := range bound.FindAllIndex(src, -1) {
-			t.Errorf("%s: %q binds its limit; write it into the statement (sqlLimit)", f, src[m[0]:m[1]])
+			t.Errorf("%s: %q binds its limit; write it into the statement (strconv.Itoa)", f, src[m[0]:m[1]])
 		}
 	}
 	if checked < 20 {

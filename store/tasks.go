@@ -409,15 +409,6 @@ func assignedTaskBranches(s access.Subject, emp, mun, status string) []string {
 	return branches
 }
 
-// sqlLimit returns n as the text of a LIMIT. Limits are written into the
-// statement rather than bound: SQLite reads a bound LIMIT while planning
-// and then re-prepares the statement on every run, which costs more than
-// the query (the statement cache keeps one statement per text, and the
-// few limits in use give few texts).
-func sqlLimit(n int) string {
-	return strconv.Itoa(max(n, 0))
-}
-
 // statusLiteral returns a task status as an SQL string literal; it panics
 // on anything but the three statuses, which are all it is given.
 func statusLiteral(status string) string {
