@@ -50,9 +50,24 @@ func TestDemoCoordinationStages(t *testing.T) {
 			o.Groups[oliver].NextMeeting == nil || !o.Groups[oliver].NextMeeting.After(demoToday) {
 			t.Fatalf("groups = %+v, unregistered %d", o.Groups, o.Unregistered)
 		}
+		listings := func() int {
+			var n int
+			if err := db.Read(ctx, func(tx *store.Tx) error {
+				return tx.QueryRow(`SELECT COUNT(*) FROM audit_events WHERE object_type = 'coordinator' AND action = 'list'
+					AND actor_id = $1`, actor("ingrid.hs").Employee.ID).Scan(&n)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		before := listings()
 		mine, err := a.MyCoordinatorCases(ctx, actor("ingrid.hs"))
 		if err != nil {
 			t.Fatal(err)
+		}
+		// The listing is logged: one audit row, durable before the list returns.
+		if after := listings(); after != before+1 {
+			t.Errorf("coordinator list audit rows: %d before, %d after; want one more", before, after)
 		}
 		var caseID string
 		for _, c := range mine {
