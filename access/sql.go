@@ -93,6 +93,19 @@ func readableArgs(s Subject, now time.Time) []any {
 	return []any{s.EmployeeID, s.MunicipalityID, now}
 }
 
+// agendaMatter is the condition on a team matter x that lets the team's
+// members and the meeting's participants read its case: named, on the
+// agenda or discussed, with the consent to share with the team in force at
+// now (placeholder n). Each branch that uses it starts from the employee
+// (team_members_employee, team_meeting_participants_employee), so it reads
+// the employee's teams' matters, not every team's.
+func agendaMatter(n string) string {
+	return `x.anonymous = FALSE AND x.case_id IS NOT NULL AND x.status IN ('on_agenda', 'discussed')
+		   AND EXISTS (SELECT 1 FROM consents s JOIN consent_purposes p ON p.consent_id = s.id
+		               WHERE s.id = x.consent_id AND s.status = 'active' AND p.purpose = 'share_with_team'
+		                 AND s.team_id = x.team_id AND (s.valid_until IS NULL OR s.valid_until > ` + n + `))`
+}
+
 // employeeBranches returns the rules that hold for any employee, one query
 // of case ids (column case_id) per rule, each starting from an index on the
 // employee: e, m and n are the placeholders of the employee, the
@@ -117,16 +130,15 @@ func employeeBranches(e, m, n string) []string {
 		// team members
 		`SELECT ts.case_id FROM team_members tm JOIN team_submissions ts ON ts.team_id = tm.team_id
 		 WHERE tm.employee_id = ` + e,
-		// team agenda: a named matter on an unfinalised meeting's agenda, with the consent in force
-		`SELECT x.case_id FROM team_matters x
+		// team agenda: a named matter on an unfinalised meeting's agenda,
+		// with the consent in force, for the team's members ...
+		`SELECT x.case_id FROM team_members tm JOIN team_matters x ON x.team_id = tm.team_id
 		 JOIN team_meetings mt ON mt.id = x.meeting_id AND mt.status <> 'cancelled' AND mt.finalised_at IS NULL
-		 WHERE x.anonymous = FALSE AND x.case_id IS NOT NULL AND x.status IN ('on_agenda', 'discussed')
-		   AND (x.team_id IN (SELECT tm.team_id FROM team_members tm WHERE tm.employee_id = ` + e + `)
-		        OR EXISTS (SELECT 1 FROM team_meeting_participants pp WHERE pp.meeting_id = x.meeting_id
-		                   AND pp.employee_id = ` + e + ` AND (pp.matter_id IS NULL OR pp.matter_id = x.id)))
-		   AND EXISTS (SELECT 1 FROM consents s JOIN consent_purposes p ON p.consent_id = s.id
-		               WHERE s.id = x.consent_id AND s.status = 'active' AND p.purpose = 'share_with_team'
-		                 AND s.team_id = x.team_id AND (s.valid_until IS NULL OR s.valid_until > ` + n + `))`,
+		 WHERE tm.employee_id = ` + e + ` AND ` + agendaMatter(n),
+		// ... and for those invited to the meeting (to all of it or to this matter)
+		`SELECT x.case_id FROM team_meeting_participants pp JOIN team_matters x ON x.meeting_id = pp.meeting_id
+		 JOIN team_meetings mt ON mt.id = x.meeting_id AND mt.status <> 'cancelled' AND mt.finalised_at IS NULL
+		 WHERE pp.employee_id = ` + e + ` AND (pp.matter_id IS NULL OR pp.matter_id = x.id) AND ` + agendaMatter(n),
 		// emergency access
 		`SELECT case_id FROM emergency_accesses WHERE employee_id = ` + e + ` AND expires_at > ` + n,
 	}

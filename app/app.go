@@ -7,6 +7,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/samordna/samordna"
@@ -23,6 +24,12 @@ type App struct {
 	AllowSynthetic bool
 	routines       routineBook // the routine registry; see routines.go
 	login          loginState  // device cookie key, password check; see loginthrottle.go
+	// childrenWalk is where the sweep's walk over the open cases, asking
+	// about children as next of kin, goes on (nextofkin.go).
+	childrenWalk struct {
+		sync.Mutex
+		at store.CaseKey
+	}
 }
 
 // New returns an App. A nil clock means the system clock.

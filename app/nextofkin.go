@@ -453,34 +453,65 @@ func (a *App) childOutcome(tx *store.Tx, actor *samordna.Actor, g *caseGrant, c 
 // AskAboutChildren gives the responsible employee of each open adult
 // service case without an answer about children a task to ask (the
 // current coordinator, else whoever registered the case), due in a week,
-// and a notification. Who may call: the sweep (SweepOverdue) and tests.
-// It returns how many tasks it started.
+// and a notification. It walks every open case, window by window. Who may
+// call: tests and the command line; the sweep asks one window at a time
+// (askAboutChildrenWindow). It returns how many tasks it started.
 func (a *App) AskAboutChildren(ctx context.Context, now time.Time) (int, error) {
 	started := 0
-	for range sweepPasses {
-		var ids []string
-		err := a.DB.Read(ctx, func(tx *store.Tx) error {
-			var err error
-			ids, err = store.UnaskedAdultCaseIDs(tx, now, sweepBatch)
-			return err
-		})
-		if err != nil {
+	var at store.CaseKey
+	for {
+		n, next, err := a.askAboutChildrenIn(ctx, now, at)
+		started += n
+		if err != nil || next.ID == "" {
 			return started, err
 		}
-		for _, id := range ids {
-			ok, err := a.askAboutChildren(ctx, id, now)
-			if err != nil {
-				return started, err
-			}
-			if ok {
-				started++
-			}
+		at = next
+	}
+}
+
+// childrenWindow is how many open cases one sweep looks at for unasked
+// adult cases. The sweep runs every minute, so a database of 300,000 open
+// cases is walked in an hour (the task it starts is due in a week); one
+// municipality's cases fit in one window.
+const childrenWindow = 5000
+
+// askAboutChildrenWindow asks about children in the next window of open
+// cases after where the previous sweep stopped (in memory: a restarted
+// server starts from the beginning, which only repeats the look).
+func (a *App) askAboutChildrenWindow(ctx context.Context, now time.Time) (int, error) {
+	a.childrenWalk.Lock()
+	defer a.childrenWalk.Unlock()
+	n, next, err := a.askAboutChildrenIn(ctx, now, a.childrenWalk.at)
+	if err == nil {
+		a.childrenWalk.at = next
+	}
+	return n, err
+}
+
+// askAboutChildrenIn starts the tasks for the unasked cases in the window
+// after at and returns where the next window starts.
+func (a *App) askAboutChildrenIn(ctx context.Context, now time.Time, at store.CaseKey) (int, store.CaseKey, error) {
+	var ids []string
+	var next store.CaseKey
+	err := a.DB.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		ids, next, err = store.UnaskedAdultCaseIDs(tx, now, at, childrenWindow)
+		return err
+	})
+	if err != nil {
+		return 0, at, err
+	}
+	started := 0
+	for _, id := range ids {
+		ok, err := a.askAboutChildren(ctx, id, now)
+		if err != nil {
+			return started, at, err
 		}
-		if len(ids) < sweepBatch {
-			break
+		if ok {
+			started++
 		}
 	}
-	return started, nil
+	return started, next, nil
 }
 
 // askAboutChildren starts the task for one case in its own transaction,

@@ -245,3 +245,70 @@ func TestSeed001ServiceNamesItsBarneansvarlig(t *testing.T) {
 		}
 	})
 }
+
+// The sweep asks about children one window of open cases at a time
+// (store.UnaskedAdultCaseIDs): windows walked one after the other find
+// every unasked adult case once, whatever the window, skip children's
+// cases, end with the zero key, and find nothing once all are asked.
+func TestUnaskedAdultCasesWalkInWindows(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		w := newWorld(t, db, now)
+		ctx := context.Background()
+		want := map[string]bool{}
+		for i := range 5 {
+			fnr := samordna.SyntheticIDNumber(time.Date(1990+i, 8, 12, 0, 0, 0, 0, time.UTC), 5)
+			c := w.concern("siv", app.NewConcern{Situation: pathway.SituationAsksForHelp, Description: "Ber om hjelp.",
+				Subject: &app.ConcernSubject{IDNumber: fnr, Name: "Voksen Person"}})
+			want[c.Case.ID] = true
+			if i%2 == 0 {
+				w.concern("ola", named(pathway.SituationUnclearConcern, "")) // a child's case between them
+			}
+		}
+		walk := func(window int) (found map[string]int, windows int) {
+			found = map[string]int{}
+			var at store.CaseKey
+			for windows < 100 {
+				windows++
+				var ids []string
+				w.must(db.Read(ctx, func(tx *store.Tx) error {
+					var err error
+					ids, at, err = store.UnaskedAdultCaseIDs(tx, now, at, window)
+					return err
+				}))
+				for _, id := range ids {
+					found[id]++
+				}
+				if at.ID == "" {
+					return found, windows
+				}
+			}
+			t.Fatalf("window %d: the walk never ended", window)
+			return nil, 0
+		}
+		open := countRows(t, db, `SELECT COUNT(*) FROM cases WHERE status = 'open'`)
+		for _, window := range []int{1, 2, 3, 100} {
+			found, windows := walk(window)
+			if len(found) != len(want) {
+				t.Errorf("window %d: found %d unasked cases, want %d", window, len(found), len(want))
+			}
+			for id, n := range found {
+				if !want[id] || n != 1 {
+					t.Errorf("window %d: case %s found %d times (adult case: %v)", window, id, n, want[id])
+				}
+			}
+			// Full windows, then one that is short (or empty) and ends the walk.
+			if windows != open/window+1 {
+				t.Errorf("window %d over %d open cases: %d windows", window, open, windows)
+			}
+		}
+		n, err := w.app.AskAboutChildren(ctx, now)
+		w.must(err)
+		if n != len(want) {
+			t.Errorf("AskAboutChildren started %d tasks, want %d", n, len(want))
+		}
+		if found, _ := walk(2); len(found) != 0 {
+			t.Errorf("after asking, the walk still finds %d cases", len(found))
+		}
+	})
+}

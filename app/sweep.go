@@ -97,8 +97,8 @@ func (a *App) SweepOverdue(ctx context.Context, now time.Time) (SweepResult, err
 		return res, err
 	}
 	// Seed 001, hlspl § 10a: an adult service's case without an answer
-	// about children becomes a task.
-	n, err := a.AskAboutChildren(ctx, now)
+	// about children becomes a task (one window of the open cases a sweep).
+	n, err := a.askAboutChildrenWindow(ctx, now)
 	res.NextOfKinTasks = n
 	if err != nil {
 		return res, err

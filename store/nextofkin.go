@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -174,34 +175,75 @@ func adultKindsSQL() string {
 	return strings.Join(q, ", ")
 }
 
-// UnaskedAdultCaseIDs returns open, named cases registered by an adult
-// service (AdultServiceKinds) whose subject is 18 or older at now (or has
-// no known birth date), that have no next-of-kin answer and no open
-// next-of-kin task: the cases where Samordna must still ask about
-// children. At most limit ids.
-func UnaskedAdultCaseIDs(tx *Tx, now time.Time, limit int) ([]string, error) {
-	adultBorn := now.AddDate(-18, 0, 0).Format(time.DateOnly)
+// CaseKey is a case's place in the order the cases were created: where a
+// walk over the open cases stopped. The zero CaseKey is the start.
+type CaseKey struct {
+	CreatedAt time.Time
+	ID        string
+}
+
+// UnaskedAdultCaseIDs looks at the next window open cases after the key
+// (in the order they were created) and returns those among them that are
+// named, registered by an adult service (AdultServiceKinds), whose subject
+// is 18 or older at now (or has no known birth date), and that have no
+// next-of-kin answer and no open next-of-kin task: the cases where
+// Samordna must still ask about children. next is where the following call
+// starts; it is the zero CaseKey once the window reached the last open
+// case.
+//
+// It walks a window, not every open case, because in a large database
+// nearly every adult case is already asked: finding the few that are not
+// means looking at each (its service, subject, answer and tasks), which at
+// 300,000 cases took seconds. A window of a few thousand is bounded work
+// for one sweep, and successive sweeps cover them all.
+func UnaskedAdultCaseIDs(tx *Tx, now time.Time, after CaseKey, window int) (ids []string, next CaseKey, err error) {
+	// The window's last case: an index-only walk (cases_open_created).
+	var winArgs []any
+	winFrom := ``
+	if after.ID != "" {
+		winArgs, winFrom = []any{after.CreatedAt, after.ID}, ` AND (c.created_at, c.id) > ($1, $2)`
+	}
+	err = tx.QueryRow(`SELECT c.created_at, c.id FROM cases c WHERE c.status = 'open'`+winFrom+`
+		ORDER BY c.created_at, c.id LIMIT 1 OFFSET `+strconv.Itoa(window-1), winArgs...).Scan(&next.CreatedAt, &next.ID)
+	if err != nil && err != sql.ErrNoRows {
+		return nil, next, wrap(err, "unasked adult cases")
+	}
+	// The window's cases: after the key, up to its last case (none when
+	// fewer than window are left, and the walk starts over next time).
+	args := []any{now.AddDate(-18, 0, 0).Format(time.DateOnly), TaskKindChildren}
+	from, upTo := ``, ``
+	if after.ID != "" {
+		args, from = append(args, after.CreatedAt, after.ID), ` AND (c.created_at, c.id) > ($3, $4)`
+	}
+	if err == sql.ErrNoRows {
+		next = CaseKey{}
+	} else {
+		args = append(args, next.CreatedAt, next.ID)
+		upTo = fmt.Sprintf(` AND (c.created_at, c.id) <= ($%d, $%d)`, len(args)-1, len(args))
+	}
+	// The service is checked against the adult services' ids from the
+	// index alone; only adult services' cases are read.
 	rows, err := tx.Query(`SELECT c.id FROM cases c
-		JOIN services s ON s.id = c.registered_service_id
 		JOIN persons p ON p.id = c.subject_person_id
-		WHERE c.status = 'open' AND NOT c.anonymous AND s.kind IN (`+adultKindsSQL()+`)
+		WHERE c.status = 'open'`+from+upTo+`
+		AND c.registered_service_id IN (SELECT s.id FROM services s WHERE s.kind IN (`+adultKindsSQL()+`))
+		AND NOT c.anonymous
 		AND (p.birth_date IS NULL OR p.birth_date = '' OR p.birth_date <= $1)
 		AND NOT EXISTS (SELECT 1 FROM next_of_kin_answers n WHERE n.case_id = c.id)
 		AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = c.id AND t.kind = $2 AND t.status = 'open')
-		ORDER BY c.created_at, c.id LIMIT `+strconv.Itoa(limit), adultBorn, TaskKindChildren)
+		ORDER BY c.created_at, c.id`, args...)
 	if err != nil {
-		return nil, wrap(err, "unasked adult cases")
+		return nil, next, wrap(err, "unasked adult cases")
 	}
 	defer rows.Close()
-	var out []string
 	for rows.Next() {
 		var id string
 		if err := rows.Scan(&id); err != nil {
-			return nil, wrap(err, "unasked adult cases")
+			return nil, next, wrap(err, "unasked adult cases")
 		}
-		out = append(out, id)
+		ids = append(ids, id)
 	}
-	return out, wrap(rows.Err(), "unasked adult cases")
+	return ids, next, wrap(rows.Err(), "unasked adult cases")
 }
 
 // OpenNextOfKinTasks returns the case's open next-of-kin tasks.

@@ -59,6 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	quiet := fs.Bool("q", false, "no progress output")
 	use := fs.String("use", "", "run against this database, loaded before with -load-only -keep and the same -scale and -seed, instead of generating one")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run (server and load driver) to this file")
+	only := fs.String("only", "", "run only these scenarios, comma-separated (e.g. case_list,my_tasks_query); default all")
 	loadOnly := fs.Bool("load-only", false, "generate and load the country, report how long it took, and stop")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -67,6 +68,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Visit(func(f *flag.Flag) { peerSet = peerSet || f.Name == "peer" })
 	cfg := bench.Config{Scale: *scale, Seed: *seed, PGURL: *pg, VUs: *vus, Duration: *dur, Peer: *peer,
 		Keep: *keep, Quick: *quick, LoadOnly: *loadOnly, Use: *use, Progress: stderr}
+	if *only != "" {
+		cfg.Only = strings.Split(*only, ",")
+	}
 	if *quiet {
 		cfg.Progress = nil
 	}

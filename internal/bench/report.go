@@ -56,32 +56,37 @@ func machine() Machine {
 // the backlog (what fell overdue since the generation time); the rest are
 // the steady state of a sweep every few minutes.
 func inProcess(ctx context.Context, cfg Config, t *target, rep *Report) []Result {
+	var out []Result
+	drive := func(name string, vus int, maxOps int64, note string, op Op) {
+		if cfg.runs(name) {
+			r := Drive(ctx, name, t.dialect, vus, cfg.Duration, maxOps, op)
+			r.Note = note
+			out = append(out, r)
+		}
+	}
 	var escalated int
-	first := Drive(ctx, "overdue_sweep_first", t.dialect, 1, cfg.Duration, 1, func(ctx context.Context, vu int) error {
+	drive("overdue_sweep_first", 1, 1, "app.SweepOverdue right after the load", func(ctx context.Context, vu int) error {
 		res, err := t.app.SweepOverdue(ctx, time.Now())
 		escalated = res.Tasks
 		return err
 	})
-	first.Note = fmt.Sprintf("app.SweepOverdue right after the load: escalated %d tasks", escalated)
-	steady := Drive(ctx, "overdue_sweep", t.dialect, 1, cfg.Duration, 0, func(ctx context.Context, vu int) error {
-		_, err := t.app.SweepOverdue(ctx, time.Now())
-		return err
-	})
-	steady.Note = "app.SweepOverdue again and again (steady state: only what fell overdue since the last sweep)"
-	core := Drive(ctx, "open_case_core", t.dialect, cfg.VUs, cfg.Duration, 0, openCaseCore(t, false))
-	core.Note = "in process: access facts, decision, case row and audit row in one store.DB.Write (one commit each)"
-	c0, w0 := store.GroupCommitStats(t.db)
-	grouped := Drive(ctx, "open_case_core_grouped", t.dialect, cfg.VUs, cfg.Duration, 0, openCaseCore(t, true))
-	c1, w1 := store.GroupCommitStats(t.db)
-	grouped.Note = "the same in store.DB.WriteGrouped (group commit)"
-	if c1 > c0 {
-		grouped.Note += fmt.Sprintf(": %.1f reads per commit", float64(w1-w0)/float64(c1-c0))
+	if cfg.runs("overdue_sweep_first") {
+		out[0].Note += fmt.Sprintf(": escalated %d tasks", escalated)
 	}
-	out := []Result{first, steady, core, grouped}
+	drive("overdue_sweep", 1, 0, "app.SweepOverdue again and again (steady state: only what fell overdue since the last sweep, and one window of open cases asked about children)",
+		func(ctx context.Context, vu int) error {
+			_, err := t.app.SweepOverdue(ctx, time.Now())
+			return err
+		})
+	drive("open_case_core", cfg.VUs, 0, "in process: access facts, decision, case row and audit row in one store.DB.Write (one commit each)",
+		openCaseCore(t, false))
+	c0, w0 := store.GroupCommitStats(t.db)
+	drive("open_case_core_grouped", cfg.VUs, 0, "the same in store.DB.WriteGrouped (group commit)", openCaseCore(t, true))
+	if c1, w1 := store.GroupCommitStats(t.db); cfg.runs("open_case_core_grouped") && c1 > c0 {
+		out[len(out)-1].Note += fmt.Sprintf(": %.1f reads per commit", float64(w1-w0)/float64(c1-c0))
+	}
 	if op, err := myTasksQueryOp(t, cfg.VUs); err == nil {
-		q := Drive(ctx, "my_tasks_query", t.dialect, cfg.VUs, cfg.Duration, 0, op)
-		q.Note = "in process: store.ListTasks(assigned=me) for a coordinator in a read transaction (Mine oppgaver without HTTP and audit)"
-		out = append(out, q)
+		drive("my_tasks_query", cfg.VUs, 0, "in process: store.ListTasks(assigned=me) for a coordinator in a read transaction (Mine oppgaver without HTTP and audit)", op)
 	} else {
 		cfg.logf("my_tasks_query: %v", err)
 	}
@@ -138,30 +143,41 @@ type Target struct {
 	Scale float64 `json:"scale"`
 }
 
-// targets judges the goals that this run measured.
+// targets judges issue 17's goals that this run measured: the case list
+// at least twice PocketBase's, Mine oppgaver 1.5 times, registering a
+// concern as fast as PocketBase's create, opening a case as fast as the
+// one-row durable insert (judged both over HTTP and in process with group
+// commit), and the two pages' p99 under 20 ms for one user and under 50 ms
+// for eight. The background jobs' p99 stays under 100 ms.
 func targets(rep *Report) []Target {
 	var out []Target
 	add := func(name, db, want string, got float64, met bool) {
 		out = append(out, Target{Name: name, DB: db, Want: want, Got: got, Met: met, Scale: rep.Scale})
 	}
+	atLeast := func(name, db string, got, want float64) {
+		add(name, db, fmt.Sprintf(">= %gx", want), got, got >= want)
+	}
+	below := func(name, db string, got, want float64) {
+		add(name, db, fmt.Sprintf("< %g", want), got, got < want)
+	}
 	for _, r := range rep.Scenarios {
 		ratio := rep.Ratios[r.DB+"/"+r.Name]
 		switch r.Name {
-		case "open_case":
-			add("open_case/insert_ceiling", r.DB, ">= 3x", ratio["to_insert_ceiling"], ratio["to_insert_ceiling"] >= 3)
+		case "open_case", "open_case_core_grouped":
+			atLeast(r.Name+"/insert_ceiling", r.DB, ratio["to_insert_ceiling"], 1)
 		case "case_list", "my_tasks":
 			if p, ok := ratio["to_pocketbase"]; ok {
-				add(r.Name+"/pocketbase", r.DB, ">= 5x", p, p >= 5)
+				atLeast(r.Name+"/pocketbase", r.DB, p, map[string]float64{"case_list": 2, "my_tasks": 1.5}[r.Name])
 			}
-			add(r.Name+"/p99_ms", r.DB, "< 20", r.P99ms, r.P99ms < 20)
+			below(r.Name+"/p99_ms", r.DB, r.P99ms, 50)
 		case "case_list_1vu", "my_tasks_1vu":
-			add(r.Name+"/p99_ms", r.DB, "< 20", r.P99ms, r.P99ms < 20)
+			below(r.Name+"/p99_ms", r.DB, r.P99ms, 20)
 		case "register_concern":
 			if p, ok := ratio["to_pocketbase"]; ok {
-				add("register_concern/pocketbase", r.DB, ">= 3x", p, p >= 3)
+				atLeast("register_concern/pocketbase", r.DB, p, 1)
 			}
 		case "yearly_counts", "overdue_sweep":
-			add(r.Name+"/p99_ms", r.DB, "< 100", r.P99ms, r.P99ms < 100)
+			below(r.Name+"/p99_ms", r.DB, r.P99ms, 100)
 		}
 	}
 	return out

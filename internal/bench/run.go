@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the admin connection that makes a fresh schema
@@ -29,6 +30,7 @@ type Config struct {
 	Quick    bool
 	LoadOnly bool      // generate and load, measure nothing else
 	Use      string    // run against this already loaded database (same seed and scale) instead of generating
+	Only     []string  // run only these scenarios (by name); none: all
 	Progress io.Writer // human-readable progress; nil for none
 }
 
@@ -57,6 +59,11 @@ type Missing struct {
 	Name   string `json:"name"`
 	DB     string `json:"db"`
 	Reason string `json:"reason"`
+}
+
+// runs reports whether the run includes the named scenario.
+func (c *Config) runs(name string) bool {
+	return len(c.Only) == 0 || slices.Contains(c.Only, name)
 }
 
 func (c *Config) logf(format string, args ...any) {
@@ -147,6 +154,9 @@ func runTarget(ctx context.Context, cfg Config, dsn string, w *world, rep *Repor
 	}
 	cfg.logf("%s\n%s\n%s", ceil.Insert, ceil.Select, ceil.HTTP)
 	for _, sc := range scenarios() {
+		if !cfg.runs(sc.name) {
+			continue
+		}
 		if miss := t.missingOf(sc.requires...); len(miss) > 0 {
 			rep.Missing = append(rep.Missing, Missing{Name: sc.name, DB: t.dialect,
 				Reason: "the server has no route " + join(miss)})
