@@ -28,9 +28,13 @@ func ReadableCasesSQL(s Subject, now time.Time, first int) (string, []any) {
 		branches = append(branches, `SELECT case_id FROM child_welfare_reports
 		 WHERE municipality_id = `+m+` AND kind = 'child_welfare'`)
 	}
+	// CROSS JOIN keeps SQLite's join order: the employee's few cases
+	// first, each then read by its key. Left to itself SQLite may walk all
+	// the municipality's cases (cases_municipality_updated) and probe the
+	// union for each, as it did in store.CaseBriefs at national scale.
 	q := `SELECT x.case_id FROM (` + strings.Join(branches, "\n UNION ") + `) x
-	 JOIN cases c ON c.id = x.case_id
-	 WHERE c.municipality_id = ` + m + `
+	 CROSS JOIN cases c
+	 WHERE c.id = x.case_id AND c.municipality_id = ` + m + `
 	   AND NOT EXISTS (SELECT 1 FROM case_blocks b
 	                   WHERE b.case_id = x.case_id AND b.employee_id = ` + e + ` AND b.lifted_at IS NULL)`
 	return q, readableArgs(s, now)
@@ -93,14 +97,17 @@ func readableArgs(s Subject, now time.Time) []any {
 	return []any{s.EmployeeID, s.MunicipalityID, now}
 }
 
-// agendaMatter is the condition on a team matter x that lets the team's
-// members and the meeting's participants read its case: named, on the
-// agenda or discussed, with the consent to share with the team in force at
-// now (placeholder n). Each branch that uses it starts from the employee
-// (team_members_employee, team_meeting_participants_employee), so it reads
-// the employee's teams' matters, not every team's.
+// agendaMatter is the condition on a team matter x on the agenda of the
+// meeting mt that lets the team's members and the meeting's participants
+// read its case: named, on the agenda or discussed at a meeting neither
+// cancelled nor finalised, with the consent to share with the team in force
+// at now (placeholder n). Each branch that uses it starts from the employee
+// (team_members_employee, team_meeting_participants_employee) and is
+// written with CROSS JOIN to keep that order in SQLite, so it reads the
+// employee's teams' matters, not every team's.
 func agendaMatter(n string) string {
-	return `x.anonymous = FALSE AND x.case_id IS NOT NULL AND x.status IN ('on_agenda', 'discussed')
+	return `mt.id = x.meeting_id AND mt.status <> 'cancelled' AND mt.finalised_at IS NULL
+		   AND x.anonymous = FALSE AND x.case_id IS NOT NULL AND x.status IN ('on_agenda', 'discussed')
 		   AND EXISTS (SELECT 1 FROM consents s JOIN consent_purposes p ON p.consent_id = s.id
 		               WHERE s.id = x.consent_id AND s.status = 'active' AND p.purpose = 'share_with_team'
 		                 AND s.team_id = x.team_id AND (s.valid_until IS NULL OR s.valid_until > ` + n + `))`
@@ -132,13 +139,12 @@ func employeeBranches(e, m, n string) []string {
 		 WHERE tm.employee_id = ` + e,
 		// team agenda: a named matter on an unfinalised meeting's agenda,
 		// with the consent in force, for the team's members ...
-		`SELECT x.case_id FROM team_members tm JOIN team_matters x ON x.team_id = tm.team_id
-		 JOIN team_meetings mt ON mt.id = x.meeting_id AND mt.status <> 'cancelled' AND mt.finalised_at IS NULL
-		 WHERE tm.employee_id = ` + e + ` AND ` + agendaMatter(n),
+		`SELECT x.case_id FROM team_members tm CROSS JOIN team_matters x CROSS JOIN team_meetings mt
+		 WHERE tm.employee_id = ` + e + ` AND x.team_id = tm.team_id AND ` + agendaMatter(n),
 		// ... and for those invited to the meeting (to all of it or to this matter)
-		`SELECT x.case_id FROM team_meeting_participants pp JOIN team_matters x ON x.meeting_id = pp.meeting_id
-		 JOIN team_meetings mt ON mt.id = x.meeting_id AND mt.status <> 'cancelled' AND mt.finalised_at IS NULL
-		 WHERE pp.employee_id = ` + e + ` AND (pp.matter_id IS NULL OR pp.matter_id = x.id) AND ` + agendaMatter(n),
+		`SELECT x.case_id FROM team_meeting_participants pp CROSS JOIN team_matters x CROSS JOIN team_meetings mt
+		 WHERE pp.employee_id = ` + e + ` AND x.meeting_id = pp.meeting_id
+		   AND (pp.matter_id IS NULL OR pp.matter_id = x.id) AND ` + agendaMatter(n),
 		// emergency access
 		`SELECT case_id FROM emergency_accesses WHERE employee_id = ` + e + ` AND expires_at > ` + n,
 	}
