@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/samordna/samordna"
+	"github.com/samordna/samordna/store"
 )
 
 // scenario is one thing users do, driven over HTTP against the real server.
@@ -120,7 +121,9 @@ func openCase(ctx context.Context, t *target, c *client, vus int) (Op, error) {
 
 // concernSeq numbers the persons the concern scenario registers: born
 // 1975 onwards, a range the generator never uses (its persons are born in
-// the last eighteen years), so each concern names a new person.
+// the last eighteen years), so each concern names a new person. A run
+// against a database kept for -use starts after the persons that earlier
+// runs registered.
 var concernSeq atomic.Int64
 
 func registerConcern(ctx context.Context, t *target, c *client, vus int) (Op, error) {
@@ -129,6 +132,14 @@ func registerConcern(ctx context.Context, t *target, c *client, vus int) (Op, er
 		return nil, err
 	}
 	base := time.Date(1975, 1, 1, 12, 0, 0, 0, time.UTC)
+	var earlier int64
+	err = t.db.Read(ctx, func(tx *store.Tx) error {
+		return tx.QueryRow(`SELECT COUNT(*) FROM persons WHERE birth_date < '2000-01-01'`).Scan(&earlier)
+	})
+	if err != nil {
+		return nil, err
+	}
+	concernSeq.Store(earlier)
 	return func(ctx context.Context, vu int) error {
 		n := int(concernSeq.Add(1))
 		fnr := samordna.SyntheticIDNumber(base.AddDate(0, 0, n/personsPerDay), n%personsPerDay)
