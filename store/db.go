@@ -44,9 +44,6 @@ type DB struct {
 	auditKey *AuditKey
 	// pgURL is the PostgreSQL URL as given ("" for SQLite), for pg_dump.
 	pgURL string
-	// walCheckpoints copies SQLite's write-ahead log into the database file
-	// off the writer (nil on PostgreSQL); see walcheckpoint.go.
-	walCheckpoints *walCheckpointer
 }
 
 // IsPostgresDSN reports whether dsn names a PostgreSQL database.
@@ -118,9 +115,7 @@ func openSQLite(path string) (*DB, error) {
 	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
 		"&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=cache_size(-65536)"
 	u := "file:" + (&url.URL{Path: path}).EscapedPath()
-	// The writer never checkpoints itself (wal_autocheckpoint(0)); the
-	// checkpointer does, beside it.
-	write, err := sql.Open("sqlite", u+"?"+pragmas+"&_pragma=wal_autocheckpoint(0)&_txlock=immediate")
+	write, err := sql.Open("sqlite", u+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
@@ -135,13 +130,7 @@ func openSQLite(path string) (*DB, error) {
 	}
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
-	cp, err := startWALCheckpointer(u, pragmas, walCheckpointEvery)
-	if err != nil {
-		write.Close()
-		read.Close()
-		return nil, fmt.Errorf("open sqlite: %w", err)
-	}
-	return &DB{dialect: SQLite, write: write, read: read, walCheckpoints: cp,
+	return &DB{dialect: SQLite, write: write, read: read,
 		writeStmts: newStmtCache(write), readStmts: newStmtCache(read)}, nil
 }
 
@@ -168,10 +157,6 @@ func (db *DB) Close() error {
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
-	}
-	if db.walCheckpoints != nil {
-		// Last, so that no reader holds the log it empties.
-		err = errors.Join(err, db.walCheckpoints.stop())
 	}
 	return err
 }
