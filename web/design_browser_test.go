@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -123,6 +124,11 @@ func TestBrowserDesignsystemetPages(t *testing.T) {
 		// with the focus.
 		browsertest.Open(t, ctx, base+"/concerns/new")
 		browsertest.Navigation(t, ctx, "send the empty concern form", chromedp.Click(chromedp.CSS(`form[action="/concerns"] button[type="submit"]`)))
+		// The browser applies autofocus after the page has loaded, at its
+		// next rendering: wait up to a second for it.
+		for i := 0; i < 10 && browsertest.Eval[string](t, ctx, `document.activeElement.id`) != "error-summary"; i++ {
+			time.Sleep(100 * time.Millisecond)
+		}
 		got := browsertest.Eval[[]string](t, ctx, `[document.activeElement.id].concat([...document.querySelectorAll('#error-summary a')].map(a => a.getAttribute('href')))`)
 		if fmt.Sprint(got) != "[error-summary #situation-unclear_concern #fnr #description]" {
 			t.Errorf("at %d px the empty concern form shows %v", width, got)
