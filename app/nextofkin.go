@@ -454,7 +454,7 @@ func (a *App) childOutcome(tx *store.Tx, actor *samordna.Actor, g *caseGrant, c 
 // service case without an answer about children a task to ask (the
 // current coordinator, else whoever registered the case), due in a week,
 // and a notification. It walks every open case, window by window. Who may
-// call: tests and the command line; the sweep asks one window at a time
+// call: tests; the sweep asks one window at a time
 // (askAboutChildrenWindow). It returns how many tasks it started.
 func (a *App) AskAboutChildren(ctx context.Context, now time.Time) (int, error) {
 	started := 0

@@ -2,7 +2,6 @@ package store
 
 import (
 	"database/sql"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -183,8 +182,8 @@ type CaseKey struct {
 }
 
 // UnaskedAdultCaseIDs looks at the next window open cases after the key
-// (in the order they were created) and returns those among them that are
-// named, registered by an adult service (AdultServiceKinds), whose subject
+// from (in the order they were created) and returns those among them that
+// are named, registered by an adult service (AdultServiceKinds), whose subject
 // is 18 or older at now (or has no known birth date), and that have no
 // next-of-kin answer and no open next-of-kin task: the cases where
 // Samordna must still ask about children. next is where the following call
@@ -196,41 +195,36 @@ type CaseKey struct {
 // means looking at each (its service, subject, answer and tasks), which at
 // 300,000 cases took seconds. A window of a few thousand is bounded work
 // for one sweep, and successive sweeps cover them all.
-func UnaskedAdultCaseIDs(tx *Tx, now time.Time, after CaseKey, window int) (ids []string, next CaseKey, err error) {
+func UnaskedAdultCaseIDs(tx *Tx, now time.Time, from CaseKey, window int) (ids []string, next CaseKey, err error) {
+	// Both statements start after the key ($1, $2); the zero key's time
+	// comes before every case.
+	after := ` AND (c.created_at, c.id) > ($1, $2)`
 	// The window's last case: an index-only walk (cases_open_created).
-	var winArgs []any
-	winFrom := ``
-	if after.ID != "" {
-		winArgs, winFrom = []any{after.CreatedAt, after.ID}, ` AND (c.created_at, c.id) > ($1, $2)`
-	}
-	err = tx.QueryRow(`SELECT c.created_at, c.id FROM cases c WHERE c.status = 'open'`+winFrom+`
-		ORDER BY c.created_at, c.id LIMIT 1 OFFSET `+strconv.Itoa(window-1), winArgs...).Scan(&next.CreatedAt, &next.ID)
-	if err != nil && err != sql.ErrNoRows {
-		return nil, next, wrap(err, "unasked adult cases")
-	}
-	// The window's cases: after the key, up to its last case (none when
-	// fewer than window are left, and the walk starts over next time).
-	args := []any{now.AddDate(-18, 0, 0).Format(time.DateOnly), TaskKindChildren}
-	from, upTo := ``, ``
-	if after.ID != "" {
-		args, from = append(args, after.CreatedAt, after.ID), ` AND (c.created_at, c.id) > ($3, $4)`
-	}
-	if err == sql.ErrNoRows {
+	err = tx.QueryRow(`SELECT c.created_at, c.id FROM cases c WHERE c.status = 'open'`+after+`
+		ORDER BY c.created_at, c.id LIMIT 1 OFFSET `+strconv.Itoa(window-1), from.CreatedAt, from.ID).Scan(&next.CreatedAt, &next.ID)
+	// The window's cases: after the key, up to its last case (all that are
+	// left when fewer than window are, and the walk starts over next time).
+	args := []any{from.CreatedAt, from.ID, now.AddDate(-18, 0, 0).Format(time.DateOnly), TaskKindChildren}
+	upTo := ``
+	switch {
+	case err == sql.ErrNoRows:
 		next = CaseKey{}
-	} else {
+	case err != nil:
+		return nil, next, wrap(err, "unasked adult cases")
+	default:
 		args = append(args, next.CreatedAt, next.ID)
-		upTo = fmt.Sprintf(` AND (c.created_at, c.id) <= ($%d, $%d)`, len(args)-1, len(args))
+		upTo = ` AND (c.created_at, c.id) <= ($5, $6)`
 	}
 	// The service is checked against the adult services' ids from the
 	// index alone; only adult services' cases are read.
 	rows, err := tx.Query(`SELECT c.id FROM cases c
 		JOIN persons p ON p.id = c.subject_person_id
-		WHERE c.status = 'open'`+from+upTo+`
+		WHERE c.status = 'open'`+after+upTo+`
 		AND c.registered_service_id IN (SELECT s.id FROM services s WHERE s.kind IN (`+adultKindsSQL()+`))
 		AND NOT c.anonymous
-		AND (p.birth_date IS NULL OR p.birth_date = '' OR p.birth_date <= $1)
+		AND (p.birth_date IS NULL OR p.birth_date = '' OR p.birth_date <= $3)
 		AND NOT EXISTS (SELECT 1 FROM next_of_kin_answers n WHERE n.case_id = c.id)
-		AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = c.id AND t.kind = $2 AND t.status = 'open')
+		AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = c.id AND t.kind = $4 AND t.status = 'open')
 		ORDER BY c.created_at, c.id`, args...)
 	if err != nil {
 		return nil, next, wrap(err, "unasked adult cases")
